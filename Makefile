@@ -1,0 +1,53 @@
+# copslab — the two commands the README promises are `make run` and `make test`.
+# Everything else is a building block of those two.
+
+GO       ?= go
+export PATH := /usr/local/go/bin:$(PATH)
+BOARD    ?= boards/qemu-virt.yaml
+KERNEL   ?= out/kernel.elf
+# Extra Go main packages to embed into the kernel (directories or .go files).
+PROGS    ?=
+GDBPORT  ?= 1234
+FUZZTIME ?= 10s
+
+.PHONY: run test prereqs prereqs-base kernel qemu debug bench fuzz vet clean
+
+## run: the main job (boots the kernel in QEMU with its console)
+run: prereqs kernel
+	$(GO) run ./boards/cmd/qemuboot -board $(BOARD) -kernel $(KERNEL)
+
+## test: every test: host unit tests, QEMU boots, gdb and GUI tests, short fuzzing
+test: prereqs
+	$(GO) vet ./...
+	$(GO) test -timeout 40m -count=1 ./...
+	$(MAKE) fuzz
+
+prereqs:
+	@scripts/prereqs.sh all
+
+prereqs-base:
+	@scripts/prereqs.sh base
+
+## kernel: build out/kernel.elf with the stock toolchain
+kernel:
+	@mkdir -p out
+	$(GO) run ./kernel/cmd/mkkernel -o $(KERNEL) $(if $(PROGS),-progs "$(PROGS)")
+
+## qemu: boot the kernel with its console (board profile $(BOARD))
+qemu: prereqs-base kernel
+	$(GO) run ./boards/cmd/qemuboot -board $(BOARD) -kernel $(KERNEL)
+
+## debug: boot halted with a gdb stub on 127.0.0.1:$(GDBPORT); prints the gdb command
+debug: prereqs-base kernel
+	$(GO) run ./boards/cmd/qemuboot -board $(BOARD) -kernel $(KERNEL) -debug -gdb-port $(GDBPORT)
+
+## bench: every benchmark (host and guest)
+bench: prereqs
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 40m ./...
+
+## fuzz: each fuzz target for $(FUZZTIME)
+fuzz:
+	@scripts/fuzz.sh $(FUZZTIME)
+
+clean:
+	rm -rf out

@@ -1,0 +1,3 @@
+module copslab
+
+go 1.26

@@ -1,0 +1,3 @@
+// Package lessons will load guided lessons: declarative Markdown + YAML
+// files whose steps check live kernel state. Lessons are data, never shell.
+package lessons
