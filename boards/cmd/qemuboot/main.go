@@ -1,0 +1,90 @@
+// Command qemuboot boots a kernel image on a board described by a profile
+// (boards/*.yaml), with QEMU attached to this terminal. `make run`, `make
+// qemu` and `make debug` call it.
+//
+//	go run ./boards/cmd/qemuboot -board boards/qemu-virt.yaml -kernel out/kernel.elf [-append selftest]
+//	go run ./boards/cmd/qemuboot -board boards/qemu-virt.yaml -kernel out/kernel.elf -debug -gdb-port 1234
+//	go run ./boards/cmd/qemuboot ... -- -d int       (arguments after -- go to QEMU)
+//
+// With -debug the machine starts halted with a gdb stub on 127.0.0.1 (use
+// -gdb-host to bind elsewhere) and the gdb-multiarch command that attaches
+// with symbols is printed first. -print only prints the QEMU command.
+// QEMU's exit status becomes ours. With -nographic, Ctrl-A x quits QEMU.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+
+	"copslab/boards"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(argv []string) int {
+	fs := flag.NewFlagSet("qemuboot", flag.ContinueOnError)
+	board := fs.String("board", "boards/qemu-virt.yaml", "board profile (YAML)")
+	kernel := fs.String("kernel", "out/kernel.elf", "kernel ELF image")
+	debug := fs.Bool("debug", false, "start halted with a gdb stub and print the gdb command")
+	port := fs.Int("gdb-port", 0, "gdb stub TCP port (0: the profile's gdb.port)")
+	host := fs.String("gdb-host", "", "address the gdb stub binds to (default 127.0.0.1; anything else exposes the guest)")
+	appendArgs := fs.String("append", "", "kernel command line (FDT /chosen/bootargs), e.g. selftest")
+	printOnly := fs.Bool("print", false, "print the QEMU command instead of running it")
+	if err := fs.Parse(argv); err != nil {
+		return 2
+	}
+	p, err := boards.Load(*board)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "qemuboot:", err)
+		return 2
+	}
+	if _, err := os.Stat(*kernel); err != nil && !*printOnly {
+		fmt.Fprintf(os.Stderr, "qemuboot: kernel image: %v (build it with `make kernel`)\n", err)
+		return 2
+	}
+	opts := boards.RunOptions{Append: *appendArgs, Debug: *debug, GDBPort: *port, GDBHost: *host, Extra: fs.Args()}
+	cmdline := append([]string{p.QEMU.Binary}, p.QEMUArgs(*kernel, opts)...)
+	if *printOnly {
+		fmt.Println(boards.ShellQuote(cmdline))
+		return 0
+	}
+	if *debug {
+		printDebugHelp(p, *kernel, *port, *host)
+	}
+	return runAttached(cmdline)
+}
+
+// printDebugHelp tells the user how to attach before QEMU takes the terminal.
+func printDebugHelp(p *boards.Profile, kernel string, port int, host string) {
+	fmt.Fprintln(os.Stderr, "qemuboot: machine halted, waiting for gdb. In another terminal run:")
+	fmt.Fprintln(os.Stderr, "  "+boards.ShellQuote(p.GDBCommand(kernel, port)))
+	if host != "" && host != boards.LoopbackHost {
+		fmt.Fprintf(os.Stderr, "qemuboot: warning: gdb stub bound to %s, reachable from other hosts\n", host)
+	}
+	fmt.Fprintln(os.Stderr, "qemuboot: then `continue` in gdb; Ctrl-A x quits QEMU")
+}
+
+// runAttached runs the command on this terminal and returns its exit code.
+func runAttached(cmdline []string) int {
+	cmd := exec.Command(cmdline[0], cmdline[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exitErr):
+		if exitErr.ExitCode() < 0 {
+			return 1
+		}
+		return exitErr.ExitCode()
+	default:
+		fmt.Fprintln(os.Stderr, "qemuboot:", err)
+		return 127
+	}
+}

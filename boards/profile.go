@@ -1,0 +1,175 @@
+package boards
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/viper"
+)
+
+// Profile is a checked board profile. Field names follow the YAML keys.
+type Profile struct {
+	Name        string // short board name, e.g. "qemu-virt"
+	Description string
+	Path        string // file the profile was loaded from
+
+	QEMU QEMUConfig
+	GDB  GDBConfig
+}
+
+// QEMUConfig is the `qemu:` section of a profile.
+type QEMUConfig struct {
+	Binary     string   // emulator executable, e.g. qemu-system-riscv64
+	Machine    string   // -machine value, e.g. virt
+	Memory     uint64   // guest RAM in bytes (profile: "512M")
+	CPUs       int      // -smp value
+	BIOS       string   // -bios value; "none" boots the kernel without firmware
+	NoGraphic  bool     // -nographic: serial console on stdio
+	KernelArgs []string // how the image is passed; "{kernel}" is replaced by its path
+	Extra      []string // arguments added to every run
+}
+
+// GDBConfig is the `gdb:` section of a profile.
+type GDBConfig struct {
+	Binary string // debugger executable, e.g. gdb-multiarch
+	Port   int    // default TCP port of QEMU's gdb stub
+}
+
+// rawProfile mirrors the YAML file for viper's strict decoder.
+type rawProfile struct {
+	Name        string `mapstructure:"name"`
+	Description string `mapstructure:"description"`
+	QEMU        struct {
+		Binary     string   `mapstructure:"binary"`
+		Machine    string   `mapstructure:"machine"`
+		Memory     string   `mapstructure:"memory"`
+		CPUs       int      `mapstructure:"cpus"`
+		BIOS       string   `mapstructure:"bios"`
+		NoGraphic  bool     `mapstructure:"nographic"`
+		KernelArgs []string `mapstructure:"kernel_args"`
+		Extra      []string `mapstructure:"extra"`
+	} `mapstructure:"qemu"`
+	GDB struct {
+		Binary string `mapstructure:"binary"`
+		Port   int    `mapstructure:"port"`
+	} `mapstructure:"gdb"`
+}
+
+// requiredKeys must be present in every profile (viper lower-cases keys).
+var requiredKeys = []string{
+	"name", "qemu.binary", "qemu.machine", "qemu.memory", "qemu.cpus",
+	"qemu.kernel_args", "gdb.binary", "gdb.port",
+}
+
+// knownKeys are all keys a profile may have.
+var knownKeys = append([]string{"description", "qemu.bios", "qemu.nographic", "qemu.extra"}, requiredKeys...)
+
+// unknownKeys returns the keys (viper's flattened, lower-case form) that
+// are not in knownKeys, sorted.
+func unknownKeys(keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		if !slices.Contains(knownKeys, k) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// KernelPlaceholder in qemu.kernel_args is replaced by the kernel image path.
+const KernelPlaceholder = "{kernel}"
+
+// Load reads the YAML profile at path and checks it: unknown keys, missing
+// required keys, a bad memory size, a CPU count or port out of range, and
+// kernel_args without {kernel} are errors naming the file and the key.
+func Load(path string) (*Profile, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("board profile: %w", err)
+	}
+	v := viper.New()
+	v.SetConfigFile(path)
+	v.SetConfigType("yaml")
+	if err := v.ReadInConfig(); err != nil {
+		return nil, fmt.Errorf("board profile %s: %w", path, err)
+	}
+	if unknown := unknownKeys(v.AllKeys()); len(unknown) > 0 {
+		return nil, fmt.Errorf("board profile %s: unknown keys: %s (known: %s)",
+			path, strings.Join(unknown, ", "), strings.Join(knownKeys, ", "))
+	}
+	var missing []string
+	for _, k := range requiredKeys {
+		if !v.IsSet(k) {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("board profile %s: missing required keys: %s", path, strings.Join(missing, ", "))
+	}
+	var raw rawProfile
+	if err := v.UnmarshalExact(&raw); err != nil {
+		return nil, fmt.Errorf("board profile %s: %w", path, err)
+	}
+	p, err := raw.check()
+	if err != nil {
+		return nil, fmt.Errorf("board profile %s: %w", path, err)
+	}
+	p.Path = path
+	return p, nil
+}
+
+// check validates the decoded values and builds the Profile.
+func (r *rawProfile) check() (*Profile, error) {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if strings.TrimSpace(r.Name) == "" {
+		bad("name is empty")
+	}
+	if r.QEMU.Binary == "" {
+		bad("qemu.binary is empty")
+	}
+	if r.QEMU.Machine == "" {
+		bad("qemu.machine is empty")
+	}
+	mem, err := ParseSize(r.QEMU.Memory)
+	if err != nil {
+		bad("qemu.memory: %v", err)
+	}
+	if r.QEMU.CPUs < 1 || r.QEMU.CPUs > 512 {
+		bad("qemu.cpus = %d, want 1..512", r.QEMU.CPUs)
+	}
+	if !containsPlaceholder(r.QEMU.KernelArgs) {
+		bad("qemu.kernel_args %q must mention %s", r.QEMU.KernelArgs, KernelPlaceholder)
+	}
+	if r.GDB.Binary == "" {
+		bad("gdb.binary is empty")
+	}
+	if r.GDB.Port < 1 || r.GDB.Port > 65535 {
+		bad("gdb.port = %d, want 1..65535", r.GDB.Port)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return &Profile{
+		Name:        r.Name,
+		Description: r.Description,
+		QEMU: QEMUConfig{
+			Binary: r.QEMU.Binary, Machine: r.QEMU.Machine, Memory: mem,
+			CPUs: r.QEMU.CPUs, BIOS: r.QEMU.BIOS, NoGraphic: r.QEMU.NoGraphic,
+			KernelArgs: r.QEMU.KernelArgs, Extra: r.QEMU.Extra,
+		},
+		GDB: GDBConfig{Binary: r.GDB.Binary, Port: r.GDB.Port},
+	}, nil
+}
+
+func containsPlaceholder(args []string) bool {
+	for _, a := range args {
+		if strings.Contains(a, KernelPlaceholder) {
+			return true
+		}
+	}
+	return false
+}
