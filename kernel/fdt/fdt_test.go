@@ -303,8 +303,22 @@ func TestSyntheticErrors(t *testing.T) {
 		{"unknown token", func(b *builder) []byte { b.st = b.st[:len(b.st)-4]; b.u32(7); return b.blob() }, "unknown token"},
 		{"unbalanced", func(b *builder) []byte { b.st = b.st[:len(b.st)-8]; b.u32(tokEnd); return b.blob() }, "END before"},
 		{"extra END_NODE", func(b *builder) []byte { b.st = b.st[:len(b.st)-4]; b.end(); b.u32(tokEnd); return b.blob() }, "outside any node"},
-		{"name offset", func(b *builder) []byte { b.st = b.st[:len(b.st)-8]; b.u32(tokProp); b.u32(0); b.u32(999); b.end(); b.u32(tokEnd); return b.blob() }, "strings block"},
-		{"prop overrun", func(b *builder) []byte { b.st = b.st[:len(b.st)-8]; b.u32(tokProp); b.u32(1 << 30); b.u32(0); return b.blob() }, "overruns"},
+		{"name offset", func(b *builder) []byte {
+			b.st = b.st[:len(b.st)-8]
+			b.u32(tokProp)
+			b.u32(0)
+			b.u32(999)
+			b.end()
+			b.u32(tokEnd)
+			return b.blob()
+		}, "strings block"},
+		{"prop overrun", func(b *builder) []byte {
+			b.st = b.st[:len(b.st)-8]
+			b.u32(tokProp)
+			b.u32(1 << 30)
+			b.u32(0)
+			return b.blob()
+		}, "overruns"},
 		{"deep", func(b *builder) []byte {
 			b.st = b.st[:len(b.st)-8]
 			for range maxDepth + 1 {
