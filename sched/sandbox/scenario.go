@@ -1,0 +1,182 @@
+package sandbox
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"copslab/sched"
+)
+
+// Scenario is a parsed, validated scenario file.
+type Scenario struct {
+	Name        string
+	Description string
+	Harts       int    // simulated harts, 1..sched.MaxHarts (default 1)
+	TickNS      uint64 // virtual nanoseconds per tick (default 1000)
+	Quantum     uint64 // timer-preemption quantum in ticks (default 10)
+	Costs       Costs
+	Until       uint64 // stop after this many ticks; 0 runs to completion
+	MaxTicks    uint64 // safety limit when Until is 0 (default 10,000,000)
+	Procs       []ProcSpec
+}
+
+// Costs are overheads in ticks, charged to the hart.
+type Costs struct {
+	CoSwitch   uint64 // switching coroutines inside a process
+	ProcSwitch uint64 // switching processes or threads on a hart
+	Uintr      uint64 // running the user-interrupt handler
+}
+
+// Mode says how a process runs its coroutines.
+type Mode uint8
+
+const (
+	ModeCoroutines Mode = iota // one context, coroutines fetched by priority, async I/O via user interrupts
+	ModeThreads                // one kernel thread per coroutine, blocking I/O woken by the kernel
+)
+
+func (m Mode) String() string {
+	if m == ModeThreads {
+		return "threads"
+	}
+	return "coroutines"
+}
+
+// ProcSpec describes one process.
+type ProcSpec struct {
+	Name string
+	Mode Mode
+	Hart int // pin to this hart; -1 (default) runs anywhere
+	Cos  []CoSpec
+	Line int // line in the scenario file
+}
+
+// CoSpec describes a coroutine (or, in threads mode, a thread) and how many
+// identical copies to start.
+type CoSpec struct {
+	Name   string
+	Prio   uint8
+	Count  int    // copies, named Name#0..; default 1 (then just Name)
+	Start  uint64 // tick at which they are spawned
+	Repeat int    // times the work list runs; each run is one request (default 1)
+	Work   []Step
+	Line   int
+}
+
+// Op is a kind of work step.
+type Op uint8
+
+const (
+	OpCompute Op = iota // use the hart for Ticks ticks
+	OpIO                // asynchronous I/O completing after Ticks ticks ("read"/"write")
+	OpSleep             // block for Ticks ticks
+	OpYield             // give the hart to the next ready coroutine
+	OpSpawn             // spawn Spawn in the same process
+	numOps
+)
+
+var opNames = [numOps]string{"compute", "io", "sleep", "yield", "spawn"}
+
+func (o Op) String() string {
+	if o < numOps {
+		return opNames[o]
+	}
+	return "Op(?)"
+}
+
+// Step is one item of a work list.
+type Step struct {
+	Op    Op
+	Ticks uint64
+	Spawn *CoSpec
+	Line  int
+}
+
+// LoadScenario reads and parses a scenario file.
+func LoadScenario(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseScenario(data, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
+}
+
+// ParseScenario parses and validates a scenario. name is used for error
+// messages and as the scenario's name when the file has none. Unknown
+// fields and bad values are errors that name the line.
+func ParseScenario(data []byte, name string) (*Scenario, error) {
+	sc, err := parseYAML(data, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := sc.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return sc, nil
+}
+
+// lineError is a validation error at a line of the scenario.
+func lineError(line int, f string, a ...any) error {
+	if line > 0 {
+		return fmt.Errorf("line %d: %s", line, fmt.Sprintf(f, a...))
+	}
+	return fmt.Errorf(f, a...)
+}
+
+func (sc *Scenario) validate() error {
+	if sc.Harts < 1 || sc.Harts > sched.MaxHarts {
+		return fmt.Errorf("harts must be 1..%d, got %d", sched.MaxHarts, sc.Harts)
+	}
+	if sc.TickNS == 0 || sc.Quantum == 0 {
+		return fmt.Errorf("tick_ns and quantum must be positive")
+	}
+	if len(sc.Procs) == 0 {
+		return fmt.Errorf("no processes")
+	}
+	slots, cos := 0, 0
+	names := map[string]bool{}
+	for _, p := range sc.Procs {
+		if names[p.Name] {
+			return lineError(p.Line, "duplicate process name %q", p.Name)
+		}
+		names[p.Name] = true
+		if p.Hart >= sc.Harts {
+			return lineError(p.Line, "process %q pinned to hart %d, scenario has %d harts", p.Name, p.Hart, sc.Harts)
+		}
+		n := 0
+		for i := range p.Cos {
+			n += p.Cos[i].instances()
+		}
+		cos += n
+		if p.Mode == ModeThreads {
+			slots += n
+		} else {
+			slots++
+		}
+	}
+	if slots >= sched.MaxProcs {
+		return fmt.Errorf("scenario needs %d process/thread slots, the region has %d (slot 0 is the kernel)", slots, sched.MaxProcs-1)
+	}
+	if cos > sched.MaxCos {
+		return fmt.Errorf("scenario starts %d coroutines, the region has %d slots", cos, sched.MaxCos)
+	}
+	return nil
+}
+
+// instances is the number of copies a CoSpec starts.
+func (c *CoSpec) instances() int {
+	if c.Count < 1 {
+		return 1
+	}
+	return c.Count
+}
+
+// instanceName names copy i of c.
+func (c *CoSpec) instanceName(i int) string {
+	if c.Count <= 1 {
+		return c.Name
+	}
+	return fmt.Sprintf("%s#%d", c.Name, i)
+}

@@ -1,0 +1,145 @@
+package sandbox
+
+import (
+	"fmt"
+
+	"copslab/sched"
+)
+
+// One tick of the simulation, in this order:
+//
+//  1. Delayed spawns due now are spawned (CauseSpawn).
+//  2. Devices: each I/O due now completes (CauseIODone). For a coroutines-
+//     mode process the kernel then queues a completion record and raises
+//     the user interrupt (CauseUintrSend), which sets the process's pending
+//     flag and so boosts its global priority to 0; a threads-mode thread is
+//     woken by the kernel directly (CauseWake). Expired sleeps wake
+//     (CauseTimer).
+//  3. Each hart in turn: spends pending overhead ticks (switch costs); else
+//     checks preemption of its process (a better process waits, or the
+//     quantum is over and an equal one waits: the running coroutine is
+//     Suspended); places the best process when idle (HighestProcMask);
+//     runs the user-interrupt handler if records are pending (CauseUintr
+//     wakes); resumes the Suspended coroutine or fetches the best ready one;
+//     and executes its work: compute uses the tick, other steps are
+//     instantaneous and may block, yield or exit the coroutine, after which
+//     the hart fetches the next one in the same tick.
+//  4. The clock advances and the region's trace ring is drained.
+
+const maxInstantPerTick = 64 // bounds zero-time steps per hart per tick
+
+func (s *Sim) lock() {
+	if !s.reg.TryLock(sched.LockTag(0, false)) {
+		s.fail(fmt.Errorf("sandbox: region lock busy"))
+	}
+}
+
+func (s *Sim) unlock() { s.reg.Unlock(sched.LockTag(0, false)) }
+
+// check turns a scheduler error into the end of the run.
+func (s *Sim) check(e sched.Errno, what string, args ...any) bool {
+	if e == sched.OK {
+		return true
+	}
+	s.fail(fmt.Errorf("sandbox: tick %d: %s: %w", s.tick, fmt.Sprintf(what, args...), e))
+	return false
+}
+
+func (s *Sim) ctx(h uint8) sched.Ctx { return sched.Ctx{Now: s.Now(), Hart: h} }
+
+// advance runs one tick.
+func (s *Sim) advance() {
+	if s.done {
+		return
+	}
+	s.lock()
+	defer s.unlock()
+	s.startDue()
+	s.devicesDue()
+	for _, h := range s.harts {
+		if s.done {
+			break
+		}
+		s.runHart(h)
+	}
+	s.tick++
+	s.drain()
+	s.checkDone()
+}
+
+func (s *Sim) checkDone() {
+	switch {
+	case s.done:
+	case s.sc.Until > 0 && s.tick >= s.sc.Until:
+		s.done = true
+	case s.reg.Live == 0 && s.dev.idle():
+		s.done = true
+	case s.tick >= s.sc.MaxTicks:
+		s.fail(fmt.Errorf("sandbox: %s did not finish within max_ticks=%d", s.sc.Name, s.sc.MaxTicks))
+	}
+}
+
+// drain moves the ring's events to s.out and updates the counters.
+func (s *Sim) drain() {
+	for s.reg.Pending() > 0 {
+		n, _ := s.reg.Drain(s.buf[:])
+		for _, e := range s.buf[:n] {
+			s.account(e)
+		}
+		s.out = append(s.out, s.buf[:n]...)
+	}
+}
+
+// startDue spawns the coroutines whose start tick has come.
+func (s *Sim) startDue() {
+	for len(s.dev.starts) > 0 && s.dev.starts[0].at <= s.tick && !s.done {
+		st := s.dev.starts[0]
+		s.dev.starts = s.dev.starts[1:]
+		for i := 0; i < st.spec.instances(); i++ {
+			s.spawn(st, i)
+		}
+	}
+}
+
+// spawn starts copy i of st.spec (a coroutine, or a thread in threads mode).
+func (s *Sim) spawn(st startReq, i int) {
+	name := st.spec.instanceName(i)
+	p := st.p
+	if st.ps.Mode == ModeThreads {
+		var err error
+		if p, err = s.newProc(st.ps, st.ps.Name+"/"+name); err != nil {
+			s.fail(err)
+			return
+		}
+	}
+	id, e := s.reg.Spawn(s.ctx(sched.NoHart), p.slot, sched.KindUser, st.spec.Prio, st.waker)
+	if !s.check(e, "spawn %s", name) {
+		return
+	}
+	c := &coro{id: id, name: name, p: p, spec: st.spec, iterStart: s.tick}
+	c.stats = CoStats{ID: id, Name: name, Proc: p.name, Prio: st.spec.Prio, Spawned: s.Now()}
+	s.cos[id] = c
+	s.order = append(s.order, c)
+}
+
+// devicesDue completes I/O and sleeps due now.
+func (s *Sim) devicesDue() {
+	c := s.ctx(sched.NoHart)
+	for _, io := range due(&s.dev.io, s.tick) {
+		co := io.co
+		if !s.check(s.reg.Mark(c, co.id, sched.CauseIODone, sched.NoWaker, io.req), "io-done") {
+			return
+		}
+		if co.p.spec.Mode == ModeThreads {
+			s.check(s.reg.Wake(c, co.id, sched.CauseWake, sched.NoWaker, io.req), "wake thread")
+			continue
+		}
+		s.check(s.reg.Mark(c, co.id, sched.CauseUintrSend, sched.NoWaker, io.req), "uintr-send")
+		co.p.uintr = append(co.p.uintr, io.req)
+		co.p.waiter[io.req] = co
+		s.check(s.reg.SetUintr(co.p.slot, true), "set uintr")
+	}
+	for _, sl := range due(&s.dev.sleeps, s.tick) {
+		s.check(s.reg.Wake(c, sl.co.id, sched.CauseTimer, sched.NoWaker, 0), "timer wake")
+	}
+}
