@@ -12,13 +12,13 @@ type Sim struct {
 	sc    *Scenario
 	reg   *sched.Region
 	tick  uint64
-	procs []*proc           // by region slot; procs[0] is the kernel
-	cos   map[uint32]*coro  // every coroutine ever spawned, by id
-	order []*coro           // spawn order
-	harts []*hart           // sc.Harts of them
-	dev   devices           // pending I/O, sleeps and delayed spawns
-	buf   [256]sched.Event  // drain buffer
-	out   []sched.Event     // events of the current Step/RunUntil
+	procs []*proc          // by region slot; procs[0] is the kernel
+	cos   map[uint32]*coro // every coroutine ever spawned, by id
+	order []*coro          // spawn order
+	harts []*hart          // sc.Harts of them
+	dev   devices          // pending I/O, sleeps and delayed spawns
+	buf   [256]sched.Event // drain buffer
+	out   []sched.Event    // events of the current Step/RunUntil
 	count counters
 	err   error
 	done  bool
