@@ -16,6 +16,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 
@@ -23,11 +24,14 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(argv []string) int {
+// run is main without the process: it returns the exit status. QEMU
+// itself always gets this process's stdin, stdout and stderr.
+func run(argv []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("qemuboot", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	board := fs.String("board", "boards/qemu-virt.yaml", "board profile (YAML)")
 	kernel := fs.String("kernel", "out/kernel.elf", "kernel ELF image")
 	debug := fs.Bool("debug", false, "start halted with a gdb stub and print the gdb command")
@@ -40,37 +44,37 @@ func run(argv []string) int {
 	}
 	p, err := boards.Load(*board)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "qemuboot:", err)
+		fmt.Fprintln(stderr, "qemuboot:", err)
 		return 2
 	}
 	if _, err := os.Stat(*kernel); err != nil && !*printOnly {
-		fmt.Fprintf(os.Stderr, "qemuboot: kernel image: %v (build it with `make kernel`)\n", err)
+		fmt.Fprintf(stderr, "qemuboot: kernel image: %v (build it with `make kernel`)\n", err)
 		return 2
 	}
 	opts := boards.RunOptions{Append: *appendArgs, Debug: *debug, GDBPort: *port, GDBHost: *host, Extra: fs.Args()}
 	cmdline := append([]string{p.QEMU.Binary}, p.QEMUArgs(*kernel, opts)...)
 	if *printOnly {
-		fmt.Println(boards.ShellQuote(cmdline))
+		fmt.Fprintln(stdout, boards.ShellQuote(cmdline))
 		return 0
 	}
 	if *debug {
-		printDebugHelp(p, *kernel, *port, *host)
+		printDebugHelp(stderr, p, *kernel, *port, *host)
 	}
-	return runAttached(cmdline)
+	return runAttached(cmdline, stderr)
 }
 
 // printDebugHelp tells the user how to attach before QEMU takes the terminal.
-func printDebugHelp(p *boards.Profile, kernel string, port int, host string) {
-	fmt.Fprintln(os.Stderr, "qemuboot: machine halted, waiting for gdb. In another terminal run:")
-	fmt.Fprintln(os.Stderr, "  "+boards.ShellQuote(p.GDBCommand(kernel, port)))
+func printDebugHelp(w io.Writer, p *boards.Profile, kernel string, port int, host string) {
+	fmt.Fprintln(w, "qemuboot: machine halted, waiting for gdb. In another terminal run:")
+	fmt.Fprintln(w, "  "+boards.ShellQuote(p.GDBCommand(kernel, port)))
 	if host != "" && host != boards.LoopbackHost {
-		fmt.Fprintf(os.Stderr, "qemuboot: warning: gdb stub bound to %s, reachable from other hosts\n", host)
+		fmt.Fprintf(w, "qemuboot: warning: gdb stub bound to %s, reachable from other hosts\n", host)
 	}
-	fmt.Fprintln(os.Stderr, "qemuboot: then `continue` in gdb; Ctrl-A x quits QEMU")
+	fmt.Fprintln(w, "qemuboot: then `continue` in gdb; Ctrl-A x quits QEMU")
 }
 
 // runAttached runs the command on this terminal and returns its exit code.
-func runAttached(cmdline []string) int {
+func runAttached(cmdline []string, stderr io.Writer) int {
 	cmd := exec.Command(cmdline[0], cmdline[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	err := cmd.Run()
@@ -84,7 +88,7 @@ func runAttached(cmdline []string) int {
 		}
 		return exitErr.ExitCode()
 	default:
-		fmt.Fprintln(os.Stderr, "qemuboot:", err)
+		fmt.Fprintln(stderr, "qemuboot:", err)
 		return 127
 	}
 }
