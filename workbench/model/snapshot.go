@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"slices"
 
 	"copslab/sched"
@@ -144,4 +145,31 @@ func (s *Snapshot) hart(h uint8) *HartState {
 		s.Harts = append(s.Harts, HartState{Hart: uint8(len(s.Harts)), Proc: sched.NoProc, Co: sched.NoCo})
 	}
 	return &s.Harts[h]
+}
+
+// Validate checks what the model relies on: ids sorted and unique, states,
+// kinds and priorities in range. Snapshots read from files must pass it.
+func (s *Snapshot) Validate() error {
+	for i, p := range s.Procs {
+		if i > 0 && s.Procs[i-1].ID >= p.ID {
+			return fmt.Errorf("processes not sorted by id at %d", p.ID)
+		}
+		if p.Prio >= sched.NumPrio && p.Prio != sched.Idle {
+			return fmt.Errorf("process %d: bad priority %d", p.ID, p.Prio)
+		}
+	}
+	for i, c := range s.Cos {
+		if i > 0 && s.Cos[i-1].ID >= c.ID {
+			return fmt.Errorf("coroutines not sorted by id at %d", c.ID)
+		}
+		if c.State >= sched.NumStates || c.Kind >= sched.NumKinds || c.Prio >= sched.NumPrio {
+			return fmt.Errorf("coroutine %d: bad state/kind/priority %d/%d/%d", c.ID, c.State, c.Kind, c.Prio)
+		}
+	}
+	for i, h := range s.Harts {
+		if int(h.Hart) != i {
+			return fmt.Errorf("hart %d listed at %d", h.Hart, i)
+		}
+	}
+	return nil
 }

@@ -103,3 +103,7 @@ func (m *Model) chain(e *sched.Event) {
 		m.runWait[e.Co] = m.chainOf[e.Arg]
 	}
 }
+
+// Seen reports whether stage i (0 submit, 1 done, 2 send, 3 wake, 4 run)
+// has happened.
+func (c *Chain) Seen(i int) bool { return c.seen&(1<<i) != 0 }
