@@ -79,9 +79,9 @@ func (t *sandboxTarget) Step() ([]sched.Event, error) {
 }
 
 func (t *sandboxTarget) RunUntil(tm uint64) ([]sched.Event, error) { return t.sim.RunUntil(tm) }
-func (t *sandboxTarget) Now() uint64                              { return t.sim.Now() }
-func (t *sandboxTarget) Done() bool                               { return t.sim.Done() }
-func (t *sandboxTarget) Close() error                             { return nil }
+func (t *sandboxTarget) Now() uint64                               { return t.sim.Now() }
+func (t *sandboxTarget) Done() bool                                { return t.sim.Done() }
+func (t *sandboxTarget) Close() error                              { return nil }
 
 func (t *sandboxTarget) Snapshot() (*model.Snapshot, error) {
 	s := t.sim.Snapshot()
