@@ -1,6 +1,7 @@
 package client
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -169,13 +170,13 @@ func (c *Client) Wait(timeout time.Duration) (StopReply, error) {
 	t := time.NewTimer(timeout)
 	defer t.Stop()
 	for {
-		var reply []byte
-		select {
-		case reply = <-c.packets:
-		case <-c.done:
-			return StopReply{}, c.closedError(op, nil)
-		case <-t.C:
+		reply, err := c.recv(op, nil, t.C)
+		if errors.Is(err, ErrTimeout) {
+			c.desync = nil // nothing was lost: the stop reply is still to come
 			return StopReply{}, newError(op, nil, ErrTimeout, fmt.Errorf("still running after %v", timeout))
+		}
+		if err != nil {
+			return StopReply{}, err
 		}
 		r, err := c.parseStop(op, "", reply)
 		if err != nil {
