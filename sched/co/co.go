@@ -58,8 +58,8 @@ type Executor struct {
 
 	mu      sync.Mutex // guards posted
 	posted  []*Signal
-	nposted atomic.Int32 // len(posted), read without mu
-	wakeup chan struct{} // one token: posts are waiting
+	nposted atomic.Int32  // len(posted), read without mu
+	wakeup  chan struct{} // one token: posts are waiting
 }
 
 // Co is a running coroutine, passed to its body.
