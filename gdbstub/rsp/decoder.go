@@ -82,6 +82,12 @@ func (d *Decoder) Next() (Item, error) {
 	}
 }
 
+// Consumed returns the bytes the last Next call consumed from the stream,
+// whether it succeeded or not (a proxy forwards them unchanged). Frames
+// over MaxPayload are not kept in full. The slice is valid until the next
+// call.
+func (d *Decoder) Consumed() []byte { return d.raw }
+
 func (d *Decoder) item(k Kind, payload []byte) Item {
 	return Item{Kind: k, Payload: payload, Raw: append([]byte(nil), d.raw...)}
 }
