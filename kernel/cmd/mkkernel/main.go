@@ -1,0 +1,28 @@
+// Command mkkernel builds the bare-metal kernel ELF (see copslab/kernel/build).
+//
+//	go run ./kernel/cmd/mkkernel -o out/kernel.elf [-progs "dir1 dir2"] [-v]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"copslab/kernel/build"
+)
+
+func main() {
+	out := flag.String("o", "out/kernel.elf", "output ELF file")
+	progs := flag.String("progs", "", "space-separated Go main packages to embed (validated; embedding comes with user processes)")
+	verbose := flag.Bool("v", false, "print the go build command")
+	flag.Parse()
+	opts := build.Options{Out: *out, Progs: strings.Fields(*progs)}
+	if *verbose {
+		opts.Log = os.Stderr
+	}
+	if err := build.Build(opts); err != nil {
+		fmt.Fprintln(os.Stderr, "mkkernel:", err)
+		os.Exit(1)
+	}
+}

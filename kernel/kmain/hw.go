@@ -1,0 +1,36 @@
+//go:build copslab
+
+package main
+
+import _ "unsafe" // for go:linkname
+
+// The runtime layer's kernel API (kernel/rt/api.go), reached with
+// //go:linkname because it lives in package runtime. Bodies are there;
+// stubs_riscv64.s lets the compiler accept the declarations.
+
+//go:linkname rtFDT runtime.copslabFDT
+func rtFDT() uintptr
+
+//go:linkname rtConfigure runtime.copslabConfigure
+func rtConfigure(uart, clint, plic, test uintptr, plicCtx, uartIRQ uint32, timebase uint64)
+
+//go:linkname rtHwinit1 runtime.copslabHwinit1
+func rtHwinit1(counter *uint64, hz uint64, preemptAfter uint32)
+
+//go:linkname rtMtime runtime.copslabMtime
+func rtMtime() (ticks, hz uint64)
+
+//go:linkname rtMem runtime.copslabMem
+func rtMem() (lo, bump, limit, inUse, peak uintptr)
+
+//go:linkname rtReservePhys runtime.copslabReservePhys
+func rtReservePhys(size uintptr) uintptr
+
+//go:linkname rtStats runtime.copslabStats
+func rtStats() (timer, external, syscalls, unknown, lastUnknown, preempts, rxBytes uint64)
+
+//go:linkname rtExit runtime.copslabExit
+func rtExit(code int32)
+
+//go:linkname rtPhysSlice runtime.copslabPhysSlice
+func rtPhysSlice(pa, n uintptr) []byte

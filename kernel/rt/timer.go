@@ -1,0 +1,154 @@
+//go:build copslab
+
+package runtime
+
+import (
+	"internal/runtime/atomic"
+	"unsafe"
+)
+
+// CLINT offsets (SiFive CLINT; QEMU hw/intc/riscv_aclint.c), hart 0.
+const (
+	bmClintMtimecmp = 0x4000
+	bmClintMtime    = 0xbff8
+)
+
+// bmTick is the periodic timer tick. Only trap context writes it.
+var bmTick struct {
+	period  uint64  // mtime units between ticks; 0 = ticks off
+	next    uint64  // mtime of the next tick
+	counter *uint64 // kernel's mirror (main.ticks); set before ticks start
+
+	// Preemption: a goroutine that kept its P for preemptAfter ticks
+	// (the P's schedtick did not move) is asked to yield, as sysmon's
+	// retake would do.
+	schedtick    uint32
+	sameTicks    uint32
+	preemptAfter uint32
+	preempts     atomic.Uint64
+}
+
+//go:nosplit
+func bmMtime() uint64 { return bmLoad64(bmBoard.clint + bmClintMtime) }
+
+//go:nosplit
+func bmSetMtimecmp(t uint64) { bmStore64(bmBoard.clint+bmClintMtimecmp, t) }
+
+// bmArmTimer programs mtimecmp for the next tick, or never.
+//
+//go:nosplit
+func bmArmTimer() {
+	if bmTick.period == 0 {
+		bmSetMtimecmp(^uint64(0))
+		return
+	}
+	bmSetMtimecmp(bmTick.next)
+}
+
+// bmTimerInterrupt counts a tick and re-arms the timer. f is the
+// interrupted context (nil when called from the idle loop).
+//
+//go:nosplit
+//go:nowritebarrierrec
+func bmTimerInterrupt(f *bmTrapFrame) {
+	now := bmMtime()
+	if bmTick.period != 0 && now >= bmTick.next {
+		bmStats.timerIRQs.Add(1)
+		if p := bmTick.counter; p != nil {
+			atomic.Xadd64(p, 1)
+		}
+		bmTick.next += bmTick.period
+		if bmTick.next <= now {
+			bmTick.next = now + bmTick.period
+		}
+		if f != nil {
+			bmMaybePreempt(f)
+		}
+	}
+	bmArmTimer()
+}
+
+// bmMaybePreempt requests a synchronous preemption of the interrupted
+// goroutine if it has been running for a while: the same two writes
+// sysmon's preemptone makes. The goroutine yields at its next function
+// prologue (newstack checks canPreemptM first).
+//
+//go:nosplit
+//go:nowritebarrierrec
+func bmMaybePreempt(f *bmTrapFrame) {
+	gp := (*g)(unsafe.Pointer(uintptr(f.x[27])))
+	if gp == nil || gp.m == nil || gp != gp.m.curg || bmTick.preemptAfter == 0 {
+		return
+	}
+	pp := gp.m.p.ptr()
+	if pp == nil {
+		return
+	}
+	if pp.schedtick != bmTick.schedtick {
+		bmTick.schedtick = pp.schedtick
+		bmTick.sameTicks = 0
+		return
+	}
+	bmTick.sameTicks++
+	if bmTick.sameTicks < bmTick.preemptAfter {
+		return
+	}
+	bmTick.sameTicks = 0
+	gp.preempt = true
+	gp.stackguard0 = stackPreempt
+	bmTick.preempts.Add(1)
+}
+
+// bmIdle is TamaGo's Idle hook: wait with wfi until mtime reaches
+// deadline, serving interrupts in place (we are inside a trap, so they
+// are not delivered). It returns early, reporting true, when console
+// input arrives and wakeOnInput is set.
+//
+//go:nosplit
+//go:nowritebarrierrec
+func bmIdle(deadline uint64, wakeOnInput bool) bool {
+	for {
+		if wakeOnInput && bmRx.edge.Load() {
+			bmArmTimer()
+			return true
+		}
+		now := bmMtime()
+		if now >= deadline {
+			bmArmTimer()
+			return false
+		}
+		cmp := deadline
+		if bmTick.period != 0 && bmTick.next < cmp {
+			cmp = bmTick.next
+		}
+		bmSetMtimecmp(cmp)
+		bmWFI()
+		bmPollInterrupts()
+	}
+}
+
+// bmPollInterrupts serves pending interrupts from inside a trap.
+//
+//go:nosplit
+//go:nowritebarrierrec
+func bmPollInterrupts() {
+	mip := bmReadMip()
+	if mip&bmMipMEIP != 0 {
+		bmInterrupt(bmIntMachineExt, nil)
+	}
+	if mip&bmMipMTIP != 0 {
+		bmTimerInterrupt(nil)
+	}
+}
+
+// bmStartTicks starts the periodic tick at hz (0: off).
+func bmStartTicks(hz uint64, preemptAfter uint32) {
+	if hz == 0 {
+		bmTick.period = 0
+	} else {
+		bmTick.period = bmBoard.timebase / hz
+		bmTick.next = bmMtime() + bmTick.period
+	}
+	bmTick.preemptAfter = preemptAfter
+	bmArmTimer()
+}

@@ -1,0 +1,130 @@
+//go:build copslab
+
+package runtime
+
+import (
+	"internal/abi"
+	"internal/runtime/atomic"
+	"unsafe"
+)
+
+// bmTrapFrame is what bmTrapVector saves on the trap stack. The assembly
+// uses go_asm.h's bmTrapFrame_* offsets, so field order is free.
+type bmTrapFrame struct {
+	x       [32]uint64 // x[i] = register xi; x[0] unused; x[2] = interrupted sp
+	f       [32]uint64 // f0..f31 (raw 64-bit)
+	fcsr    uint64
+	mepc    uint64
+	mcause  uint64
+	mtval   uint64
+	mstatus uint64
+	_       uint64 // keeps the size a multiple of 16
+}
+
+// Trap counters, read by the kernel through copslabStats.
+var bmStats struct {
+	timerIRQs   atomic.Uint64
+	externalIRQ atomic.Uint64
+	spurious    atomic.Uint64
+	syscalls    atomic.Uint64
+	unknownSys  atomic.Uint64
+	lastUnknown atomic.Uint64
+	faults      atomic.Uint32
+}
+
+// bmTrap is called by bmTrapVector with interrupts off, on the trap stack.
+//
+//go:nosplit
+//go:nowritebarrierrec
+func bmTrap(f *bmTrapFrame) {
+	if f.mcause&bmCauseInterrupt != 0 {
+		bmInterrupt(f.mcause&^bmCauseInterrupt, f)
+		return
+	}
+	if f.mcause == bmExcEcallM {
+		bmStats.syscalls.Add(1)
+		f.x[10] = uint64(bmSyscall(f))
+		f.mepc += 4
+		return
+	}
+	bmFault(f)
+}
+
+// bmInterrupt dispatches one interrupt. f is nil when called from the
+// idle loop (already inside a trap).
+//
+//go:nosplit
+//go:nowritebarrierrec
+func bmInterrupt(code uint64, f *bmTrapFrame) {
+	switch code {
+	case bmIntMachineTimer:
+		bmTimerInterrupt(f)
+	case bmIntMachineExt:
+		bmStats.externalIRQ.Add(1)
+		bmExternalInterrupt()
+	default:
+		bmStats.spurious.Add(1)
+		bmClearMie(1 << code)
+	}
+}
+
+// bmFault handles an exception that is not a system call: it prints the
+// machine report, then makes the faulting goroutine call sigpanic as
+// Linux's signal handler would, so the runtime prints the panic and the
+// Go stack and exits with status 2. Without a goroutine to blame, or on a
+// repeated fault, it powers off with status 3.
+//
+//go:nosplit
+//go:nowritebarrierrec
+func bmFault(f *bmTrapFrame) {
+	n := bmStats.faults.Add(1)
+	bmReport("fault", f)
+	gp := (*g)(unsafe.Pointer(uintptr(f.x[27])))
+	if n > 2 || gp == nil || gp.m == nil || f.mepc < 0x1000 && f.mcause != bmExcInstAccess {
+		bmPrint("copslab: cannot raise a Go panic here; powering off\n")
+		bmExit(3)
+	}
+	sig, code := bmSignalFor(f.mcause)
+	gp.sig = sig
+	gp.sigcode0 = code
+	gp.sigcode1 = uintptr(f.mtval)
+	gp.sigpc = uintptr(f.mepc)
+	// As preparePanic (signal_riscv64.go): save ra in a new stack slot,
+	// pretend the faulting pc called sigpanic.
+	sp := f.x[2] - 8
+	*(*uint64)(unsafe.Pointer(uintptr(sp))) = f.x[1]
+	f.x[2] = sp
+	if f.mepc != 0 {
+		f.x[1] = f.mepc
+	}
+	f.mepc = uint64(abi.FuncPCABIInternal(sigpanic))
+}
+
+// bmSignalFor maps an exception cause to the Linux signal a user program
+// would get, as sigpanic expects it.
+//
+//go:nosplit
+func bmSignalFor(cause uint64) (uint32, uintptr) {
+	switch cause {
+	case bmExcInstMisaligned, bmExcLoadMisaligned, bmExcStoreMisalign:
+		return _SIGBUS, _BUS_ADRALN
+	case bmExcIllegal:
+		return _SIGILL, 0
+	case bmExcBreakpoint:
+		return _SIGTRAP, 0
+	}
+	return _SIGSEGV, _SEGV_MAPERR
+}
+
+// bmNestedTrap runs when the trap handler itself traps.
+//
+//go:nosplit
+//go:nowritebarrierrec
+func bmNestedTrap() {
+	bmPrint("\ncopslab: trap inside the trap handler")
+	bmPrintHex(" mcause=", bmReadMcause())
+	bmPrintHex(" mepc=", bmReadMepc())
+	bmPrintHex(" mtval=", bmReadMtval())
+	bmPrint("\n")
+	bmExit(4)
+}

@@ -1,0 +1,80 @@
+//go:build copslab
+
+package runtime
+
+import "internal/runtime/atomic"
+
+// ns16550a registers (byte offsets; TI PC16550D datasheet, Table 2).
+const (
+	bmUartRBR = 0 // receive buffer (read)
+	bmUartTHR = 0 // transmit holding (write)
+	bmUartIER = 1 // interrupt enable
+	bmUartFCR = 2 // FIFO control (write)
+	bmUartMCR = 4 // modem control
+	bmUartLSR = 5 // line status
+
+	bmIerRxAvail = 1 << 0 // received data available interrupt
+	bmFcrEnable  = 1 << 0 // FIFOs on, RX trigger level 1 byte
+	bmMcrOut2    = 1 << 3 // gates the interrupt line on a real 16550
+	bmLsrDR      = 1 << 0 // data ready
+	bmLsrTHRE    = 1 << 5 // transmit holding register empty
+)
+
+// bmRx is the console receive ring: the interrupt handler is the only
+// producer (tail), readers of fd 0 the only consumer (head).
+var bmRx struct {
+	buf     [4096]byte
+	head    atomic.Uint32
+	tail    atomic.Uint32
+	edge    atomic.Bool   // new data since the last epoll report
+	bytes   atomic.Uint64 // received in total
+	dropped atomic.Uint64 // lost because the ring was full
+}
+
+//go:nosplit
+func bmUARTPutc(c byte) {
+	for bmLoad8(bmBoard.uart+bmUartLSR)&bmLsrTHRE == 0 {
+	}
+	bmStore8(bmBoard.uart+bmUartTHR, c)
+}
+
+// bmUARTEnableRx turns on the receive interrupt.
+func bmUARTEnableRx() {
+	bmStore8(bmBoard.uart+bmUartFCR, bmFcrEnable)
+	bmStore8(bmBoard.uart+bmUartMCR, bmLoad8(bmBoard.uart+bmUartMCR)|bmMcrOut2)
+	bmStore8(bmBoard.uart+bmUartIER, bmIerRxAvail)
+}
+
+// bmUARTDrain moves every received byte into the ring (trap context).
+//
+//go:nosplit
+func bmUARTDrain() {
+	for bmLoad8(bmBoard.uart+bmUartLSR)&bmLsrDR != 0 {
+		c := bmLoad8(bmBoard.uart + bmUartRBR)
+		t := bmRx.tail.Load()
+		if t-bmRx.head.Load() >= uint32(len(bmRx.buf)) {
+			bmRx.dropped.Add(1)
+			continue
+		}
+		bmRx.buf[t%uint32(len(bmRx.buf))] = c
+		bmRx.tail.Store(t + 1)
+		bmRx.bytes.Add(1)
+		bmRx.edge.Store(true)
+	}
+}
+
+// bmRxRead copies buffered input into p and returns the count (0: empty).
+//
+//go:nosplit
+func bmRxRead(p []byte) int {
+	n := 0
+	h := bmRx.head.Load()
+	t := bmRx.tail.Load()
+	for n < len(p) && h != t {
+		p[n] = bmRx.buf[h%uint32(len(bmRx.buf))]
+		n++
+		h++
+	}
+	bmRx.head.Store(h)
+	return n
+}
