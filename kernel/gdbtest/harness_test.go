@@ -53,7 +53,17 @@ func needTools(t testing.TB, p *boards.Profile, gdb bool) {
 	}
 }
 
+// TestMain removes the kernel build directory after all tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if kernelBuild.dir != "" {
+		os.RemoveAll(kernelBuild.dir)
+	}
+	os.Exit(code)
+}
+
 var kernelBuild struct {
+	dir  string
 	once sync.Once
 	path string
 	log  string
@@ -74,6 +84,7 @@ func buildKernel(t testing.TB) string {
 			kernelBuild.err = err
 			return
 		}
+		kernelBuild.dir = dir
 		kernelBuild.path = filepath.Join(dir, "kernel.elf")
 		cmd := exec.Command(goTool(), "run", "./kernel/cmd/mkkernel", "-o", kernelBuild.path)
 		cmd.Dir = root
