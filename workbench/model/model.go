@@ -100,6 +100,25 @@ func (m *Model) Sync(s *Snapshot) {
 		if old := m.now.Co(c.ID); old != nil {
 			c.Since, c.Switches = old.Since, old.Switches
 		}
+	}
+	if s.Time < m.now.Time {
+		s.Time = m.now.Time
+	}
+	m.now = s
+	m.Learn(s)
+	k := keyframe{len(m.events), s.Clone()}
+	if last := &m.keys[len(m.keys)-1]; last.n == k.n {
+		*last = k
+	} else {
+		m.keys = append(m.keys, k)
+	}
+}
+
+// Learn records the names in s without taking it as state (for a snapshot
+// that is not aligned with the events, e.g. one taken before the first
+// events were drained).
+func (m *Model) Learn(s *Snapshot) {
+	for _, c := range s.Cos {
 		if c.Name != "" {
 			m.names[c.ID] = c.Name
 		}
@@ -109,22 +128,12 @@ func (m *Model) Sync(s *Snapshot) {
 			m.pnames[p.ID] = p.Name
 		}
 	}
-	if s.Time < m.now.Time {
-		s.Time = m.now.Time
-	}
-	m.now = s
-	m.name(m.now)
 	for id, li := range m.laneOf {
 		if n := m.names[id]; n != "" {
 			m.lanes[li].Name = n
 		}
 	}
-	k := keyframe{len(m.events), s.Clone()}
-	if last := &m.keys[len(m.keys)-1]; last.n == k.n {
-		*last = k
-	} else {
-		m.keys = append(m.keys, k)
-	}
+	m.name(m.now)
 }
 
 // name fills in known names.

@@ -7,7 +7,7 @@
 //	       8   version uint16 (1)
 //	      10   meta length n uint32, then n bytes of JSON (Meta)
 //	then frames until the end frame:
-//	       kind   uint8   (1 events, 2 snapshot, 3 end)
+//	       kind   uint8   (1 events, 2 snapshot, 3 end, 4 names)
 //	       length uint32  payload bytes (at most MaxFrame)
 //	       crc    uint32  CRC-32 (IEEE) of the payload
 //	       payload
@@ -18,6 +18,8 @@
 //	snapshot payload: JSON of a model.Snapshot taken after every event
 //	                  written before it (a keyframe for the reader)
 //	end payload:      JSON of Trailer (event count, end time)
+//	names payload:    JSON of a model.Snapshot used only for its names
+//	                  (taken before the first events; not a keyframe)
 //
 // Events are fixed-size binary because a long run holds millions of them;
 // snapshots are rare and JSON keeps them easy to evolve. Every frame has a
@@ -53,6 +55,7 @@ const (
 	frameEvents   = 1
 	frameSnapshot = 2
 	frameEnd      = 3
+	frameNames    = 4
 )
 
 // Meta describes a recording; it is the file's header.

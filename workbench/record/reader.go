@@ -72,6 +72,7 @@ func (r *Reader) full(b []byte, what string) error {
 type Frame struct {
 	Events   []sched.Event   // for an events frame
 	Snapshot *model.Snapshot // for a snapshot frame
+	Names    *model.Snapshot // for a names frame
 }
 
 // Next returns the next frame, or io.EOF after the end frame.
@@ -105,13 +106,16 @@ func (r *Reader) decode(at int64, kind byte, p []byte) (Frame, error) {
 	switch kind {
 	case frameEvents:
 		return r.events(at, p)
-	case frameSnapshot:
+	case frameSnapshot, frameNames:
 		s := new(model.Snapshot)
 		if err := json.Unmarshal(p, s); err != nil {
 			return Frame{}, r.errf(at, "snapshot: %v", err)
 		}
 		if err := s.Validate(); err != nil {
 			return Frame{}, r.errf(at, "snapshot: %v", err)
+		}
+		if kind == frameNames {
+			return Frame{Names: s}, nil
 		}
 		return Frame{Snapshot: s}, nil
 	case frameEnd:
@@ -169,6 +173,9 @@ func Load(rd io.Reader) (Meta, *model.Model, error) {
 		}
 		if err != nil {
 			return r.Meta, nil, err
+		}
+		if f.Names != nil {
+			m.Learn(f.Names)
 		}
 		m.Add(f.Events...)
 		if f.Snapshot != nil {

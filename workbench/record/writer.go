@@ -71,6 +71,17 @@ func (w *Writer) Snapshot(s *model.Snapshot) error {
 	return w.err
 }
 
+// Names appends a snapshot that readers use only to learn names.
+func (w *Writer) Names(s *model.Snapshot) error {
+	w.flushEvents()
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	w.writeFrame(frameNames, b)
+	return w.err
+}
+
 // Close writes the end frame and flushes; it does not close the file.
 func (w *Writer) Close() error {
 	w.flushEvents()

@@ -17,6 +17,7 @@ const DefaultSnapEvery = 64
 type Batch struct {
 	Events []sched.Event
 	Snap   *model.Snapshot // keyframe taken after Events, or nil
+	Names  *model.Snapshot // a snapshot to learn names from only (Start)
 	Now    uint64
 	Done   bool
 	Steps  int
@@ -24,6 +25,9 @@ type Batch struct {
 
 // ApplyTo feeds the batch to m.
 func (b *Batch) ApplyTo(m *model.Model) {
+	if b.Names != nil {
+		m.Learn(b.Names)
+	}
 	m.Add(b.Events...)
 	if b.Snap != nil {
 		m.Sync(b.Snap)
@@ -45,9 +49,12 @@ func New(t target.Target) *Driver { return &Driver{T: t, SnapEvery: DefaultSnapE
 // Steps returns the decisions taken since the start (or restart).
 func (d *Driver) Steps() int { return d.steps }
 
-// Start returns the initial snapshot (before any decision).
+// Start returns the names of what exists before any decision. Its
+// snapshot is not a keyframe: a target may already hold state whose
+// events it reports with the first step (the sandbox spawns at time 0).
 func (d *Driver) Start() (Batch, error) {
-	return d.finish(Batch{}, true)
+	s, err := d.T.Snapshot()
+	return Batch{Names: s, Now: d.T.Now(), Done: d.T.Done()}, err
 }
 
 // Step takes n scheduling decisions (fewer if the run ends).

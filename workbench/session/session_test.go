@@ -17,7 +17,7 @@ func TestDriver(t *testing.T) {
 	d.SnapEvery = 3
 	m := model.New()
 	b, err := d.Start()
-	if err != nil || b.Snap == nil {
+	if err != nil || b.Names == nil || b.Snap != nil {
 		t.Fatalf("start: %v %v", b, err)
 	}
 	b.ApplyTo(m)
@@ -33,6 +33,23 @@ func TestDriver(t *testing.T) {
 	}
 	if d.Steps() < 5 || snaps < d.Steps()/3 || m.Len() == 0 {
 		t.Fatalf("steps %d snaps %d events %d", d.Steps(), snaps, m.Len())
+	}
+	// Every instant of the run must show each ready coroutine exactly once.
+	for tm := m.Start(); tm <= m.End(); tm += max(1, (m.End()-m.Start())/50) {
+		seen := map[uint32]bool{}
+		for _, p := range m.At(tm).Procs {
+			for _, q := range p.Queues {
+				for _, id := range q {
+					if seen[id] {
+						t.Fatalf("At(%d): coroutine %d queued twice: %+v", tm, id, p.Queues)
+					}
+					seen[id] = true
+				}
+			}
+		}
+	}
+	if m.Now().Co(m.Lanes()[0].ID).Name == "" {
+		t.Fatal("names not learned")
 	}
 	if _, err := d.Restart(); err != nil || d.Steps() != 0 {
 		t.Fatalf("restart: %v, steps %d", err, d.Steps())

@@ -71,6 +71,9 @@ func recordRun(tg target.Target, f *os.File, dur time.Duration, every int) (uint
 	}
 	p := newProgress()
 	b, err := d.Start()
+	if err == nil && b.Names != nil {
+		err = w.Names(b.Names)
+	}
 	for err == nil {
 		if err = w.Events(b.Events); err != nil {
 			break

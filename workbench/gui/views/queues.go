@@ -1,0 +1,162 @@
+package views
+
+import (
+	"fmt"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+
+	"copslab/sched"
+	"copslab/workbench/model"
+)
+
+// Queues shows the scheduler's queues at the cursor: the global
+// per-process priority array (the process the kernel would pick next is
+// highlighted), then per process its local ready bitmap, its current
+// coroutine and its FIFO queue per non-empty priority, head first.
+type Queues struct {
+	pooled
+	s *model.Snapshot
+}
+
+// NewQueues returns an empty queue view.
+func NewQueues() *Queues {
+	v := &Queues{s: &model.Snapshot{}}
+	v.min = fyne.NewSize(520, 200)
+	v.paint = v.draw
+	v.ExtendBaseWidget(v)
+	return v
+}
+
+// Update shows s.
+func (v *Queues) Update(_ *model.Model, s *model.Snapshot, _ uint64) {
+	v.s = s
+	h := float32(70)
+	for i := range s.Procs {
+		h += v.procHeight(&s.Procs[i])
+	}
+	v.min = fyne.NewSize(520, h)
+	v.Refresh()
+}
+
+func (v *Queues) procHeight(p *model.ProcState) float32 {
+	n := 0
+	for _, q := range p.Queues {
+		if len(q) > 0 {
+			n++
+		}
+	}
+	return 46 + float32(max(n, 1))*22
+}
+
+// prioColor shades priorities from dark (0) to light (7).
+func prioColor(p uint8) color.NRGBA {
+	if p >= sched.NumPrio {
+		return colGrid
+	}
+	k := uint8(p) * 22
+	return color.NRGBA{0x15 + k, 0x65 + k, 0xc0 + k/4, 0xff}
+}
+
+func (v *Queues) draw(d *drawList, size fyne.Size) {
+	d.rect(0, 0, size.Width, size.Height, colBG, nil)
+	d.text(8, 4, "global priority array (kernel picks the best; ties round-robin)", colDim, 11, false)
+	best := uint8(sched.Idle)
+	for _, p := range v.s.Procs {
+		best = min(best, p.Prio)
+	}
+	x := float32(8)
+	for _, p := range v.s.Procs {
+		var stroke color.Color
+		if p.Prio == best && best != sched.Idle {
+			stroke = colHot
+		}
+		d.rect(x, 22, 66, 38, prioColor(p.Prio), stroke)
+		d.text(x+4, 23, trim(procLabel(&p), 10), colBox, 10, false)
+		val := "idle"
+		if p.Prio < sched.NumPrio {
+			val = fmt.Sprintf("p%d", p.Prio)
+		}
+		if p.UintrPending {
+			val += " uintr"
+		}
+		d.text(x+4, 40, val, colBox, 12, true)
+		x += 70
+		if x+66 > size.Width {
+			break
+		}
+	}
+	y := float32(70)
+	for i := range v.s.Procs {
+		v.proc(d, &v.s.Procs[i], y, size)
+		y += v.procHeight(&v.s.Procs[i])
+	}
+}
+
+func procLabel(p *model.ProcState) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	if p.ID == 0 {
+		return "kernel"
+	}
+	return fmt.Sprintf("p%d", p.ID)
+}
+
+func trim(s string, n int) string {
+	if n < 2 {
+		return ""
+	}
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// proc draws one process: name, bitmap cells, current coroutine, queues.
+func (v *Queues) proc(d *drawList, p *model.ProcState, y float32, size fyne.Size) {
+	d.line(8, y-3, size.Width-8, y-3, colGrid, 1)
+	d.text(8, y, fmt.Sprintf("%s (id %d)", procLabel(p), p.ID), colText, 12, true)
+	bm := p.Bitmap()
+	d.text(180, y+1, "bitmap", colDim, 10, false)
+	for b := 0; b < sched.NumPrio; b++ {
+		fill := colBox
+		if bm&(1<<b) != 0 {
+			fill = prioColor(uint8(b))
+		}
+		d.rect(222+float32(b)*16, y+2, 14, 14, fill, colDim)
+	}
+	cur := "none"
+	if c := v.s.Co(p.Current); c != nil {
+		cur = fmt.Sprintf("%s (%s)", coLabel(c.Name, c.ID), c.State)
+	}
+	d.text(360, y+1, "current: "+cur, colText, 11, false)
+	yy := y + 22
+	empty := true
+	for q, ids := range p.Queues {
+		if len(ids) == 0 {
+			continue
+		}
+		empty = false
+		d.text(16, yy+2, fmt.Sprintf("p%d", q), colDim, 11, true)
+		x := float32(44)
+		for i, id := range ids {
+			name := "#" + fmt.Sprint(id)
+			if c := v.s.Co(id); c != nil {
+				name = coLabel(c.Name, id)
+			}
+			w := float32(len(name))*6.5 + 10
+			if x+w > size.Width-40 {
+				d.text(x, yy+2, fmt.Sprintf("… +%d", len(ids)-i), colDim, 11, false)
+				break
+			}
+			d.rect(x, yy, w, 18, StateColor[sched.Ready], nil)
+			d.text(x+5, yy+1, name, colText, 11, false)
+			x += w + 4
+		}
+		yy += 22
+	}
+	if empty {
+		d.text(16, yy+2, "no ready coroutines", colDim, 11, false)
+	}
+}
