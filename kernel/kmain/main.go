@@ -1,12 +1,66 @@
 //go:build copslab
 
 // Command kmain is the copslab kernel: an ordinary Go program that
-// kernel/build links into a bare-metal RISC-V image (see kernel/README.md).
+// kernel/build links into a bare-metal RISC-V image for QEMU virt (see
+// kernel/README.md). The runtime layer (kernel/rt) has already set up
+// traps, memory and the clock when main runs; main reads the device tree,
+// starts interrupts and runs the mode named by the boot arguments
+// (FDT /chosen/bootargs, QEMU -append):
+//
+//	selftest  run the self-tests, power off with 0 only if all pass
+//	echo      console that echoes what is typed (same as the default)
+//	panic     fault on purpose (nil dereference) to show the trap report
+//	(none)    interactive console
 package main
 
-import "fmt"
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+)
+
+// ticks counts timer interrupts (the runtime's tick handler increments it
+// through a pointer). Kept as a named global for debugger tests:
+// `p 'main.ticks'` in gdb.
+var ticks uint64
+
+// tickHz is the timer tick rate; a goroutine that holds the CPU for
+// preemptTicks ticks is asked to yield.
+const (
+	tickHz       = 100
+	preemptTicks = 2
+)
 
 func main() {
-	fmt.Println("copslab kernel: hello")
-	rtExit(0)
+	m, err := discover()
+	if err != nil {
+		fmt.Println("copslab: device tree:", err)
+		rtExit(1)
+	}
+	m.start()
+	fmt.Printf("copslab kernel (%s %s/%s, bare metal, machine mode): memory %d MiB at %#x (from FDT), hart 0 of %d\n",
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, m.ramSize>>20, m.ramBase, m.harts)
+	fmt.Printf("copslab: bootargs %q\n", m.bootargs)
+	os.Exit(run(m, strings.Fields(m.bootargs)))
+}
+
+// run executes the mode the boot arguments select and returns the exit
+// status.
+func run(m *machine, args []string) int {
+	mode := "console"
+	if len(args) > 0 {
+		mode = args[0]
+	}
+	switch mode {
+	case "selftest":
+		return selftest(m)
+	case "panic":
+		crash()
+		return 1
+	case "echo", "console":
+		return console(m)
+	}
+	fmt.Printf("copslab: unknown mode %q (want selftest, echo, panic or nothing)\n", mode)
+	return 1
 }

@@ -1,0 +1,210 @@
+//go:build copslab
+
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"time"
+)
+
+// A check is one self-test: it returns a detail line or an error.
+type check struct {
+	name string
+	run  func(m *machine) (string, error)
+}
+
+var checks = []check{
+	{"memory", checkMemory},
+	{"goroutines", checkGoroutines},
+	{"gc", checkGC},
+	{"sleep", checkSleep},
+	{"timer", checkTimerDuringCompute},
+	{"preempt", checkPreemption},
+	{"kalloc", checkKalloc},
+	{"sv39", checkSv39},
+}
+
+// selftest runs every check and returns 0 only if all pass. The host
+// test (kernel/boot_test.go) asserts on the lines printed here.
+func selftest(m *machine) int {
+	failed := 0
+	for _, c := range checks {
+		detail, err := c.run(m)
+		if err != nil {
+			failed++
+			fmt.Printf("selftest: %s: FAIL: %v\n", c.name, err)
+			continue
+		}
+		fmt.Printf("selftest: %s: ok: %s\n", c.name, detail)
+	}
+	printStats(m)
+	if failed > 0 {
+		fmt.Printf("selftest: FAIL (%d of %d checks failed)\n", failed, len(checks))
+		return 1
+	}
+	fmt.Printf("selftest: PASS (%d checks)\n", len(checks))
+	return 0
+}
+
+// mtimeNow returns the CLINT counter in nanoseconds, read directly from
+// the device (not through the runtime's clock).
+func mtimeNow() time.Duration {
+	t, hz := rtMtime()
+	return time.Duration(t/hz*1e9 + t%hz*1e9/hz)
+}
+
+func checkMemory(m *machine) (string, error) {
+	lo, bump, limit, inUse, peak := rtMem()
+	end := m.ramBase + m.ramSize
+	if uint64(lo) < m.ramBase || uint64(limit) > end || bump > limit {
+		return "", fmt.Errorf("runtime memory [%#x, %#x) bump %#x outside RAM [%#x, %#x)", lo, limit, bump, m.ramBase, end)
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return fmt.Sprintf("RAM %d MiB at %#x; runtime mapped %d KiB (peak %d KiB), Go Sys %d KiB",
+		m.ramSize>>20, m.ramBase, inUse>>10, peak>>10, ms.Sys>>10), nil
+}
+
+// checkGoroutines fans work out to goroutines over channels and checks
+// the sum, then checks select with a timeout.
+func checkGoroutines(*machine) (string, error) {
+	const workers, per = 16, 1000
+	jobs := make(chan int)
+	sums := make(chan int)
+	for w := 0; w < workers; w++ {
+		go func() {
+			s := 0
+			for j := range jobs {
+				s += j
+			}
+			sums <- s
+		}()
+	}
+	go func() {
+		for i := 1; i <= workers*per; i++ {
+			jobs <- i
+		}
+		close(jobs)
+	}()
+	total := 0
+	for w := 0; w < workers; w++ {
+		total += <-sums
+	}
+	n := workers * per
+	if want := n * (n + 1) / 2; total != want {
+		return "", fmt.Errorf("sum %d, want %d", total, want)
+	}
+	never := make(chan int)
+	select {
+	case <-never:
+		return "", fmt.Errorf("received from a channel nobody sends on")
+	case <-time.After(5 * time.Millisecond):
+	}
+	return fmt.Sprintf("%d goroutines summed 1..%d = %d over channels; select timeout ok", workers, n, total), nil
+}
+
+// checkGC allocates far more than it keeps, verifying the contents of the
+// live objects, so the collector must run and must not corrupt them.
+func checkGC(*machine) (string, error) {
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const live, rounds = 64, 4000
+	keep := make([][]uint32, live)
+	for i := 0; i < rounds; i++ {
+		n := 256 + (i*37)%4096
+		b := make([]uint32, n)
+		for j := range b {
+			b[j] = uint32(i*131 + j)
+		}
+		slot := i % live
+		if old := keep[slot]; old != nil {
+			if err := verify(old, i-live); err != nil {
+				return "", err
+			}
+		}
+		keep[slot] = b
+	}
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	gcs := after.NumGC - before.NumGC
+	if gcs == 0 {
+		return "", fmt.Errorf("no GC cycle after allocating %d MiB", (after.TotalAlloc-before.TotalAlloc)>>20)
+	}
+	return fmt.Sprintf("NumGC +%d after allocating %d MiB, live objects verified; heap %d KiB",
+		gcs, (after.TotalAlloc-before.TotalAlloc)>>20, after.HeapAlloc>>10), nil
+}
+
+func verify(b []uint32, i int) error {
+	for j, v := range b {
+		if v != uint32(i*131+j) {
+			return fmt.Errorf("object %d word %d = %#x, want %#x (heap corruption)", i, j, v, uint32(i*131+j))
+		}
+	}
+	return nil
+}
+
+// checkSleep measures time.Sleep against the CLINT counter.
+func checkSleep(*machine) (string, error) {
+	const d = 20 * time.Millisecond
+	var worst time.Duration
+	for i := 0; i < 5; i++ {
+		t0 := mtimeNow()
+		w0 := time.Now()
+		time.Sleep(d)
+		got := mtimeNow() - t0
+		wall := time.Since(w0)
+		if got < d || got > d+15*time.Millisecond {
+			return "", fmt.Errorf("Sleep(%v) took %v by mtime", d, got)
+		}
+		if diff := wall - got; diff < -time.Millisecond || diff > time.Millisecond {
+			return "", fmt.Errorf("time.Since says %v, mtime says %v", wall, got)
+		}
+		worst = max(worst, got-d)
+	}
+	return fmt.Sprintf("5 x Sleep(%v) within +%v by mtime", d, worst), nil
+}
+
+// spin is a call the compiler keeps, so loops calling it have function
+// prologues at which a preemption request is honoured.
+//
+//go:noinline
+func spin(x uint64) uint64 { return x*6364136223846793005 + 1442695040888963407 }
+
+// checkTimerDuringCompute computes for 100 ms of mtime without any
+// system call and counts the timer interrupts that arrived meanwhile.
+func checkTimerDuringCompute(*machine) (string, error) {
+	const d = 100 * time.Millisecond
+	t0 := atomic.LoadUint64(&ticks)
+	start := mtimeNow()
+	x := uint64(1)
+	loops := 0
+	for mtimeNow()-start < d {
+		for i := 0; i < 1000; i++ {
+			x = spin(x)
+		}
+		loops++
+	}
+	n := atomic.LoadUint64(&ticks) - t0
+	if n == 0 {
+		return "", fmt.Errorf("no timer interrupt during %v of computing", d)
+	}
+	return fmt.Sprintf("%d timer interrupts during %v of computing (%d loops, x=%#x)", n, d, loops, x&0xffff), nil
+}
+
+// checkPreemption: with one CPU, a goroutine spinning in a loop only
+// lets another run if the tick handler preempts it.
+func checkPreemption(*machine) (string, error) {
+	var flag atomic.Bool
+	go flag.Store(true)
+	start := mtimeNow()
+	x := uint64(0)
+	for !flag.Load() {
+		x = spin(x)
+		if mtimeNow()-start > 2*time.Second {
+			return "", fmt.Errorf("spinning goroutine was not preempted in 2s")
+		}
+	}
+	return fmt.Sprintf("spinning goroutine preempted after %v", (mtimeNow() - start).Round(time.Millisecond)), nil
+}
