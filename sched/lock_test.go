@@ -1,0 +1,73 @@
+package sched
+
+import (
+	"sync"
+	"testing"
+)
+
+// TestConcurrentLockYield has several goroutines (standing in for harts and
+// user processes) run coroutine life cycles in one region, each taking the
+// lock the user-side way. The region must end consistent and empty.
+func TestConcurrentLockYield(t *testing.T) {
+	r := new(Region)
+	r.Init()
+	const workers, rounds = 4, 5000
+	r.LockYield(99)
+	for p := uint16(1); p <= workers; p++ {
+		r.AddProc(p)
+	}
+	r.Unlock(99)
+	var wg sync.WaitGroup
+	errs := make(chan Errno, workers)
+	for w := 1; w <= workers; w++ {
+		wg.Add(1)
+		go func(proc uint16) {
+			defer wg.Done()
+			tag := LockTag(uint8(proc), true)
+			c := Ctx{Hart: uint8(proc)}
+			for i := 0; i < rounds; i++ {
+				r.LockYield(tag)
+				_, e1 := r.Spawn(c, proc, KindUser, uint8(i%NumPrio), NoWaker)
+				id, e2 := r.Fetch(c, proc)
+				e3 := r.Yield(c, id)
+				id, e4 := r.Fetch(c, proc)
+				e5 := r.Exit(c, id)
+				e6 := r.Unlock(tag)
+				for _, e := range []Errno{e1, e2, e3, e4, e5, e6} {
+					if e != OK {
+						errs <- e
+						return
+					}
+				}
+			}
+		}(uint16(w))
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
+	if r.Live != 0 || r.Seq != workers*rounds*5 || r.Lock != 0 {
+		t.Fatalf("live %d seq %d lock %#x", r.Live, r.Seq, r.Lock)
+	}
+	if _, err := r.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSpinLockGivesUp(t *testing.T) {
+	r := new(Region)
+	r.Init()
+	if !r.TryLock(LockTag(0, false)) {
+		t.Fatal("lock busy")
+	}
+	if r.SpinLock(LockTag(1, false), 100) || r.TryLock(LockTag(2, true)) {
+		t.Fatal("a held lock was taken")
+	}
+	if e := r.Unlock(LockTag(1, false)); e != ErrNotLocked {
+		t.Fatalf("non-owner unlock: %v", e)
+	}
+	if r.Unlock(LockTag(0, false)) != OK || !r.SpinLock(LockTag(1, false), 1) {
+		t.Fatal("owner unlock or relock failed")
+	}
+}
