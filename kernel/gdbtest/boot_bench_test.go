@@ -16,7 +16,7 @@ var bannerRE = regexp.MustCompile(`copslab kernel`)
 
 // BenchmarkBoot boots the kernel with the board profile's command line
 // and measures QEMU start → boot banner on the console, then kills QEMU.
-// It also reports the kernel image size.
+// It reports the mean and the fastest boot, and the kernel image size.
 //
 //	go test -run '^$' -bench Boot -benchtime 20x ./kernel/gdbtest
 func BenchmarkBoot(b *testing.B) {
@@ -28,7 +28,7 @@ func BenchmarkBoot(b *testing.B) {
 		b.Fatal(err)
 	}
 	args := p.QEMUArgs(kernel, boards.RunOptions{})
-	var total time.Duration
+	var total, fastest time.Duration
 	b.ResetTimer()
 	for b.Loop() {
 		start := time.Now()
@@ -37,12 +37,19 @@ func BenchmarkBoot(b *testing.B) {
 			b.Fatal(err)
 		}
 		_, err = m.Expect(bannerRE, 30*time.Second)
-		total += time.Since(start)
+		d := time.Since(start)
+		total += d
+		if fastest == 0 || d < fastest {
+			fastest = d
+		}
 		m.Kill()
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
+	// The mean suffers from other processes on the machine; the fastest
+	// boot is the better estimate of the boot path's own cost.
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/boot")
+	b.ReportMetric(float64(fastest.Microseconds())/1000, "min-ms/boot")
 	b.ReportMetric(float64(st.Size()), "image-bytes")
 }
