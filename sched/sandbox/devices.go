@@ -16,6 +16,7 @@ type pending struct {
 	at  uint64
 	req uint64 // I/O request id (0 for sleeps)
 	co  *coro
+	kco uint32 // kernel-syscall coroutine serving the request, or NoCo
 }
 
 type startReq struct {

@@ -40,7 +40,7 @@ func FormatEvent(e sched.Event, n Namer) string {
 	switch e.Cause {
 	case sched.CauseIOSubmit, sched.CauseIODone, sched.CauseUintrSend, sched.CauseUintr:
 		line += fmt.Sprintf(" req=%d", e.Arg)
-	case sched.CauseBlock:
+	case sched.CauseBlock, sched.CauseWake:
 		if e.Arg != 0 {
 			line += fmt.Sprintf(" req=%d", e.Arg)
 		}

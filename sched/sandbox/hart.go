@@ -155,7 +155,8 @@ func (s *Sim) execute(h *hart, c *coro) bool {
 			req := s.dev.nextReq
 			s.check(s.reg.Mark(ctx, c.id, sched.CauseIOSubmit, sched.NoWaker, req), "io-submit")
 			s.check(s.reg.Block(ctx, c.id, req), "block on io")
-			s.dev.io = insertPending(s.dev.io, pending{at: s.tick + st.Ticks, req: req, co: c})
+			kco := s.syscallStart(ctx, c, req)
+			s.dev.io = insertPending(s.dev.io, pending{at: s.tick + st.Ticks, req: req, co: c, kco: kco})
 			return false
 		case OpSleep:
 			c.step++

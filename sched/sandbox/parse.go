@@ -100,6 +100,13 @@ func (sc *Scenario) fromNode(n *yaml.Node) error {
 		"quantum":     u64(&sc.Quantum, 1, maxTicks),
 		"until":       u64(&sc.Until, 0, maxTicks),
 		"max_ticks":   u64(&sc.MaxTicks, 1, maxTicks),
+		"kernel_syscalls": func(v *yaml.Node) error {
+			if v.Kind != yaml.ScalarNode || (v.Value != "true" && v.Value != "false") {
+				return lineError(v.Line, "kernel_syscalls must be true or false")
+			}
+			sc.KernelSyscalls = v.Value == "true"
+			return nil
+		},
 		"costs": func(v *yaml.Node) error {
 			return mapping(v, "costs", map[string]fieldFunc{
 				"coswitch":   u64(&sc.Costs.CoSwitch, 0, 1_000_000),

@@ -19,7 +19,12 @@ type Scenario struct {
 	Costs       Costs
 	Until       uint64 // stop after this many ticks; 0 runs to completion
 	MaxTicks    uint64 // safety limit when Until is 0 (default 10,000,000)
-	Procs       []ProcSpec
+	// KernelSyscalls serves each async I/O of a coroutines-mode process
+	// with a kernel-syscall coroutine in process 0 (priority 0), as COPS
+	// does: spawned and blocked at submit, woken by the device, exits
+	// after raising the user interrupt. Off: the kernel side is markers only.
+	KernelSyscalls bool
+	Procs          []ProcSpec
 }
 
 // Costs are overheads in ticks, charged to the hart.

@@ -12,13 +12,14 @@ type Sim struct {
 	sc    *Scenario
 	reg   *sched.Region
 	tick  uint64
-	procs []*proc          // by region slot; procs[0] is the kernel
-	cos   map[uint32]*coro // every coroutine ever spawned, by id
-	order []*coro          // spawn order
-	harts []*hart          // sc.Harts of them
-	dev   devices          // pending I/O, sleeps and delayed spawns
-	buf   [256]sched.Event // drain buffer
-	out   []sched.Event    // events of the current Step/RunUntil
+	procs []*proc           // by region slot; procs[0] is the kernel
+	cos   map[uint32]*coro  // every coroutine ever spawned, by id
+	kcos  map[uint32]string // kernel-syscall coroutine names, by id
+	order []*coro           // spawn order
+	harts []*hart           // sc.Harts of them
+	dev   devices           // pending I/O, sleeps and delayed spawns
+	buf   [256]sched.Event  // drain buffer
+	out   []sched.Event     // events of the current Step/RunUntil
 	count counters
 	err   error
 	done  bool
@@ -72,7 +73,7 @@ func New(sc *Scenario) (*Sim, error) {
 	if err := sc.validate(); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	s := &Sim{sc: sc, reg: new(sched.Region), cos: map[uint32]*coro{}}
+	s := &Sim{sc: sc, reg: new(sched.Region), cos: map[uint32]*coro{}, kcos: map[uint32]string{}}
 	s.reg.Init()
 	s.lock()
 	defer s.unlock()
@@ -180,7 +181,7 @@ func (s *Sim) CoName(id uint32) string {
 	if c := s.cos[id]; c != nil {
 		return c.name
 	}
-	return ""
+	return s.kcos[id]
 }
 
 // Snapshot returns the full scheduler state: the decoded region with

@@ -228,3 +228,40 @@ func TestStepAndRunUntil(t *testing.T) {
 		t.Fatalf("summary: %v\n%s", err, b.String())
 	}
 }
+
+// TestKernelSyscallCoroutines: with kernel_syscalls every async read is
+// served by a kernel-syscall coroutine of process 0 that blocks on the
+// device, is woken by it and exits after raising the user interrupt.
+func TestKernelSyscallCoroutines(t *testing.T) {
+	sim, events := runBuiltin(t, "syscalls")
+	reads := 0
+	perReq := map[uint64][]sched.Cause{}
+	for _, e := range events {
+		if e.Cause == sched.CauseIOSubmit {
+			reads++
+		}
+		if e.Kind == sched.KindKernelSyscall {
+			if e.Proc != 0 || e.Prio != 0 {
+				t.Fatalf("syscall coroutine event in process %d at priority %d", e.Proc, e.Prio)
+			}
+			if e.Cause == sched.CauseBlock || e.Cause == sched.CauseWake {
+				perReq[e.Arg] = append(perReq[e.Arg], e.Cause)
+			}
+		}
+	}
+	if reads != 9 || len(perReq) != reads {
+		t.Fatalf("%d reads, %d served by kernel coroutines", reads, len(perReq))
+	}
+	for req, c := range perReq {
+		if !slices.Equal(c, []sched.Cause{sched.CauseBlock, sched.CauseWake}) {
+			t.Fatalf("request %d: kernel coroutine %v", req, c)
+		}
+	}
+	snap := sim.Snapshot()
+	if p := snap.Proc(0); p.Live != 0 || p.Name != "kernel" {
+		t.Fatalf("kernel process at the end: %+v", p)
+	}
+	if !strings.HasPrefix(sim.CoName(events[7].Co), "sys-read#") {
+		t.Fatalf("event 7 is %q", sim.CoName(events[7].Co))
+	}
+}

@@ -127,17 +127,19 @@ func (s *Sim) devicesDue() {
 	c := s.ctx(sched.NoHart)
 	for _, io := range due(&s.dev.io, s.tick) {
 		co := io.co
-		if !s.check(s.reg.Mark(c, co.id, sched.CauseIODone, sched.NoWaker, io.req), "io-done") {
+		s.syscallWake(c, io)
+		if !s.check(s.reg.Mark(c, co.id, sched.CauseIODone, io.kco, io.req), "io-done") {
 			return
 		}
 		if co.p.spec.Mode == ModeThreads {
 			s.check(s.reg.Wake(c, co.id, sched.CauseWake, sched.NoWaker, io.req), "wake thread")
 			continue
 		}
-		s.check(s.reg.Mark(c, co.id, sched.CauseUintrSend, sched.NoWaker, io.req), "uintr-send")
+		s.check(s.reg.Mark(c, co.id, sched.CauseUintrSend, io.kco, io.req), "uintr-send")
 		co.p.uintr = append(co.p.uintr, io.req)
 		co.p.waiter[io.req] = co
 		s.check(s.reg.SetUintr(co.p.slot, true), "set uintr")
+		s.syscallExit(c, io)
 	}
 	for _, sl := range due(&s.dev.sleeps, s.tick) {
 		s.check(s.reg.Wake(c, sl.co.id, sched.CauseTimer, sched.NoWaker, 0), "timer wake")
