@@ -11,7 +11,9 @@ import (
 // the same physical word.
 //
 // Lock order: the region lock is a leaf. No other lock may be taken while
-// it is held, and nothing that can sleep or fault may run under it.
+// it is held, and nothing that can sleep or fault may run under it. (The
+// only other lock, co.Executor.mu, is a leaf too: the two are never held
+// together.)
 //
 // Who may spin: the kernel may spin (SpinLock) because it holds the lock
 // only with interrupts off for a bounded number of instructions. User code

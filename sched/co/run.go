@@ -18,6 +18,10 @@ func (ex *Executor) RunUntilIdle() error { return ex.run(false) }
 func (ex *Executor) run(wait bool) error {
 	var prev *Co
 	for {
+		var posted []*Signal
+		if ex.nposted.Load() > 0 {
+			posted = ex.takePosts() // before the region lock: both locks are leaves
+		}
 		ex.reg.LockYield(ex.tag)
 		err := ex.settle(prev)
 		prev = nil
@@ -25,8 +29,8 @@ func (ex *Executor) run(wait bool) error {
 			ex.reg.Unlock(ex.tag)
 			return err
 		}
-		if ex.nposted.Load() > 0 {
-			ex.drainPosts()
+		for _, s := range posted {
+			s.wake(sched.CauseUintr, sched.NoCo)
 		}
 		id, e := ex.reg.Fetch(ex.ctx(), ex.proc)
 		ex.reg.Unlock(ex.tag)

@@ -64,15 +64,14 @@ func (s *Signal) Post() {
 	}
 }
 
-// drainPosts applies pending Posts (CauseUintr). The region lock must be
-// held.
-func (ex *Executor) drainPosts() {
+// takePosts removes the pending Posts; Run applies them (CauseUintr) after
+// settling the previous coroutine, under the region lock. ex.mu and the
+// region lock are never held together.
+func (ex *Executor) takePosts() []*Signal {
 	ex.mu.Lock()
+	defer ex.mu.Unlock()
 	posted := ex.posted
 	ex.posted = nil
 	ex.nposted.Store(0)
-	ex.mu.Unlock()
-	for _, s := range posted {
-		s.wake(sched.CauseUintr, sched.NoCo)
-	}
+	return posted
 }
