@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"regexp"
 	"sync"
@@ -40,8 +41,11 @@ func Start(ctx context.Context, binary string, args []string) (*Machine, error) 
 	cmd.Stdout = m.out
 	cmd.Stderr = m.out
 	cmd.WaitDelay = pipeGrace
-	// Own process group: a terminal's Ctrl-C reaches our parent, not QEMU.
+	// Own process group, killed as a whole: a terminal's Ctrl-C reaches
+	// our parent, not QEMU, and a wrapper (go run, qemuboot) cannot leave
+	// its QEMU behind.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, fmt.Errorf("qemu: stdin pipe: %w", err)
@@ -143,16 +147,24 @@ func (m *Machine) Wait() (exitCode int, err error) {
 // Done is closed when the process has exited and been reaped.
 func (m *Machine) Done() <-chan struct{} { return m.done }
 
-// Kill ends the process with SIGKILL (if it still runs) and waits until it
-// is reaped. It is safe to call more than once and after exit.
+// Kill ends the process and everything in its process group with SIGKILL
+// (if it still runs) and waits until it is reaped. It is safe to call more than once and after exit.
 func (m *Machine) Kill() {
 	select {
 	case <-m.done:
 		return
 	default:
 	}
-	_ = m.cmd.Process.Kill()
+	_ = killGroup(m.cmd.Process)
 	<-m.done
+}
+
+// killGroup sends SIGKILL to p's process group (p leads it: Setpgid).
+func killGroup(p *os.Process) error {
+	if err := syscall.Kill(-p.Pid, syscall.SIGKILL); err != nil {
+		return p.Kill()
+	}
+	return nil
 }
 
 // Pid is the process id.

@@ -2,9 +2,12 @@ package qemu
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -145,4 +148,38 @@ func TestStartMissingBinary(t *testing.T) {
 	if _, err := Start(context.Background(), "/nonexistent/qemu", nil); err == nil {
 		t.Fatal("Start of a missing binary succeeded")
 	}
+}
+
+// TestKillGroup: Kill also ends what a wrapper started (as go run or
+// qemuboot start QEMU), so nothing outlives the Machine.
+func TestKillGroup(t *testing.T) {
+	m, err := Start(context.Background(), "/bin/sh", []string{"-c", "sleep 300 & echo child=$!; wait"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Expect(regexp.MustCompile(`child=\d+`), 10*time.Second)
+	if err != nil {
+		m.Kill()
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(strings.TrimPrefix(got, "child="))
+	m.Kill()
+	deadline := time.Now().Add(5 * time.Second)
+	for alive(pid) {
+		if time.Now().After(deadline) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("grandchild %d survived Kill", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// alive reports whether pid exists and is not a zombie.
+func alive(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	return len(f) > 0 && f[0] != "Z"
 }
