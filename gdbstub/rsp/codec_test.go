@@ -222,3 +222,20 @@ func FuzzEscape(f *testing.F) {
 		}
 	})
 }
+
+func TestTextLog(t *testing.T) {
+	var buf bytes.Buffer
+	log := TextLog(&buf, 8)
+	c := NewConn(struct {
+		io.Reader
+		io.Writer
+	}{strings.NewReader("+$OK#9a"), io.Discard}, log)
+	c.WritePacket([]byte("m80000000,8"))
+	c.Read()
+	c.Read()
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3 || !strings.HasSuffix(lines[0], "-> $m800000...(+7)") ||
+		!strings.HasSuffix(lines[1], "<- +") || !strings.HasSuffix(lines[2], "<- $OK#9a") {
+		t.Fatalf("log:\n%s", buf.String())
+	}
+}
