@@ -128,24 +128,8 @@ func startDebug(t testing.TB, p *boards.Profile, kernel string, o boards.RunOpti
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Kill(); cancel() })
-	addr := fmt.Sprintf("127.0.0.1:%d", o.GDBPort)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close() // QEMU's stub listens again after a client leaves
-			return m, o.GDBPort
-		}
-		select {
-		case <-m.Done():
-			t.Fatalf("QEMU exited before its gdb stub listened:\n%s", m.Output())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("gdb stub on %s not listening after 20s: %v\nconsole:\n%s", addr, err, m.Output())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitListening(t, m, fmt.Sprintf("127.0.0.1:%d", o.GDBPort))
+	return m, o.GDBPort
 }
 
 // runGDB runs the board's attach command (Profile.GDBCommand, the one
@@ -153,7 +137,12 @@ func startDebug(t testing.TB, p *boards.Profile, kernel string, o boards.RunOpti
 // combined output.
 func runGDB(t testing.TB, p *boards.Profile, kernel string, port int, cmds ...string) string {
 	t.Helper()
-	argv := p.GDBCommand(kernel, port)
+	return runGDBArgv(t, p.GDBCommand(kernel, port), cmds...)
+}
+
+// runGDBArgv runs the gdb command argv with -batch -nx and -ex cmds.
+func runGDBArgv(t testing.TB, argv []string, cmds ...string) string {
+	t.Helper()
 	args := []string{"-batch", "-nx"}
 	for _, a := range argv[1:] {
 		if a != "" { // no kernel: no symbol file
@@ -176,6 +165,28 @@ func runGDB(t testing.TB, p *boards.Profile, kernel string, port int, cmds ...st
 		t.Fatalf("gdb: %v", err)
 	}
 	return string(out)
+}
+
+// waitListening polls addr until a TCP connect succeeds or m exits.
+func waitListening(t testing.TB, m *qemu.Machine, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close() // QEMU's stub listens again after a client leaves
+			return
+		}
+		select {
+		case <-m.Done():
+			t.Fatalf("QEMU exited before its gdb stub listened:\n%s", m.Output())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gdb stub on %s not listening after 20s: %v\nconsole:\n%s", addr, err, m.Output())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // field returns the text after prefix on the first line that has it.
