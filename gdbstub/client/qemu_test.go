@@ -198,30 +198,52 @@ func TestQEMUBreakStepCounter(t *testing.T) {
 	}
 }
 
-func TestQEMUWatchpoint(t *testing.T) {
+func TestQEMUWatchpoints(t *testing.T) {
 	c, prog, _ := session(t)
-	err := c.SetBreakpoint(WriteWatchpoint, prog.Counter, 8)
-	if errors.Is(err, ErrUnsupported) {
-		t.Skip("stub has no watchpoints")
+	tests := []struct {
+		kind   BreakKind
+		addr   uint64
+		size   int
+		reason string
+	}{
+		{HardwareBreakpoint, prog.Tick, 4, ""},
+		{WriteWatchpoint, prog.Counter, 8, "watch"},
+		{ReadWatchpoint, prog.Counter, 8, "rwatch"},
+		{AccessWatchpoint, prog.Counter, 8, "awatch"},
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Continue(); err != nil {
-		t.Fatal(err)
-	}
-	stop, err := c.Wait(10 * time.Second)
-	if err != nil || stop.Reason != "watch" || stop.Addr != prog.Counter {
-		t.Fatalf("watchpoint stop = %+v, %v", stop, err)
-	}
-	if err := c.ClearBreakpoint(WriteWatchpoint, prog.Counter, 8); err != nil {
-		t.Fatal(err)
+	for _, tt := range tests {
+		t.Run(tt.kind.String(), func(t *testing.T) {
+			err := c.SetBreakpoint(tt.kind, tt.addr, tt.size)
+			if errors.Is(err, ErrUnsupported) {
+				t.Skipf("QEMU does not offer %v", tt.kind)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.ClearBreakpoint(tt.kind, tt.addr, tt.size)
+			if err := c.Continue(); err != nil {
+				t.Fatal(err)
+			}
+			stop, err := c.Wait(10 * time.Second)
+			if err != nil || stop.Signal != SigTrap || stop.Reason != tt.reason {
+				t.Fatalf("stop = %+v, %v; want reason %q", stop, err, tt.reason)
+			}
+			if tt.reason != "" && stop.Addr != tt.addr {
+				t.Fatalf("watch address %#x, want %#x", stop.Addr, tt.addr)
+			}
+			if tt.reason == "" {
+				if pc, _ := c.Reg("pc"); pc != tt.addr {
+					t.Fatalf("pc %#x, want %#x", pc, tt.addr)
+				}
+			}
+			t.Logf("%s", stop.Raw)
+		})
 	}
 }
 
 func TestQEMUInterrupt(t *testing.T) {
 	c, prog, _ := session(t)
-	if err := c.Continue(); err != nil {
+	if err := c.Resume("c"); err != nil { // vCont;c
 		t.Fatal(err)
 	}
 	// While running, requests are refused rather than left hanging.
