@@ -266,7 +266,7 @@ func (r *timelineRenderer) labels(s fyne.Size) {
 			t.TextStyle.Bold = true
 		default:
 			l := &lanes[li-len(harts)]
-			t.Text = fmt.Sprintf("%s%s p%d", tl.procName(l.Proc), coLabel(l.Name, l.ID), tl.prioOf(l.ID))
+			t.Text = trim(fmt.Sprintf("%s%s p%d", tl.procName(l.Proc), coLabel(l.Name, l.ID), tl.prioOf(l.ID)), 27)
 			t.TextStyle.Bold = false
 		}
 		t.Move(fyne.NewPos(4, tlAxis+float32(i)*(tlLane+tlGap)))

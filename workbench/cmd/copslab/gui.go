@@ -1,0 +1,62 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2/app"
+	"github.com/spf13/pflag"
+
+	"copslab/workbench/config"
+	"copslab/workbench/gui"
+	"copslab/workbench/record"
+	"copslab/workbench/target"
+)
+
+// copslab gui (the default command) and copslab open: the window.
+func init() {
+	defaultCommand = "gui"
+	register(&command{
+		name:    "gui",
+		summary: "open the workbench window on the configured target (the default)",
+		run:     runGUI,
+	})
+	register(&command{
+		name:    "open",
+		summary: "open a recording in the workbench window: open run.rec",
+		run:     runOpen,
+	})
+}
+
+func runGUI(args []string) error {
+	fs := pflag.NewFlagSet("gui", pflag.ContinueOnError)
+	config.AddFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(fs)
+	if err != nil {
+		return err
+	}
+	tg, err := target.Open(target.Options{Kind: cfg.String("target.kind"), Scenario: cfg.String("target.scenario")})
+	if err != nil {
+		return err
+	}
+	info := tg.Info()
+	a := app.NewWithID("org.copslab.workbench")
+	gui.Show(a, fmt.Sprintf("copslab — %s: %s", info.Kind, info.Name), tg, nil)
+	return nil
+}
+
+func runOpen(args []string) error {
+	if len(args) != 1 {
+		return errors.New("usage: copslab open RUN.rec")
+	}
+	meta, m, err := record.LoadFile(args[0])
+	if err != nil {
+		return err
+	}
+	a := app.NewWithID("org.copslab.workbench")
+	gui.Show(a, fmt.Sprintf("copslab — recording %s (%s: %s)", args[0], meta.Target, meta.Scenario), nil, m)
+	return nil
+}

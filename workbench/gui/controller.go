@@ -1,0 +1,249 @@
+// Package gui is the workbench window: controls, the views of package
+// views, and the controller that connects them to a target.
+//
+// # Threads
+//
+// The target runs on one worker goroutine owned by the Controller; the
+// model and every widget belong to the UI goroutine. The worker sends what
+// it got from the target across exactly one boundary, deliver, which uses
+// fyne.Do; button handlers send commands the other way over a channel.
+// Nothing else crosses, and no renderer ever touches the target.
+package gui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"copslab/workbench/gui/views"
+	"copslab/workbench/model"
+	"copslab/workbench/session"
+	"copslab/workbench/target"
+)
+
+// tick is how often a running target delivers to the UI.
+const tick = 40 * time.Millisecond
+
+// maxBatch bounds the events delivered per tick so the UI stays fluid.
+const maxBatch = 50000
+
+type cmdKind int
+
+const (
+	cmdRun cmdKind = iota
+	cmdPause
+	cmdStep
+	cmdRestart
+	cmdSpeed
+	cmdQuit
+)
+
+type command struct {
+	kind  cmdKind
+	n     int
+	speed uint64
+}
+
+// Controller runs a target on a worker goroutine and feeds the model and
+// views on the UI goroutine.
+type Controller struct {
+	// UI goroutine only:
+	M       *model.Model
+	Views   []views.View
+	Cursor  uint64
+	Live    bool // the cursor follows the end of the run
+	Running bool
+	Steps   int
+	Done    bool
+	Err     error
+	OnState func() // called after every change, to update controls
+
+	// worker goroutine only:
+	drv   *session.Driver
+	speed uint64 // virtual ns per wall second; 0 = one decision per tick
+
+	cmds chan command
+	post func(func()) // runs a function on the UI goroutine: fyne.Do
+}
+
+// NewController starts the worker for t (nil: a recording, no target).
+// post runs a function on the UI goroutine; nil means fyne.Do.
+func NewController(t target.Target, m *model.Model, post func(func())) *Controller {
+	if post == nil {
+		post = fyne.Do
+	}
+	c := &Controller{M: m, Live: true, cmds: make(chan command, 16), speed: 50_000, post: post}
+	if t != nil {
+		c.drv = session.New(t)
+		go c.worker()
+		c.cmds <- command{kind: cmdRestart}
+	} else {
+		c.Done = true
+	}
+	return c
+}
+
+// HasTarget reports whether the controls can drive anything.
+func (c *Controller) HasTarget() bool { return c.drv != nil }
+
+// Run, Pause, Step, Restart, SetSpeed and Close are called on the UI
+// goroutine; they only send commands to the worker.
+func (c *Controller) Run() {
+	if c.drv != nil && !c.Done {
+		c.Running = true
+		c.cmds <- command{kind: cmdRun}
+		c.changed()
+	}
+}
+
+func (c *Controller) Pause() {
+	if c.drv != nil {
+		c.Running = false
+		c.cmds <- command{kind: cmdPause}
+		c.changed()
+	}
+}
+
+func (c *Controller) Step(n int) {
+	if c.drv != nil && n > 0 {
+		c.Live = true
+		c.cmds <- command{kind: cmdStep, n: n}
+	}
+}
+
+func (c *Controller) Restart() {
+	if c.drv != nil {
+		c.Running = false
+		c.cmds <- command{kind: cmdRestart}
+	}
+}
+
+// SetSpeed sets virtual nanoseconds per wall second (0: one decision per tick).
+func (c *Controller) SetSpeed(ns uint64) {
+	if c.drv != nil {
+		c.cmds <- command{kind: cmdSpeed, speed: ns}
+	}
+}
+
+func (c *Controller) Close() {
+	if c.drv != nil {
+		c.cmds <- command{kind: cmdQuit}
+	}
+}
+
+// SetCursor moves the time cursor (and stops following the live end).
+func (c *Controller) SetCursor(t uint64) {
+	c.Cursor, c.Live = min(max(t, c.M.Start()), c.M.End()), false
+	c.Refresh()
+}
+
+// Follow makes the cursor follow the end of the run again.
+func (c *Controller) Follow() {
+	c.Live = true
+	c.Refresh()
+}
+
+// Refresh updates every view for the cursor.
+func (c *Controller) Refresh() {
+	s := c.M.Now()
+	if c.Live {
+		c.Cursor = c.M.End()
+	} else {
+		s = c.M.At(c.Cursor)
+	}
+	for _, v := range c.Views {
+		v.Update(c.M, s, c.Cursor)
+	}
+	c.changed()
+}
+
+func (c *Controller) changed() {
+	if c.OnState != nil {
+		c.OnState()
+	}
+}
+
+// Status describes the run for the status line.
+func (c *Controller) Status() string {
+	state := "paused"
+	switch {
+	case c.Err != nil:
+		state = "error: " + c.Err.Error()
+	case c.Done:
+		state = "finished"
+	case c.Running:
+		state = "running"
+	}
+	where := "live"
+	if !c.Live {
+		where = "cursor " + fmtNS(c.Cursor)
+	}
+	return fmt.Sprintf("t = %s · %d decisions · %d events · %s · %s", fmtNS(c.M.End()), c.Steps, c.M.Len(), where, state)
+}
+
+func fmtNS(ns uint64) string { return time.Duration(ns).String() }
+
+// worker owns the target. It runs commands and, while running, advances
+// the target every tick.
+func (c *Controller) worker() {
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	running := false
+	for {
+		select {
+		case k := <-c.cmds:
+			switch k.kind {
+			case cmdQuit:
+				c.drv.T.Close()
+				return
+			case cmdRun:
+				running = true
+			case cmdPause:
+				running = false
+			case cmdSpeed:
+				c.speed = k.speed
+			case cmdStep:
+				b, err := c.drv.Step(k.n)
+				c.deliver(b, err, false)
+			case cmdRestart:
+				running = false
+				b, err := c.drv.Restart()
+				c.deliver(b, err, true)
+			}
+		case <-t.C:
+			if !running {
+				continue
+			}
+			var b session.Batch
+			var err error
+			if c.speed == 0 {
+				b, err = c.drv.Step(1)
+			} else {
+				b, err = c.drv.RunUntil(c.drv.T.Now()+c.speed*uint64(tick)/uint64(time.Second), maxBatch)
+			}
+			if b.Done || err != nil {
+				running = false
+			}
+			c.deliver(b, err, false)
+		}
+	}
+}
+
+// deliver is the one crossing from the worker to the UI goroutine
+// (through post, which is fyne.Do in the application).
+func (c *Controller) deliver(b session.Batch, err error, reset bool) {
+	steps := c.drv.Steps()
+	c.post(func() {
+		if reset {
+			c.M.Reset()
+			c.Live, c.Running = true, false
+		}
+		b.ApplyTo(c.M)
+		c.Steps, c.Done, c.Err = steps, b.Done, err
+		if b.Done || err != nil {
+			c.Running = false
+		}
+		c.Refresh()
+	})
+}

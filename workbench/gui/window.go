@@ -1,0 +1,183 @@
+package gui
+
+import (
+	"encoding/json"
+	"os"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"copslab/workbench/gui/views"
+	"copslab/workbench/model"
+	"copslab/workbench/target"
+)
+
+// speeds are the run speeds offered, in virtual time per wall second.
+var speeds = []struct {
+	label string
+	ns    uint64
+}{
+	{"1 decision / tick", 0}, {"10 µs/s", 10_000}, {"50 µs/s", 50_000},
+	{"200 µs/s", 200_000}, {"1 ms/s", 1_000_000}, {"10 ms/s", 10_000_000},
+}
+
+// Workbench is the window content: controls on top, the timeline, and
+// the other views in tabs below it.
+type Workbench struct {
+	C        *Controller
+	Controls map[string]fyne.CanvasObject // by name, for tests and the UI map
+
+	timeline *views.Timeline
+	tasks    *views.Tasks
+	status   *widget.Label
+	slider   *widget.Slider
+	run      *widget.Button
+	syncing  bool
+	content  fyne.CanvasObject
+}
+
+// New builds the workbench for target t (nil: show model m read from a
+// recording, without run controls). post runs functions on the UI
+// goroutine (nil: fyne.Do; tests pass their own).
+func New(t target.Target, m *model.Model, post func(func())) *Workbench {
+	w := &Workbench{Controls: map[string]fyne.CanvasObject{}}
+	w.C = NewController(t, m, post)
+	w.timeline = views.NewTimeline()
+	w.timeline.OnCursor = w.C.SetCursor
+	w.tasks = views.NewTasks()
+	states, queues, wake := views.NewStates(), views.NewQueues(), views.NewWakeups()
+	w.C.Views = []views.View{w.timeline, w.tasks, states, queues, wake}
+	tabs := container.NewAppTabs(
+		container.NewTabItem("Tasks", w.tasks),
+		container.NewTabItem("States", container.NewScroll(states)),
+		container.NewTabItem("Queues", container.NewScroll(queues)),
+		container.NewTabItem("Wakeups / UINTR", container.NewScroll(wake)),
+	)
+	split := container.NewVSplit(w.timeline, tabs)
+	split.Offset = 0.42
+	w.content = container.NewBorder(w.controls(), nil, nil, nil, split)
+	w.C.OnState = w.sync
+	w.C.Refresh()
+	return w
+}
+
+// Content returns the window content.
+func (w *Workbench) Content() fyne.CanvasObject { return w.content }
+
+func (w *Workbench) button(name, label string, tap func()) *widget.Button {
+	b := widget.NewButton(label, tap)
+	w.Controls[name] = b
+	return b
+}
+
+// controls builds the control bar and the time slider.
+func (w *Workbench) controls() fyne.CanvasObject {
+	w.run = w.button("run", "Run", func() {
+		if w.C.Running {
+			w.C.Pause()
+		} else {
+			w.C.Run()
+		}
+	})
+	step := w.button("step", "Step", func() { w.C.Step(1) })
+	n := widget.NewEntry()
+	n.SetText("10")
+	w.Controls["n"] = n
+	stepN := w.button("stepn", "Step N", func() {
+		if k, err := strconv.Atoi(n.Text); err == nil {
+			w.C.Step(k)
+		}
+	})
+	restart := w.button("restart", "Restart", w.C.Restart)
+	live := w.button("live", "Live", w.C.Follow)
+	labels := make([]string, len(speeds))
+	for i, s := range speeds {
+		labels[i] = s.label
+	}
+	speed := widget.NewSelect(labels, func(l string) {
+		for _, s := range speeds {
+			if s.label == l {
+				w.C.SetSpeed(s.ns)
+			}
+		}
+	})
+	speed.SetSelected(speeds[2].label)
+	w.Controls["speed"] = speed
+	if !w.C.HasTarget() {
+		for _, o := range []fyne.Disableable{w.run, step, stepN, restart, n, speed} {
+			o.Disable()
+		}
+	}
+	w.status = widget.NewLabel("")
+	w.Controls["status"] = w.status
+	w.slider = widget.NewSlider(0, 1)
+	w.slider.OnChanged = func(v float64) {
+		if !w.syncing {
+			w.C.SetCursor(uint64(v))
+		}
+	}
+	w.Controls["slider"] = w.slider
+	bar := container.NewHBox(w.run, step, container.NewGridWrap(fyne.NewSize(60, n.MinSize().Height), n), stepN, restart, speed, live, w.status)
+	return container.NewVBox(bar, w.slider)
+}
+
+// sync updates the controls from the controller (UI goroutine).
+func (w *Workbench) sync() {
+	if w.C.Running {
+		w.run.SetText("Pause")
+	} else {
+		w.run.SetText("Run")
+	}
+	w.status.SetText(w.C.Status())
+	w.syncing = true
+	w.slider.Min, w.slider.Max = float64(w.C.M.Start()), float64(max(w.C.M.End(), w.C.M.Start()+1))
+	w.slider.Step = max(1, (w.slider.Max-w.slider.Min)/1000)
+	w.slider.SetValue(float64(w.C.Cursor))
+	w.syncing = false
+}
+
+// writeUIMap writes the window-pixel centre of every named control to
+// path as JSON, so an external test can click them (COPSLAB_UI_MAP).
+func (w *Workbench) writeUIMap(c fyne.Canvas, path string) error {
+	out := map[string][2]int{}
+	d := fyne.CurrentApp().Driver()
+	for name, o := range w.Controls {
+		p := d.AbsolutePositionForObject(o)
+		s := o.Size()
+		sc := c.Scale()
+		out[name] = [2]int{int((p.X + s.Width/2) * sc), int((p.Y + s.Height/2) * sc)}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+// Show opens the workbench in a window of app a and runs the app.
+func Show(a fyne.App, title string, t target.Target, m *model.Model) {
+	if m == nil {
+		m = model.New()
+	}
+	a.Settings().SetTheme(theme.LightTheme()) // the views are drawn for a light background
+	win := a.NewWindow(title)
+	w := New(t, m, nil)
+	win.SetContent(w.Content())
+	win.Resize(fyne.NewSize(1280, 800))
+	win.SetOnClosed(w.C.Close)
+	if path := os.Getenv("COPSLAB_UI_MAP"); path != "" {
+		go func() {
+			time.Sleep(time.Second)
+			fyne.Do(func() {
+				if err := w.writeUIMap(win.Canvas(), path); err != nil {
+					fyne.LogError("ui map", err)
+				}
+			})
+		}()
+	}
+	win.ShowAndRun()
+}

@@ -1,0 +1,89 @@
+package gui_test
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"copslab/workbench/gui"
+	"copslab/workbench/model"
+	"copslab/workbench/target"
+)
+
+// ui is a workbench whose UI-goroutine work runs on the test goroutine:
+// the controller posts functions into a channel that pump drains.
+type ui struct {
+	*gui.Workbench
+	posts chan func()
+}
+
+func newUI(t *testing.T, scenario string) *ui {
+	t.Helper()
+	test.NewTempApp(t)
+	tg, err := target.OpenSandbox(scenario)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &ui{posts: make(chan func(), 64)}
+	u.Workbench = gui.New(tg, model.New(), func(f func()) { u.posts <- f })
+	w := test.NewWindow(u.Content())
+	w.Resize(fyne.NewSize(1000, 700))
+	t.Cleanup(func() { u.C.Close(); w.Close() })
+	u.pump(t, func() bool { return u.C.Steps == 0 && u.C.M.Len() == 0 }) // the initial restart
+	return u
+}
+
+// pump runs posted functions until cond holds (checked after each).
+func (u *ui) pump(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case f := <-u.posts:
+			f()
+			if cond() {
+				return
+			}
+		case <-deadline:
+			t.Fatal("timed out waiting for the controller")
+		}
+	}
+}
+
+func (u *ui) tap(name string) { test.Tap(u.Controls[name].(*widget.Button)) }
+
+func TestStepAndRun(t *testing.T) {
+	u := newUI(t, "tiny")
+	u.tap("step")
+	u.pump(t, func() bool { return u.C.Steps == 1 })
+	if u.C.M.Len() == 0 {
+		t.Fatal("a step delivered no events")
+	}
+	first := u.C.M.Len()
+	status := u.Controls["status"].(*widget.Label).Text
+	u.Controls["n"].(*widget.Entry).SetText("3")
+	u.tap("stepn")
+	u.pump(t, func() bool { return u.C.Steps == 4 })
+	if u.C.M.Len() <= first || u.Controls["status"].(*widget.Label).Text == status {
+		t.Fatalf("step N changed nothing: %d events, status %q", u.C.M.Len(), status)
+	}
+	u.tap("run")
+	if u.Controls["run"].(*widget.Button).Text != "Pause" {
+		t.Fatalf("run button says %q while running", u.Controls["run"].(*widget.Button).Text)
+	}
+	u.pump(t, func() bool { return u.C.Done })
+	if u.Controls["run"].(*widget.Button).Text != "Run" || u.C.Running {
+		t.Fatal("still running after the end")
+	}
+	// scrub back: the views show the past, the model keeps everything.
+	end := u.C.M.End()
+	u.C.SetCursor(end / 2)
+	if u.C.Live || u.C.Cursor != end/2 {
+		t.Fatalf("cursor %d live %v", u.C.Cursor, u.C.Live)
+	}
+	u.tap("restart")
+	u.pump(t, func() bool { return u.C.M.Len() == 0 && u.C.Steps == 0 && !u.C.Done })
+}
