@@ -24,7 +24,7 @@ func (s *session) dispatch(p []byte) error {
 	}
 	switch p[0] {
 	case '?':
-		return s.replyString(s.stop.Encode())
+		return s.haltReason()
 	case 'g':
 		return s.readRegisters()
 	case 'G':

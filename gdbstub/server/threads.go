@@ -85,3 +85,15 @@ func (s *session) threadAlive(id string) error {
 	}
 	return s.replyErr(bad("no thread %q", id))
 }
+
+// haltReason answers '?'. Before the first resume the stop names no
+// thread; a ThreadTarget's first thread is reported then, so gdb has a
+// current thread from the start.
+func (s *session) haltReason() error {
+	if tt, ok := s.t.(ThreadTarget); ok && s.stop.Thread == "" {
+		if list, err := tt.Threads(); err == nil && len(list) > 0 {
+			s.stop.Thread = list[0].ID
+		}
+	}
+	return s.replyString(s.stop.Encode())
+}
