@@ -4,6 +4,8 @@ import (
 	"iter"
 	"runtime"
 	"testing"
+
+	"copslab/sched"
 )
 
 // Switch benchmarks. Every one measures a ROUND TRIP between two parties
@@ -13,6 +15,7 @@ import (
 //                            each other: region Yield+Fetch + coroswitch
 //   BenchmarkIterPull        the bare runtime coroutine switch (iter.Pull)
 //   BenchmarkStateMachine    explicit state machines: a step call and return
+//   BenchmarkStateMachineScheduled  the same through the region (as CoYield)
 //   BenchmarkChanHandoff     two goroutines ping-ponging on channels
 //   BenchmarkOSThreadHandoff the same with each goroutine locked to its own
 //                            OS thread (runtime.LockOSThread): a thread switch
@@ -101,3 +104,52 @@ func pingPong(b *testing.B, lock bool) {
 
 func BenchmarkChanHandoff(b *testing.B)     { pingPong(b, false) }
 func BenchmarkOSThreadHandoff(b *testing.B) { pingPong(b, true) }
+
+// BenchmarkStateMachineScheduled is BenchmarkCoYield with explicit state
+// machines instead of iter.Pull: the same region Fetch/Yield and lock per
+// switch, but resuming a coroutine is a plain call of its step function.
+// The difference to BenchmarkCoYield is the price of iter.Pull.
+func BenchmarkStateMachineScheduled(b *testing.B) {
+	ex := New()
+	reg, tag := ex.Region(), ex.tag
+	var steppers [sched.MaxCos]*stepper
+	for i := 0; i < 2; i++ {
+		reg.LockYield(tag)
+		id, _ := reg.Spawn(sched.Ctx{}, ex.Proc(), sched.KindUser, 3, sched.NoCo)
+		reg.Unlock(tag)
+		steppers[id&(sched.MaxCos-1)] = &stepper{}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := 0; i < 2; i++ { // a round trip is two switches
+			reg.LockYield(tag)
+			id, _ := reg.Fetch(sched.Ctx{}, ex.Proc())
+			reg.Unlock(tag)
+			steppers[id&(sched.MaxCos-1)].step()
+			reg.LockYield(tag)
+			reg.Yield(sched.Ctx{}, id)
+			reg.Unlock(tag)
+		}
+	}
+}
+
+// BenchmarkCoStep is BenchmarkCoYield with SpawnFunc coroutines.
+func BenchmarkCoStep(b *testing.B) {
+	ex := New()
+	n := b.N
+	for i := 0; i < 2; i++ {
+		left := n
+		ex.SpawnFunc(3, func(*Co) Action {
+			if left == 0 {
+				return Done
+			}
+			left--
+			return Yield
+		})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := ex.Run(); err != nil {
+		b.Fatal(err)
+	}
+}

@@ -2,6 +2,7 @@ package co
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -112,5 +113,39 @@ func TestDeadlockReported(t *testing.T) {
 func TestBadPriority(t *testing.T) {
 	if _, err := New().Spawn(8, func(*Co) {}); !errors.Is(err, sched.ErrBadPrio) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestStepFunctionsMixWithPull(t *testing.T) {
+	ex := New()
+	sig := ex.NewSignal()
+	var log []string
+	state := 0
+	ex.SpawnFunc(1, func(*Co) Action {
+		state++
+		log = append(log, fmt.Sprintf("step%d", state))
+		switch state {
+		case 1:
+			return Await(sig)
+		case 2:
+			return Yield
+		}
+		return Done
+	})
+	ex.Spawn(4, func(c *Co) {
+		log = append(log, "pull")
+		sig.Notify()
+		c.Yield()
+		log = append(log, "pull end")
+	})
+	if err := ex.Run(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"step1", "pull", "step2", "step3", "pull end"}
+	if !slices.Equal(log, want) {
+		t.Fatalf("ran %v, want %v", log, want)
+	}
+	if ex.Region().Live != 0 {
+		t.Fatal("coroutines left")
 	}
 }

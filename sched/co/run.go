@@ -48,7 +48,12 @@ func (ex *Executor) run(wait bool) error {
 		prev = ex.cos[id&(sched.MaxCos-1)]
 		ex.cur = prev
 		prev.reason = 0
-		_, prev.alive = prev.next()
+		if prev.step != nil {
+			prev.alive = true
+			prev.runStep()
+		} else {
+			_, prev.alive = prev.next()
+		}
 		ex.cur = nil
 	}
 }
@@ -62,7 +67,9 @@ func (ex *Executor) settle(c *Co) error {
 	case !c.alive:
 		ex.cos[c.id&(sched.MaxCos-1)] = nil
 		ex.live--
-		c.stop()
+		if c.stop != nil {
+			c.stop()
+		}
 		return ex.reg.Exit(ex.ctx(), c.id).Err()
 	case c.reason == sched.CauseBlock:
 		return ex.reg.Block(ex.ctx(), c.id, 0).Err()
