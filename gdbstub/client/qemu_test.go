@@ -5,10 +5,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"copslab/gdbstub/internal/qemutest"
+	"copslab/gdbstub/rsp"
 )
 
 // session builds the test program, starts QEMU halted and connects.
@@ -310,5 +312,35 @@ func TestQEMUKilledWhileHalted(t *testing.T) {
 	_, err := c.ReadMemory(prog.Counter, 8)
 	if !errors.Is(err, ErrClosed) {
 		t.Fatalf("read after kill: %v", err)
+	}
+}
+
+// TestQEMUAckMode stays in ack mode: every packet is acknowledged both ways.
+func TestQEMUAckMode(t *testing.T) {
+	qemutest.Need(t, qemutest.QEMUBinary)
+	prog := qemutest.Build(t)
+	q := qemutest.Start(t, prog)
+	var acks atomic.Int32
+	log := func(dir rsp.Direction, _ time.Time, raw []byte) {
+		if dir == rsp.Received && len(raw) == 1 && raw[0] == '+' {
+			acks.Add(1)
+		}
+	}
+	c, err := Dial(q.Addr, Options{Ack: true, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.conn.NoAck() {
+		t.Fatal("switched to no-ack mode")
+	}
+	if _, err := c.ReadMemory(prog.Entry, 64); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := c.Step(); err != nil || st.Signal != SigTrap {
+		t.Fatalf("step: %v %v", st, err)
+	}
+	if n := acks.Load(); n < 3 {
+		t.Fatalf("%d acks from QEMU for 3 packets", n)
 	}
 }

@@ -86,7 +86,7 @@ func TestGDBThroughServer(t *testing.T) {
 func TestClientThroughServerOnStream(t *testing.T) {
 	target, prog, _ := front(t)
 	stream, _ := serveOnPipe(t, target)
-	c, err := client.New(stream, client.Options{})
+	c, err := client.New(stream, client.Options{Ack: true}) // exercise acks on both sides
 	if err != nil {
 		t.Fatal(err)
 	}
