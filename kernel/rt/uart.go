@@ -9,12 +9,10 @@ const (
 	bmUartRBR = 0 // receive buffer (read)
 	bmUartTHR = 0 // transmit holding (write)
 	bmUartIER = 1 // interrupt enable
-	bmUartFCR = 2 // FIFO control (write)
 	bmUartMCR = 4 // modem control
 	bmUartLSR = 5 // line status
 
 	bmIerRxAvail = 1 << 0 // received data available interrupt
-	bmFcrEnable  = 1 << 0 // FIFOs on, RX trigger level 1 byte
 	bmMcrOut2    = 1 << 3 // gates the interrupt line on a real 16550
 	bmLsrDR      = 1 << 0 // data ready
 	bmLsrTHRE    = 1 << 5 // transmit holding register empty
@@ -38,9 +36,10 @@ func bmUARTPutc(c byte) {
 	bmStore8(bmBoard.uart+bmUartTHR, c)
 }
 
-// bmUARTEnableRx turns on the receive interrupt.
+// bmUARTEnableRx turns on the receive interrupt. The FIFO stays off:
+// enabling it resets the receiver and would drop a byte typed before
+// boot; without it QEMU holds further input back until RBR is read.
 func bmUARTEnableRx() {
-	bmStore8(bmBoard.uart+bmUartFCR, bmFcrEnable)
 	bmStore8(bmBoard.uart+bmUartMCR, bmLoad8(bmBoard.uart+bmUartMCR)|bmMcrOut2)
 	bmStore8(bmBoard.uart+bmUartIER, bmIerRxAvail)
 }
