@@ -116,6 +116,20 @@ func TestHighHalfAndPerm(t *testing.T) {
 	if pa, p, ok := pt.Translate(va + PageSize + 5); !ok || pa != 0x80101005 || p != R|X|G {
 		t.Errorf("Translate = %#x %s %v", pa, p, ok)
 	}
+	// The very last page: va+size wraps to 0, which Unmap's pruning must handle.
+	last := uint64(0xfffffffffffff000)
+	if err := pt.Map(last, 0x80200000, PageSize, R); err != nil {
+		t.Fatal(err)
+	}
+	if pa, _, ok := pt.Translate(last + 0xfff); !ok || pa != 0x80200fff {
+		t.Errorf("Translate(last byte) = %#x %v", pa, ok)
+	}
+	if err := pt.Unmap(last, PageSize); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := pt.Translate(last); ok {
+		t.Error("last page still mapped after Unmap")
+	}
 	if got := (R | X | U | A).String(); got != "r-xu-a-" {
 		t.Errorf("Perm.String = %q", got)
 	}
