@@ -66,6 +66,11 @@ func addBootStub(data []byte, addr uint64) ([]byte, error) {
 			firstData = s.Offset
 		}
 	}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_LOAD && p.Off != 0 && p.Off < firstData {
+			firstData = p.Off
+		}
+	}
 	stubLen := uint64(len(stubCode)*4 + 8)
 	if addr+stubLen > low {
 		return nil, fmt.Errorf("stub at %#x overlaps the image starting at %#x", addr, low)
