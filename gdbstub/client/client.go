@@ -39,7 +39,7 @@ type Client struct {
 	opts Options
 
 	// Filled by the reader goroutine.
-	packets chan []byte   // replies, run-length expanded
+	packets chan inbound  // replies, run-length expanded
 	acks    chan rsp.Kind // '+' and '-'
 	done    chan struct{} // closed when the reader stops
 	closing chan struct{} // closed by Close; unblocks the reader
@@ -88,7 +88,7 @@ func New(rw io.ReadWriter, opts Options) (*Client, error) {
 	c := &Client{
 		conn:       rsp.NewConn(rw, opts.Log),
 		opts:       opts,
-		packets:    make(chan []byte, packetQueue),
+		packets:    make(chan inbound, packetQueue),
 		acks:       make(chan rsp.Kind, 16),
 		done:       make(chan struct{}),
 		closing:    make(chan struct{}),
@@ -149,11 +149,10 @@ func (c *Client) readLoop() {
 			c.conn.WriteAck()
 			p, err := rsp.ExpandRLE(it.Payload)
 			if err != nil {
-				c.readErr = err
-				return
+				p = it.Payload
 			}
 			select {
-			case c.packets <- p:
+			case c.packets <- inbound{p, err}:
 			case <-c.closing:
 				c.readErr = net.ErrClosed
 				return
@@ -162,6 +161,13 @@ func (c *Client) readLoop() {
 		// Notifications and stray interrupt bytes are ignored: this client
 		// does not negotiate non-stop mode.
 	}
+}
+
+// inbound is one received packet; err is set when its run-length
+// encoding was malformed (p is then the raw payload).
+type inbound struct {
+	p   []byte
+	err error
 }
 
 // closedError describes the dropped connection.
@@ -196,15 +202,22 @@ func (c *Client) send(op string, req []byte, deadline <-chan time.Time) error {
 	return newError(op, req, ErrProtocol, fmt.Errorf("%d naks in a row", maxRetransmit))
 }
 
+func (in inbound) reply(op string, req []byte) ([]byte, error) {
+	if in.err != nil {
+		return nil, protocolError(op, req, in.p, in.err.Error())
+	}
+	return in.p, nil
+}
+
 // recv waits for the next packet.
 func (c *Client) recv(op string, req []byte, deadline <-chan time.Time) ([]byte, error) {
 	select {
-	case p := <-c.packets:
-		return p, nil
+	case in := <-c.packets:
+		return in.reply(op, req)
 	case <-c.done:
 		select {
-		case p := <-c.packets: // delivered just before the drop
-			return p, nil
+		case in := <-c.packets: // delivered just before the drop
+			return in.reply(op, req)
 		default:
 		}
 		return nil, c.closedError(op, req)

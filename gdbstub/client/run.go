@@ -55,6 +55,9 @@ func (c *Client) stepOverBreakpoint() error {
 		return nil
 	}
 	pc, err := c.Reg("pc")
+	if errors.Is(err, ErrUnsupported) {
+		return nil // no target description: resume as asked
+	}
 	if err != nil {
 		return err
 	}
@@ -196,6 +199,11 @@ func (c *Client) Wait(timeout time.Duration) (StopReply, error) {
 // Interrupt sends the interrupt byte 0x03 to a running target; its stop
 // reply (usually signal 2) arrives through Wait.
 func (c *Client) Interrupt() error {
+	if !c.running.Load() {
+		// A stub may answer an interrupt of a halted target with a stop
+		// reply that would then be taken for the next request's reply.
+		return newError("interrupt", []byte{3}, ErrProtocol, fmt.Errorf("target is not running"))
+	}
 	if err := c.conn.WriteInterrupt(); err != nil {
 		return newError("interrupt", []byte{3}, ErrClosed, err)
 	}

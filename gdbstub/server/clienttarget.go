@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"sync"
 	"time"
 
 	"copslab/gdbstub/client"
@@ -13,6 +14,10 @@ import (
 // will list coroutines there).
 type ClientTarget struct {
 	C *client.Client
+
+	mu       sync.Mutex // guards the fields below
+	resuming bool       // inside Resume
+	early    bool       // Interrupt came before the far target was running
 }
 
 var (
@@ -82,13 +87,45 @@ func (t *ClientTarget) Monitor(cmd string) (string, error) {
 
 func (t *ClientTarget) Kill() error { return t.C.Kill() }
 
-func (t *ClientTarget) Interrupt() error { return t.C.Interrupt() }
+// Interrupt stops the far target. gdb may send 0x03 right after 'c', before
+// Resume has resumed the far target; such an early interrupt is kept and
+// delivered by Resume.
+func (t *ClientTarget) Interrupt() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.C.Running() {
+		return t.C.Interrupt()
+	}
+	if t.resuming {
+		t.early = true
+	}
+	return nil
+}
+
+// started marks the far target running and delivers an early interrupt.
+func (t *ClientTarget) started() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.early {
+		t.early = false
+		return t.C.Interrupt()
+	}
+	return nil
+}
+
+func (t *ClientTarget) setResuming(on bool) {
+	t.mu.Lock()
+	t.resuming, t.early = on, false
+	t.mu.Unlock()
+}
 
 // Resume continues or steps the far target and waits for it to stop.
 // gdb steps over its own breakpoints, so the client's automatic step-over
 // never triggers here (it only knows breakpoints set through it, and gdb
 // removes those before stepping).
 func (t *ClientTarget) Resume(step bool) (Stop, error) {
+	t.setResuming(true)
+	defer t.setResuming(false)
 	var err error
 	if step {
 		err = t.C.Resume("s")
@@ -98,6 +135,9 @@ func (t *ClientTarget) Resume(step bool) (Stop, error) {
 		}
 	} else {
 		err = t.C.Continue()
+	}
+	if err == nil {
+		err = t.started()
 	}
 	if err != nil {
 		return Stop{}, err
