@@ -127,7 +127,7 @@ func TestSelftest(t *testing.T) {
 	if atoi(t, gc[1]) == 0 {
 		t.Errorf("no GC cycles: %q", gc[0])
 	}
-	expect(t, m, `selftest: sleep: ok: 5 x Sleep\(20ms\) within \+[0-9.]+[µm]?s by mtime`)
+	expect(t, m, `selftest: sleep: ok: 7 x Sleep\(20ms\): overshoot median \+[0-9.]+[µm]?s, max \+[0-9.]+[µm]?s by mtime`)
 	tm := expect(t, m, `selftest: timer: ok: (\d+) timer interrupts during 100ms of computing`)
 	if atoi(t, tm[1]) == 0 {
 		t.Errorf("no timer interrupts during compute: %q", tm[0])

@@ -75,10 +75,13 @@ func Build(opts Options) error {
 	if err != nil {
 		return err
 	}
-	if err := goBuild(opts, overlay); err != nil {
+	// go build leaves an up-to-date output alone, so it links into the
+	// work directory and the stub step writes Out from there.
+	linked := filepath.Join(opts.WorkDir, "kernel.linked")
+	if err := goBuild(opts, overlay, linked); err != nil {
 		return err
 	}
-	return AddBootStub(opts.Out, StubAddr)
+	return AddBootStub(linked, opts.Out, StubAddr)
 }
 
 func checkProgs(progs []string) error {
@@ -187,8 +190,8 @@ func writeIfChanged(path string, data []byte) error {
 	return os.WriteFile(path, data, 0o644)
 }
 
-func goBuild(opts Options, overlay string) error {
-	out, err := filepath.Abs(opts.Out)
+func goBuild(opts Options, overlay, linked string) error {
+	out, err := filepath.Abs(linked)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 )
 
 // The boot stub: QEMU 7.2 (`-bios none -kernel`) starts every hart at the
@@ -28,20 +29,23 @@ const (
 	pageAlign = 0x1000
 )
 
-// AddBootStub rewrites the riscv64 ELF at path so that its lowest loaded
-// address is a stub at addr that jumps to e_entry. The stub's bytes are
+// AddBootStub writes to out the riscv64 ELF in, changed so that its lowest
+// loaded address is a stub at addr that jumps to e_entry. The stub's bytes are
 // appended to the file (page aligned) and described by one new PT_LOAD
 // program header written into the padding after the existing ones.
-func AddBootStub(path string, addr uint64) error {
-	data, err := os.ReadFile(path)
+func AddBootStub(in, out string, addr uint64) error {
+	data, err := os.ReadFile(in)
 	if err != nil {
 		return err
 	}
-	out, err := addBootStub(data, addr)
+	stubbed, err := addBootStub(data, addr)
 	if err != nil {
-		return fmt.Errorf("kernel build: boot stub for %s: %w", path, err)
+		return fmt.Errorf("kernel build: boot stub for %s: %w", in, err)
 	}
-	return os.WriteFile(path, out, 0o755)
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(out, stubbed, 0o755)
 }
 
 func addBootStub(data []byte, addr uint64) ([]byte, error) {
