@@ -207,8 +207,16 @@ func (c *Controller) worker() {
 				b, err := c.drv.Step(k.n)
 				c.deliver(b, err, false)
 			case cmdRestart:
+				// Restart, then take the first decision so the window opens
+				// on a populated system (the sandbox reports its time-0
+				// spawns with the first step).
 				running = false
 				b, err := c.drv.Restart()
+				if err == nil {
+					var first session.Batch
+					first, err = c.drv.Step(1)
+					b.Events, b.Snap, b.Now, b.Done, b.Steps = first.Events, first.Snap, first.Now, first.Done, first.Steps
+				}
 				c.deliver(b, err, true)
 			}
 		case <-t.C:

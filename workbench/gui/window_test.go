@@ -32,7 +32,7 @@ func newUI(t *testing.T, scenario string) *ui {
 	w := test.NewWindow(u.Content())
 	w.Resize(fyne.NewSize(1000, 700))
 	t.Cleanup(func() { u.C.Close(); w.Close() })
-	u.pump(t, func() bool { return u.C.Steps == 0 && u.C.M.Len() == 0 }) // the initial restart
+	u.pump(t, func() bool { return u.C.Steps == 1 && u.C.M.Len() > 0 }) // the initial restart and first decision
 	return u
 }
 
@@ -57,16 +57,17 @@ func (u *ui) tap(name string) { test.Tap(u.Controls[name].(*widget.Button)) }
 
 func TestStepAndRun(t *testing.T) {
 	u := newUI(t, "tiny")
+	initial := u.C.M.Len()
 	u.tap("step")
-	u.pump(t, func() bool { return u.C.Steps == 1 })
-	if u.C.M.Len() == 0 {
+	u.pump(t, func() bool { return u.C.Steps == 2 })
+	first := u.C.M.Len()
+	if first <= initial {
 		t.Fatal("a step delivered no events")
 	}
-	first := u.C.M.Len()
 	status := u.Controls["status"].(*widget.Label).Text
 	u.Controls["n"].(*widget.Entry).SetText("3")
 	u.tap("stepn")
-	u.pump(t, func() bool { return u.C.Steps == 4 })
+	u.pump(t, func() bool { return u.C.Steps == 5 })
 	if u.C.M.Len() <= first || u.Controls["status"].(*widget.Label).Text == status {
 		t.Fatalf("step N changed nothing: %d events, status %q", u.C.M.Len(), status)
 	}
@@ -85,5 +86,8 @@ func TestStepAndRun(t *testing.T) {
 		t.Fatalf("cursor %d live %v", u.C.Cursor, u.C.Live)
 	}
 	u.tap("restart")
-	u.pump(t, func() bool { return u.C.M.Len() == 0 && u.C.Steps == 0 && !u.C.Done })
+	u.pump(t, func() bool { return u.C.Steps == 1 && !u.C.Done && u.C.Live })
+	if u.C.M.End() >= end {
+		t.Fatal("restart kept the old run")
+	}
 }

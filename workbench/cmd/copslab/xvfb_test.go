@@ -1,0 +1,253 @@
+//go:build !ci
+
+package main
+
+// This test starts the real copslab binary (cgo, OpenGL through Mesa's
+// software renderer) on a private Xvfb display, clicks Step and Run with
+// xdotool and compares screenshots taken with xwd. It needs Xvfb, xdotool
+// and xwd (scripts/prereqs.sh installs them) and skips without them.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// xvfb starts Xvfb on a free display (chosen by Xvfb via -displayfd) and
+// returns the DISPLAY value; Cleanup kills it.
+func xvfb(t *testing.T) string {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1400x900x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(r).ReadString('\n')
+		line <- strings.TrimSpace(s)
+	}()
+	select {
+	case n := <-line:
+		if n == "" {
+			t.Fatal("Xvfb did not report a display")
+		}
+		return ":" + n
+	case <-time.After(20 * time.Second):
+		t.Fatal("Xvfb did not start")
+	}
+	return ""
+}
+
+func TestWindowUnderXvfb(t *testing.T) {
+	for _, bin := range []string{"Xvfb", "xdotool", "xwd"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Skipf("%s not installed (scripts/prereqs.sh installs it)", bin)
+		}
+	}
+	if testing.Short() {
+		t.Skip("starts X and a GL window; skipped with -short")
+	}
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "bin", "copslab")
+	if out, err := exec.Command("go", "build", "-o", exe, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	display := xvfb(t)
+	uiMap := filepath.Join(dir, "ui.json")
+	env := append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1",
+		"COPSLAB_UI_MAP="+uiMap, "XDG_CONFIG_HOME="+dir, "LANG=en_US.UTF-8")
+	app := exec.Command(exe, "gui", "--scenario", "webserver")
+	app.Env = env
+	var logs bytes.Buffer
+	app.Stdout, app.Stderr = &logs, &logs
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	t.Cleanup(func() {
+		app.Process.Kill()
+		<-exited
+		if t.Failed() {
+			t.Logf("copslab output:\n%s", logs.String())
+		}
+	})
+	pos := waitUIMap(t, uiMap, exited)
+	win := xdo(t, env, "search", "--sync", "--name", "copslab")
+	geo := xdo(t, env, "getwindowgeometry", strings.Fields(win)[0])
+	var wx, wy int
+	if _, err := fmt.Sscanf(geo[strings.Index(geo, "Position:"):], "Position: %d,%d", &wx, &wy); err != nil {
+		t.Fatalf("window geometry %q: %v", geo, err)
+	}
+	click := func(name string) {
+		p, ok := pos[name]
+		if !ok {
+			t.Fatalf("no control %q in the UI map", name)
+		}
+		xdo(t, env, "mousemove", fmt.Sprint(wx+p[0]), fmt.Sprint(wy+p[1]), "click", "1")
+	}
+	time.Sleep(time.Second)
+	before := shoot(t, env, dir, "0-start")
+	click("step")
+	click("step")
+	time.Sleep(1500 * time.Millisecond)
+	stepped := shoot(t, env, dir, "1-stepped")
+	if n := differ(before, stepped); n < 200 {
+		t.Fatalf("two steps changed only %d pixels", n)
+	}
+	click("run")
+	time.Sleep(3 * time.Second)
+	running := shoot(t, env, dir, "2-running")
+	if n := differ(stepped, running); n < 2000 {
+		t.Fatalf("running changed only %d pixels", n)
+	}
+	if err := app.Process.Signal(os.Interrupt); err != nil {
+		t.Log(err)
+	}
+}
+
+// waitUIMap waits for the control positions the app writes on start.
+func waitUIMap(t *testing.T, path string, exited chan error) map[string][2]int {
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("copslab exited before its window came up: %v", err)
+		default:
+		}
+		if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
+			var m map[string][2]int
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatalf("UI map: %v", err)
+			}
+			return m
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatal("the window did not come up (no UI map within 60s)")
+	return nil
+}
+
+func xdo(t *testing.T, env []string, args ...string) string {
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("xdotool %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// shoot takes a screenshot of the whole display with xwd; with
+// COPSLAB_SHOTS set it also saves it there as PNG.
+func shoot(t *testing.T, env []string, dir, name string) image.Image {
+	cmd := exec.Command("xwd", "-root", "-silent")
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("xwd: %v", err)
+	}
+	img, err := decodeXWD(out)
+	if err != nil {
+		t.Fatalf("xwd output: %v", err)
+	}
+	if d := os.Getenv("COPSLAB_SHOTS"); d != "" {
+		f, err := os.Create(filepath.Join(d, name+".png"))
+		if err == nil {
+			png.Encode(f, img)
+			f.Close()
+		}
+	}
+	return img
+}
+
+// differ counts pixels that differ between two images of the same size.
+func differ(a, b image.Image) int {
+	n := 0
+	r := a.Bounds().Intersect(b.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// decodeXWD decodes an X window dump in ZPixmap format with 24/32 bits
+// per pixel (what xwd writes for an Xvfb TrueColor screen). Layout: a
+// header of big-endian uint32 fields (see XWDFile.h), the window name,
+// ncolors 12-byte colormap entries, then the pixel rows.
+func decodeXWD(b []byte) (image.Image, error) {
+	if len(b) < 100 {
+		return nil, fmt.Errorf("too short for an XWD header")
+	}
+	h := make([]uint32, 25)
+	for i := range h {
+		h[i] = binary.BigEndian.Uint32(b[4*i:])
+	}
+	hdrSize, version, format := h[0], h[1], h[2]
+	width, height, byteOrder, bpp, bpl := h[4], h[5], h[7], h[11], h[12]
+	rmask, gmask, bmask, ncolors := h[14], h[15], h[16], h[19]
+	if version != 7 || format != 2 || (bpp != 32 && bpp != 24) {
+		return nil, fmt.Errorf("unsupported XWD: version %d format %d bpp %d", version, format, bpp)
+	}
+	off := uint64(hdrSize) + uint64(ncolors)*12
+	if off+uint64(height)*uint64(bpl) > uint64(len(b)) || width > 1<<15 || height > 1<<15 {
+		return nil, fmt.Errorf("XWD truncated: %dx%d, %d bytes per line, %d bytes", width, height, bpl, len(b))
+	}
+	img := image.NewRGBA(image.Rect(0, 0, int(width), int(height)))
+	step := bpp / 8
+	for y := 0; y < int(height); y++ {
+		row := b[off+uint64(y)*uint64(bpl):]
+		for x := 0; x < int(width); x++ {
+			var p uint32
+			px := row[x*int(step):]
+			for k := 0; k < int(step); k++ {
+				if byteOrder == 0 { // LSBFirst
+					p |= uint32(px[k]) << (8 * k)
+				} else {
+					p = p<<8 | uint32(px[k])
+				}
+			}
+			img.Set(x, y, color.RGBA{channel(p, rmask), channel(p, gmask), channel(p, bmask), 0xff})
+		}
+	}
+	return img, nil
+}
+
+// channel extracts an 8-bit colour channel selected by mask.
+func channel(p, mask uint32) uint8 {
+	if mask == 0 {
+		return 0
+	}
+	shift := 0
+	for mask&1 == 0 {
+		mask >>= 1
+		shift++
+	}
+	v := (p >> shift) & mask
+	if mask != 0xff {
+		v = v * 255 / mask
+	}
+	return uint8(v)
+}
