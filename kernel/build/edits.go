@@ -28,6 +28,11 @@ type edit struct {
 // copslabHeapAddrBits. The page allocator reserves its summaries and
 // scavenger index in proportion to it (about 1 GB at 48 bits, all PROT_NONE
 // under Linux); without paging every reserved byte needs real RAM.
+//
+// logHeapArenaBytes shrinks heap arenas from 64 MiB to 4 MiB (the size
+// 64-bit Windows uses). The heap grows an arena at a time and reserves
+// size+alignment to align it: 128 MiB of RAM at 64 MiB arenas, which
+// does not fit a 128 MiB machine.
 var runtimeEdits = []edit{
 	{File: "proc.go", Name: "no sysmon",
 		Old:   `const haveSysmon = GOARCH != "wasm"`,
@@ -52,6 +57,10 @@ var runtimeEdits = []edit{
 	{File: "malloc.go", Name: "heapAddrBits",
 		Old:   "\theapAddrBits = (_64bit*(1-goarch.IsWasm)*(1-goos.IsIos*goarch.IsArm64))*48 + (1-_64bit+goarch.IsWasm)*(32-(goarch.IsMips+goarch.IsMipsle)) + 40*goos.IsIos*goarch.IsArm64\n",
 		New:   "\theapAddrBits = copslabHeapAddrBits + 0*((_64bit*(1-goarch.IsWasm)*(1-goos.IsIos*goarch.IsArm64))*48+(1-_64bit+goarch.IsWasm)*(32-(goarch.IsMips+goarch.IsMipsle))+40*goos.IsIos*goarch.IsArm64)\n",
+		Count: 1},
+	{File: "malloc.go", Name: "logHeapArenaBytes",
+		Old:   "\tlogHeapArenaBytes = (6+20)*(_64bit*(1-goos.IsWindows)*(1-goarch.IsWasm)*(1-goos.IsIos*goarch.IsArm64)) + (2+20)*(_64bit*goos.IsWindows) + (2+20)*(1-_64bit) + (9+10)*goarch.IsWasm + (2+20)*goos.IsIos*goarch.IsArm64\n",
+		New:   "\tlogHeapArenaBytes = copslabLogHeapArenaBytes + 0*((6+20)*(_64bit*(1-goos.IsWindows)*(1-goarch.IsWasm)*(1-goos.IsIos*goarch.IsArm64))+(2+20)*(_64bit*goos.IsWindows)+(2+20)*(1-_64bit)+(9+10)*goarch.IsWasm+(2+20)*goos.IsIos*goarch.IsArm64)\n",
 		Count: 1},
 }
 

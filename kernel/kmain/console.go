@@ -86,7 +86,7 @@ func printStats(m *machine) {
 	timer, ext, sys, unknown, lastUnknown, preempts, rx := rtStats()
 	fmt.Printf("stats: ticks %d, timer irqs %d, external irqs %d, uart rx bytes %d, preemptions %d\n",
 		ticks, timer, ext, rx, preempts)
-	fmt.Printf("stats: syscalls %d, unknown %d (last nr %d)\n", sys, unknown, lastUnknown)
+	fmt.Printf("stats: syscalls %d, unknown %d (last nr %d; distinct %v)\n", sys, unknown, lastUnknown, rtUnknownSyscalls())
 	lo, bump, limit, inUse, peak := rtMem()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)

@@ -34,3 +34,6 @@ func rtExit(code int32)
 
 //go:linkname rtPhysSlice runtime.copslabPhysSlice
 func rtPhysSlice(pa, n uintptr) []byte
+
+//go:linkname rtUnknownSyscalls runtime.copslabUnknownSyscalls
+func rtUnknownSyscalls() []uint64

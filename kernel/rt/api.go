@@ -98,3 +98,17 @@ func copslabExit(code int32) { bmExit(code) }
 func copslabPhysSlice(pa, n uintptr) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(pa)), n)
 }
+
+// copslabUnknownSyscalls returns the distinct system call numbers that
+// got -ENOSYS (up to 8, in order of first use).
+//
+//go:linkname copslabUnknownSyscalls
+func copslabUnknownSyscalls() []uint64 {
+	var nrs []uint64
+	for _, v := range bmUnknown {
+		if v != 0 {
+			nrs = append(nrs, v-1)
+		}
+	}
+	return nrs
+}

@@ -30,4 +30,9 @@ const (
 	// allocator's constants allow (pallocChunksL1Bits = 13 needs >= 35).
 	// At 48 bits the runtime reserves ~1.2 GB of address space at start.
 	copslabHeapAddrBits = 36
+
+	// copslabLogHeapArenaBytes replaces logHeapArenaBytes (malloc.go):
+	// 4 MiB heap arenas instead of 64 MiB, as on 64-bit Windows, so the
+	// heap grows (and aligns) in steps that suit a small machine.
+	copslabLogHeapArenaBytes = 22
 )

@@ -149,6 +149,7 @@ func bmSyscall(f *bmTrapFrame) int64 {
 	}
 	bmStats.unknownSys.Add(1)
 	bmStats.lastUnknown.Store(f.x[17])
+	bmNoteUnknown(f.x[17])
 	return -bmENOSYS
 }
 
@@ -322,3 +323,19 @@ func bmGetrandom(p, n uintptr) int64 {
 }
 
 var bmRandState uint64 = 0x2545f4914f6cdd1d
+
+// bmUnknown lists the distinct unknown call numbers seen (first 8).
+var bmUnknown [8]uint64
+
+//go:nosplit
+func bmNoteUnknown(nr uint64) {
+	for i := range bmUnknown {
+		if bmUnknown[i] == nr+1 {
+			return
+		}
+		if bmUnknown[i] == 0 {
+			bmUnknown[i] = nr + 1
+			return
+		}
+	}
+}
