@@ -147,6 +147,17 @@ func TestDecoder(t *testing.T) {
 	}
 }
 
+func TestDecoderRestartsOnDollar(t *testing.T) {
+	d := NewDecoder(strings.NewReader("$broken$OK#9a"))
+	it, err := d.Next()
+	if err != nil || it.Kind != KindPacket || string(it.Payload) != "OK" {
+		t.Fatalf("got %v %q, %v", it.Kind, it.Payload, err)
+	}
+	if string(d.Consumed()) != "$broken$OK#9a" {
+		t.Fatalf("consumed %q", d.Consumed())
+	}
+}
+
 func TestDecoderTruncated(t *testing.T) {
 	for _, in := range []string{"$OK", "$OK#9", "$"} {
 		d := NewDecoder(strings.NewReader(in))
@@ -198,7 +209,7 @@ func FuzzDecoder(f *testing.F) {
 				_, _ = Unescape(x)
 			}
 			if it.Kind == KindPacket {
-				if p, _, err := ParseFrame(it.Raw[bytes.IndexByte(it.Raw, '$'):]); err != nil || !bytes.Equal(p, it.Payload) {
+				if p, _, err := ParseFrame(it.Raw[bytes.LastIndexByte(it.Raw, '$'):]); err != nil || !bytes.Equal(p, it.Payload) {
 					t.Fatalf("ParseFrame disagrees with Decoder on %q: %q %v", it.Raw, p, err)
 				}
 			}

@@ -107,6 +107,13 @@ func (d *Decoder) frame(k Kind) (Item, error) {
 		if b == EndPacket {
 			break
 		}
+		if b == StartPacket {
+			// A raw '$' never occurs inside a payload (binary data escapes
+			// it): the previous frame lost its end. Start over, as gdb does.
+			d.raw = append(d.raw, b)
+			start, k, tooLong = len(d.raw), KindPacket, false
+			continue
+		}
 		if len(d.raw)-start >= MaxPayload {
 			tooLong = true // keep reading to stay in sync, drop the bytes
 			continue
