@@ -49,7 +49,7 @@ type Client struct {
 	running atomic.Bool
 
 	mu         sync.Mutex // serializes exchanges; guards the fields below
-	desync     error
+	desync     string     // the request that timed out, "" if none
 	features   map[string]string
 	packetSize int
 	layout     *tdesc.Layout
@@ -227,7 +227,7 @@ func (c *Client) recv(op string, req []byte, deadline <-chan time.Time) ([]byte,
 }
 
 func (c *Client) timedOut(op string, req []byte, what string) error {
-	c.desync = newError(op, req, ErrDesync, nil)
+	c.desync = op + " (" + rsp.Shorten(req, maxErrPacket) + ")"
 	return newError(op, req, ErrTimeout, fmt.Errorf("%s after %v", what, c.opts.timeout()))
 }
 
@@ -238,8 +238,8 @@ func (c *Client) usable(op string, req []byte) error {
 		return c.closedError(op, req)
 	default:
 	}
-	if c.desync != nil {
-		return c.desync
+	if c.desync != "" {
+		return newError(op, req, ErrDesync, fmt.Errorf("%s timed out", c.desync))
 	}
 	if c.running.Load() {
 		return newError(op, req, ErrRunning, nil)

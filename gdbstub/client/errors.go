@@ -26,7 +26,7 @@ var (
 	ErrProtocol = errors.New("protocol violation")
 	// ErrDesync: an earlier timeout left a reply outstanding; the
 	// connection cannot be trusted any more.
-	ErrDesync = errors.New("connection out of sync after an earlier timeout")
+	ErrDesync = errors.New("connection out of sync: an earlier request's reply is overdue")
 )
 
 // maxErrPacket bounds how much of a packet an error message quotes.

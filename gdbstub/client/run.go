@@ -175,7 +175,7 @@ func (c *Client) Wait(timeout time.Duration) (StopReply, error) {
 	for {
 		reply, err := c.recv(op, nil, t.C)
 		if errors.Is(err, ErrTimeout) {
-			c.desync = nil // nothing was lost: the stop reply is still to come
+			c.desync = "" // nothing was lost: the stop reply is still to come
 			return StopReply{}, newError(op, nil, ErrTimeout, fmt.Errorf("still running after %v", timeout))
 		}
 		if err != nil {

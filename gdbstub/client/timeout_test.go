@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"copslab/gdbstub/rsp"
 )
 
 // silentPeer accepts one connection and runs serve on it.
@@ -48,4 +50,45 @@ func TestPeerHangsUp(t *testing.T) {
 	if !errors.Is(err, ErrClosed) {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+// A stub that answers one request too late: the late reply must not be
+// taken for the next request's, so the client refuses with ErrDesync.
+func TestLateReplyDesync(t *testing.T) {
+	addr := silentPeer(t, func(nc net.Conn) {
+		conn := rsp.NewConn(nc, nil)
+		for {
+			it, err := conn.Read()
+			if err != nil {
+				return
+			}
+			if it.Kind != rsp.KindPacket {
+				continue
+			}
+			conn.WriteAck()
+			switch p := string(it.Payload); {
+			case strings.HasPrefix(p, "qSupported"):
+				conn.WritePacket([]byte("PacketSize=1000"))
+			case p == "g":
+				time.Sleep(400 * time.Millisecond) // longer than the timeout
+				conn.WritePacket([]byte("00"))
+			default:
+				conn.WritePacket([]byte("OK"))
+			}
+		}
+	})
+	c, err := Dial(addr, Options{Timeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.ReadRegisters(); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("slow g: %v", err)
+	}
+	time.Sleep(300 * time.Millisecond) // the late "00" arrives
+	_, err = c.ReadMemory(0, 1)
+	if !errors.Is(err, ErrDesync) || !strings.Contains(err.Error(), "read registers (g) timed out") {
+		t.Fatalf("after a timeout: %v", err)
+	}
+	t.Log(err)
 }
