@@ -72,7 +72,12 @@ func (m *Model) add(e *sched.Event) {
 	}
 	m.events = append(m.events, *e)
 	m.now.Apply(e)
-	m.name(m.now)
+	if c := m.now.Co(e.Co); c.Name == "" {
+		c.Name = m.names[e.Co]
+	}
+	if p := m.now.Proc(e.Proc); p.Name == "" {
+		p.Name = m.pnames[e.Proc]
+	}
 	m.lane(e)
 	m.hartLane(e)
 	m.flow(e)

@@ -164,7 +164,7 @@ func drawFlows(f *frame, m *model.Model, harts int) {
 			continue
 		}
 		xt := f.x(float64(fl[i].T))
-		xs, ys := xt, float64(f.top-2)
+		xs, ys := xt-4*f.scale, float64(yt)-6*f.scale // a timer: a short tick into the lane
 		if from >= 0 {
 			if y := f.laneY(harts + from); y >= 0 {
 				xs, ys = f.x(float64(fl[i].FromT)), float64(y+f.laneH/2)
