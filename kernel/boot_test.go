@@ -187,3 +187,17 @@ func TestUnknownMode(t *testing.T) {
 	expect(t, m, `unknown mode "no-such-mode"`)
 	wantExit(t, m, 1)
 }
+
+// TestVetKernelMain type-checks and vets the kernel's main package for
+// its real target (the host build skips it: it carries the copslab tag).
+func TestVetKernelMain(t *testing.T) {
+	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goCmd); err != nil {
+		goCmd = "go"
+	}
+	cmd := exec.Command(goCmd, "vet", "-tags", build.Tag, "./kmain")
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=riscv64", "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go vet (linux/riscv64, -tags %s) ./kmain: %v\n%s", build.Tag, err, out)
+	}
+}

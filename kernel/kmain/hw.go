@@ -37,3 +37,9 @@ func rtPhysSlice(pa, n uintptr) []byte
 
 //go:linkname rtUnknownSyscalls runtime.copslabUnknownSyscalls
 func rtUnknownSyscalls() []uint64
+
+//go:linkname rtPhysLoad64 runtime.copslabPhysLoad64
+func rtPhysLoad64(pa uintptr) uint64
+
+//go:linkname rtPhysStore64 runtime.copslabPhysStore64
+func rtPhysStore64(pa uintptr, v uint64)

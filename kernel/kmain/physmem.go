@@ -2,18 +2,16 @@
 
 package main
 
-import (
-	"unsafe"
-
-	"copslab/kernel/vm"
-)
+import "copslab/kernel/vm"
 
 // physMem is vm.Mem for the kernel: without paging in machine mode a
-// physical address is a pointer.
+// physical address is directly accessible (the runtime layer does the
+// loads and stores).
 type physMem struct{}
 
+// phys is the kernel's physical memory.
 var phys vm.Mem = physMem{}
 
-func (physMem) Load(pa uint64) uint64 { return *(*uint64)(unsafe.Pointer(uintptr(pa))) }
+func (physMem) Load(pa uint64) uint64 { return rtPhysLoad64(uintptr(pa)) }
 
-func (physMem) Store(pa, v uint64) { *(*uint64)(unsafe.Pointer(uintptr(pa))) = v }
+func (physMem) Store(pa, v uint64) { rtPhysStore64(uintptr(pa), v) }

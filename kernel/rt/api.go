@@ -112,3 +112,12 @@ func copslabUnknownSyscalls() []uint64 {
 	}
 	return nrs
 }
+
+// copslabPhysLoad64 and copslabPhysStore64 access a 64-bit word of
+// physical memory (the kernel's vm.Mem).
+//
+//go:linkname copslabPhysLoad64
+func copslabPhysLoad64(pa uintptr) uint64 { return bmLoad64(pa) }
+
+//go:linkname copslabPhysStore64
+func copslabPhysStore64(pa uintptr, v uint64) { bmStore64(pa, v) }
