@@ -188,7 +188,12 @@ func (q *QEMU) waitListening() error {
 		if err == nil {
 			c.Close()
 			time.Sleep(50 * time.Millisecond) // let QEMU notice the close
-			return nil
+			select {
+			case <-q.done: // the port belonged to someone else
+				return fmt.Errorf("qemu exited early: %s", q.log.String())
+			default:
+				return nil
+			}
 		}
 		time.Sleep(30 * time.Millisecond)
 	}
