@@ -4,7 +4,7 @@
 # `make test` and .ci/run, so a fresh machine needs no manual steps.
 #
 #   scripts/prereqs.sh          everything (QEMU, gdb, X server, GUI build libs)
-#   scripts/prereqs.sh base     only QEMU and gdb-multiarch
+#   scripts/prereqs.sh base     only QEMU (system and user mode) and gdb-multiarch
 set -euo pipefail
 
 want=${1:-all}
@@ -15,6 +15,7 @@ if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 need=()
 check() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
 check qemu-system-riscv64 qemu-system-misc
+check qemu-riscv64 qemu-user
 check gdb-multiarch gdb-multiarch
 check make make
 check gcc gcc
