@@ -7,6 +7,7 @@ package qemutest
 
 import (
 	"debug/elf"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -23,14 +24,26 @@ import (
 const (
 	StartTimeout = 15 * time.Second // until QEMU's stub accepts connections
 	BuildTimeout = 3 * time.Minute
-	QEMUBinary   = "qemu-system-riscv64"
-	GDBBinary    = "gdb-multiarch"
 	// LinkBase is where the program's text starts (see bare-metal-go.md:
 	// RAM base 0x80000000 plus room, plus the 0x1000 header offset).
 	LinkBase = "0x80201000"
 	// EntrySymbol is the ELF entry point.
 	EntrySymbol = "main.entry"
 )
+
+// The real programs the tests talk to, chosen by flags so that another
+// QEMU or gdb build can be tested:
+//
+//	go test ./gdbstub/client ./gdbstub/server ./gdbstub/proxy -gdbstub.qemu=/opt/qemu-9/bin/qemu-system-riscv64
+var (
+	QEMUBinary = "qemu-system-riscv64"
+	GDBBinary  = "gdb-multiarch"
+)
+
+func init() {
+	flag.StringVar(&QEMUBinary, "gdbstub.qemu", QEMUBinary, "QEMU binary the gdbstub tests run")
+	flag.StringVar(&GDBBinary, "gdbstub.gdb", GDBBinary, "gdb binary the gdbstub tests run")
+}
 
 // Prog is the built test program and the addresses of its symbols.
 type Prog struct {
