@@ -46,7 +46,7 @@ func main() {
 }
 
 // run executes the mode the boot arguments select and returns the exit
-// status.
+// status. Its name is stable: kernel/gdbtest breaks on main.run.
 func run(m *machine, args []string) int {
 	mode := "console"
 	if len(args) > 0 {
