@@ -36,6 +36,7 @@ const (
 	cmdStep
 	cmdRestart
 	cmdSpeed
+	cmdSwitch
 	cmdQuit
 )
 
@@ -43,6 +44,7 @@ type command struct {
 	kind  cmdKind
 	n     int
 	speed uint64
+	open  func() (target.Target, error) // cmdSwitch
 }
 
 // Controller runs a target on a worker goroutine and feeds the model and
@@ -116,6 +118,15 @@ func (c *Controller) Restart() {
 	if c.drv != nil {
 		c.Running = false
 		c.cmds <- command{kind: cmdRestart}
+	}
+}
+
+// Switch replaces the target with the one open returns (called on the
+// worker goroutine) and starts it from the beginning.
+func (c *Controller) Switch(open func() (target.Target, error)) {
+	if c.drv != nil {
+		c.Running = false
+		c.cmds <- command{kind: cmdSwitch, open: open}
 	}
 }
 
@@ -206,18 +217,19 @@ func (c *Controller) worker() {
 			case cmdStep:
 				b, err := c.drv.Step(k.n)
 				c.deliver(b, err, false)
-			case cmdRestart:
-				// Restart, then take the first decision so the window opens
-				// on a populated system (the sandbox reports its time-0
-				// spawns with the first step).
+			case cmdSwitch:
 				running = false
-				b, err := c.drv.Restart()
-				if err == nil {
-					var first session.Batch
-					first, err = c.drv.Step(1)
-					b.Events, b.Snap, b.Now, b.Done, b.Steps = first.Events, first.Snap, first.Now, first.Done, first.Steps
+				t, err := k.open()
+				if err != nil {
+					c.deliver(session.Batch{}, err, false)
+					continue
 				}
-				c.deliver(b, err, true)
+				c.drv.T.Close()
+				c.drv = session.New(t)
+				c.restart()
+			case cmdRestart:
+				running = false
+				c.restart()
 			}
 		case <-t.C:
 			if !running {
@@ -236,6 +248,19 @@ func (c *Controller) worker() {
 			c.deliver(b, err, false)
 		}
 	}
+}
+
+// restart starts the target over and takes the first decision, so the
+// window shows a populated system (the sandbox reports its time-0 spawns
+// with the first step). Worker goroutine only.
+func (c *Controller) restart() {
+	b, err := c.drv.Restart()
+	if err == nil {
+		var first session.Batch
+		first, err = c.drv.Step(1)
+		b.Events, b.Snap, b.Now, b.Done, b.Steps = first.Events, first.Snap, first.Now, first.Done, first.Steps
+	}
+	c.deliver(b, err, true)
 }
 
 // deliver is the one crossing from the worker to the UI goroutine

@@ -36,6 +36,7 @@ type Workbench struct {
 	status   *widget.Label
 	slider   *widget.Slider
 	run      *widget.Button
+	scenario *widget.Select
 	syncing  bool
 	content  fyne.CanvasObject
 }
@@ -63,6 +64,13 @@ func New(t target.Target, m *model.Model, post func(func())) *Workbench {
 	w.C.OnState = w.sync
 	w.C.Refresh()
 	return w
+}
+
+// ShowScenario shows name as the current scenario without switching.
+func (w *Workbench) ShowScenario(name string) {
+	w.syncing = true
+	w.scenario.SetSelected(name)
+	w.syncing = false
 }
 
 // Content returns the window content.
@@ -107,8 +115,16 @@ func (w *Workbench) controls() fyne.CanvasObject {
 	})
 	speed.SetSelected(speeds[2].label)
 	w.Controls["speed"] = speed
+	scen := widget.NewSelect(target.Scenarios(), func(name string) {
+		if !w.syncing {
+			w.C.Switch(func() (target.Target, error) { return target.OpenSandbox(name) })
+		}
+	})
+	scen.PlaceHolder = "scenario"
+	w.scenario = scen
+	w.Controls["scenario"] = scen
 	if !w.C.HasTarget() {
-		for _, o := range []fyne.Disableable{w.run, step, stepN, restart, n, speed} {
+		for _, o := range []fyne.Disableable{w.run, step, stepN, restart, n, speed, scen} {
 			o.Disable()
 		}
 	}
@@ -121,7 +137,7 @@ func (w *Workbench) controls() fyne.CanvasObject {
 		}
 	}
 	w.Controls["slider"] = w.slider
-	bar := container.NewHBox(w.run, step, container.NewGridWrap(fyne.NewSize(60, n.MinSize().Height), n), stepN, restart, speed, live, w.status)
+	bar := container.NewHBox(w.run, step, container.NewGridWrap(fyne.NewSize(60, n.MinSize().Height), n), stepN, restart, speed, scen, live, w.status)
 	return container.NewVBox(bar, w.slider)
 }
 
@@ -166,6 +182,9 @@ func Show(a fyne.App, title string, t target.Target, m *model.Model) {
 	a.Settings().SetTheme(theme.LightTheme()) // the views are drawn for a light background
 	win := a.NewWindow(title)
 	w := New(t, m, nil)
+	if t != nil {
+		w.ShowScenario(t.Info().Name)
+	}
 	win.SetContent(w.Content())
 	win.Resize(fyne.NewSize(1280, 800))
 	win.SetOnClosed(w.C.Close)

@@ -90,4 +90,7 @@ func TestStepAndRun(t *testing.T) {
 	if u.C.M.End() >= end {
 		t.Fatal("restart kept the old run")
 	}
+	// choosing another scenario switches the target and starts over.
+	u.Controls["scenario"].(*widget.Select).SetSelected("webserver")
+	u.pump(t, func() bool { return u.C.Steps == 1 && u.C.M.CoName(u.C.M.Lanes()[0].ID) == "conn#0" })
 }

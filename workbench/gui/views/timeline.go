@@ -14,12 +14,15 @@ import (
 )
 
 // Timeline shows one swimlane per hart and per coroutine, coloured by
-// state, with wakeup arrows and a time cursor. Mouse: wheel zooms around
+// state, with wakeup arrows and a time cursor; left of each lane a chip
+// shows the coroutine's state at the cursor and its label the priority
+// at the cursor. Mouse: wheel zooms around
 // the pointer, drag pans (vertical drag scrolls lanes), click sets the
 // cursor. Keys: ←/→ pan, ↑/↓ scroll lanes, +/- zoom, Home fits everything.
 type Timeline struct {
 	widget.BaseWidget
 	m        *model.Model
+	snap     *model.Snapshot // state at the cursor
 	t0, t1   float64 // visible time range; t1 <= t0 means "fit"
 	cursor   uint64
 	first    int // first lane shown
@@ -48,8 +51,8 @@ func NewTimeline() *Timeline {
 }
 
 // Update shows m with the cursor at cursor.
-func (tl *Timeline) Update(m *model.Model, _ *model.Snapshot, cursor uint64) {
-	tl.m, tl.cursor = m, cursor
+func (tl *Timeline) Update(m *model.Model, s *model.Snapshot, cursor uint64) {
+	tl.m, tl.snap, tl.cursor = m, s, cursor
 	tl.Refresh()
 }
 
@@ -284,7 +287,10 @@ func (tl *Timeline) procName(p uint16) string {
 }
 
 func (tl *Timeline) prioOf(id uint32) uint8 {
-	if c := tl.m.Now().Co(id); c != nil {
+	if tl.snap == nil {
+		return 0
+	}
+	if c := tl.snap.Co(id); c != nil {
 		return c.Prio
 	}
 	return 0

@@ -69,6 +69,7 @@ func drawFrame(f *frame, m *model.Model) {
 	for i := range lanes {
 		if y := f.laneY(len(harts) + i); y >= 0 {
 			drawLane(f, &lanes[i], y, m.End())
+			cursorChip(f, &lanes[i], y)
 		}
 	}
 	drawFlows(f, m, len(harts))
@@ -89,6 +90,16 @@ func drawLane(f *frame, l *model.Lane, y int, end uint64) {
 				fill(f.img, image.Rect(xa, y, xb, y+f.laneH), StateColor[mk[i].S%sched.NumStates])
 			}
 		})
+}
+
+// cursorChip paints, left of the plot, the lane's state at the cursor.
+func cursorChip(f *frame, l *model.Lane, y int) {
+	i := l.Index(f.cursor)
+	if i < 0 {
+		return
+	}
+	w := int(8 * f.scale)
+	fill(f.img, image.Rect(f.x0-w-int(3*f.scale), y+1, f.x0-int(3*f.scale), y+f.laneH-1), StateColor[l.Marks[i].S%sched.NumStates])
 }
 
 // drawHart paints which coroutine a hart runs.
