@@ -23,7 +23,7 @@ type Timeline struct {
 	widget.BaseWidget
 	m        *model.Model
 	snap     *model.Snapshot // state at the cursor
-	t0, t1   float64 // visible time range; t1 <= t0 means "fit"
+	t0, t1   float64         // visible time range; t1 <= t0 means "fit"
 	cursor   uint64
 	first    int // first lane shown
 	OnCursor func(t uint64)
