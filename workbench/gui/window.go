@@ -51,6 +51,7 @@ func New(t target.Target, m *model.Model, post func(func())) *Workbench {
 	w.timeline.OnCursor = w.C.SetCursor
 	w.tasks = views.NewTasks()
 	states, queues, wake := views.NewStates(), views.NewQueues(), views.NewWakeups()
+	states.Animate = true
 	w.C.Views = []views.View{w.timeline, w.tasks, states, queues, wake}
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Tasks", w.tasks),

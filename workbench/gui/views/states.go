@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"sort"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -33,10 +34,16 @@ const recentN = 6
 // listed.
 type States struct {
 	pooled
-	counts [sched.NumStates]int
-	trans  map[[2]sched.State]int
-	recent []sched.Event
-	names  func(uint32) string
+	// Animate makes the newest transition's arrow pulse when it appears
+	// (the window sets it; renders and golden tests leave it off).
+	Animate bool
+	glow    float32 // 0..1, extra emphasis of the newest arrow
+	anim    *fyne.Animation
+	lastSeq uint64
+	counts  [sched.NumStates]int
+	trans   map[[2]sched.State]int
+	recent  []sched.Event
+	names   func(uint32) string
 }
 
 // NewStates returns an empty diagram.
@@ -73,7 +80,26 @@ func (v *States) Update(m *model.Model, s *model.Snapshot, cursor uint64) {
 		}
 	}
 	v.names = m.CoName
+	if len(v.recent) > 0 && v.recent[0].Seq != v.lastSeq {
+		v.lastSeq = v.recent[0].Seq
+		v.pulse()
+	}
 	v.Refresh()
+}
+
+// pulse starts (or restarts) the glow of the newest transition.
+func (v *States) pulse() {
+	if !v.Animate {
+		return
+	}
+	if v.anim == nil {
+		v.anim = fyne.NewAnimation(700*time.Millisecond, func(f float32) {
+			v.glow = 1 - f
+			v.Refresh()
+		})
+	}
+	v.anim.Stop()
+	v.anim.Start()
 }
 
 func (v *States) center(s sched.State, size fyne.Size) (float32, float32) {
@@ -127,6 +153,9 @@ func (v *States) edge(d *drawList, size fyne.Size, e [2]sched.State, hot map[[2]
 	w := float32(1.5)
 	if i, ok := hot[e]; ok {
 		c, w = colHot, float32(4-min(i, 2))
+		if i == 0 {
+			w += 4 * v.glow
+		}
 	}
 	d.arrow(sx, sy, ex, ey, c, w)
 	d.text((sx+ex)/2+ox*1.6-8, (sy+ey)/2+oy*1.6-8, fmt.Sprint(v.trans[e]), c, 11, false)
