@@ -299,41 +299,62 @@ func queuesEqual(r *Region, m *model, procs int) error {
 	return nil
 }
 
-func runRandom(t *testing.T, seed int64, n, procs int, fullEvery int, spawnHeavy bool) {
-	rng := rand.New(rand.NewSource(seed))
+// harness drives a Region and the model with the same operations.
+type harness struct {
+	t     *testing.T
+	r     *Region
+	m     *model
+	ids   []uint32
+	procs int
+	n     int
+}
+
+func newHarness(t *testing.T, procs int) *harness {
 	r := new(Region)
 	r.Init()
 	r.TryLock(testTag)
 	for p := 1; p <= procs; p++ {
 		r.AddProc(uint16(p))
 	}
-	m := newModel(procs)
-	var ids []uint32
+	return &harness{t: t, r: r, m: newModel(procs), procs: procs}
+}
+
+// step applies o to both sides and compares them; full adds a Decode.
+func (h *harness) step(o op, full bool) {
+	t, r, m := h.t, h.r, h.m
+	t.Helper()
+	i := h.n
+	h.n++
+	seq := r.Seq
+	wantErr, wantEv := m.apply(o, len(m.cos))
+	id, gotErr := r.applyOp(o)
+	if gotErr != wantErr {
+		t.Fatalf("op %d %v: region %v, model %v", i, o, gotErr, wantErr)
+	}
+	if o.kind == 0 && gotErr == OK {
+		m.cos[id] = &mco{proc: o.proc, kind: o.knd, prio: o.prio, state: Ready}
+		m.queues[o.proc][o.prio] = append(m.queues[o.proc][o.prio], id)
+		h.ids = append(h.ids, id)
+		o.id = id
+	}
+	if o.kind == 1 && gotErr == OK {
+		o.id = id
+	}
+	checkEvent(t, r, seq, wantEv, o, i)
+	if err := queuesEqual(r, m, h.procs); err != nil {
+		t.Fatalf("op %d %v: %v", i, o, err)
+	}
+	compare(t, r, m, full)
+	if len(h.ids) > 4*MaxCos {
+		h.ids = h.ids[len(h.ids)-MaxCos:]
+	}
+}
+
+func runRandom(t *testing.T, seed int64, n, procs int, fullEvery int, spawnHeavy bool) {
+	rng := rand.New(rand.NewSource(seed))
+	h := newHarness(t, procs)
 	for i := 0; i < n; i++ {
-		o := randomOp(rng, ids, procs, spawnHeavy)
-		seq := r.Seq
-		wantErr, wantEv := m.apply(o, len(m.cos))
-		id, gotErr := r.applyOp(o)
-		if gotErr != wantErr {
-			t.Fatalf("seed %d op %d %v: region %v, model %v", seed, i, o, gotErr, wantErr)
-		}
-		if o.kind == 0 && gotErr == OK {
-			m.cos[id] = &mco{proc: o.proc, kind: o.knd, prio: o.prio, state: Ready}
-			m.queues[o.proc][o.prio] = append(m.queues[o.proc][o.prio], id)
-			ids = append(ids, id)
-			o.id = id
-		}
-		if o.kind == 1 && gotErr == OK {
-			o.id = id
-		}
-		checkEvent(t, r, seq, wantEv, o, i)
-		if err := queuesEqual(r, m, procs); err != nil {
-			t.Fatalf("seed %d op %d %v: %v", seed, i, o, err)
-		}
-		compare(t, r, m, i%fullEvery == 0)
-		if len(ids) > 4*MaxCos {
-			ids = ids[len(ids)-MaxCos:]
-		}
+		h.step(randomOp(rng, h.ids, procs, spawnHeavy), i%fullEvery == 0)
 	}
 }
 
@@ -370,4 +391,32 @@ func TestRandomOps(t *testing.T) {
 // ErrFull and slot reuse, with a full decode after every operation.
 func TestRandomOpsFull(t *testing.T) {
 	runRandom(t, 99, 6000, 2, 1, true)
+}
+
+// FuzzOps lets the fuzzer choose operation sequences (4 bytes per
+// operation) and checks the region against the model after each one.
+func FuzzOps(f *testing.F) {
+	f.Add([]byte{0, 1, 0, 3, 1, 1, 0, 0, 3, 0, 0, 0, 4, 0, 0, 4, 1, 1, 0, 0})
+	f.Add([]byte{0, 2, 0, 7, 0, 2, 0, 7, 1, 2, 0, 0, 7, 0, 1, 0, 8, 0, 1, 0, 6, 0, 1, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		h := newHarness(t, 3)
+		for i := 0; i+3 < len(data) && i < 4*2000; i += 4 {
+			o := op{kind: int(data[i]) % numOpKinds, proc: uint16(data[i+1] % 6),
+				prio: data[i+3] % (NumPrio + 2), cause: Cause(data[i+3] % (uint8(NumCauses) + 1)),
+				knd: Kind(data[i+3] % (uint8(NumKinds) + 1))}
+			if o.kind == 0 {
+				o.knd = Kind(data[i+2] % (uint8(NumKinds) + 1))
+			}
+			switch pick := int(data[i+2]); {
+			case len(h.ids) > 0 && pick < 240:
+				o.id = h.ids[len(h.ids)-1-pick%len(h.ids)]
+			default:
+				o.id = uint32(pick) * 0x01010101
+			}
+			h.step(o, false)
+		}
+		if _, err := h.r.Snapshot(); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
