@@ -190,7 +190,11 @@ func (c *Controller) Status() string {
 	if !c.Live {
 		where = "cursor " + fmtNS(c.Cursor)
 	}
-	return fmt.Sprintf("t = %s · %d decisions · %d events · %s · %s", fmtNS(c.M.End()), c.Steps, c.M.Len(), where, state)
+	lost := ""
+	if n := c.M.Lost(); n > 0 {
+		lost = fmt.Sprintf(" (%d lost)", n)
+	}
+	return fmt.Sprintf("t = %s · %d decisions · %d events%s · %s · %s", fmtNS(c.M.End()), c.Steps, c.M.Len(), lost, where, state)
 }
 
 func fmtNS(ns uint64) string { return time.Duration(ns).String() }

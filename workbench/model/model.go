@@ -16,6 +16,7 @@ const RecentMax = 16
 type Model struct {
 	now    *Snapshot
 	start  uint64
+	lost   uint64 // events missing from the sequence (ring overflow)
 	events []sched.Event
 	keys   []keyframe
 
@@ -69,6 +70,8 @@ func (m *Model) Add(evs ...sched.Event) {
 func (m *Model) add(e *sched.Event) {
 	if len(m.events) == 0 {
 		m.start = e.Time
+	} else if last := m.events[len(m.events)-1].Seq; e.Seq > last+1 {
+		m.lost += e.Seq - last - 1 // the trace ring overflowed
 	}
 	m.events = append(m.events, *e)
 	m.now.Apply(e)
@@ -169,6 +172,11 @@ func (m *Model) Events() []sched.Event { return m.events }
 
 // Len returns the number of events.
 func (m *Model) Len() int { return len(m.events) }
+
+// Lost returns how many events are missing from the sequence numbers
+// (the target's trace ring overflowed); the next snapshot corrects the
+// state, but the timeline has a gap.
+func (m *Model) Lost() uint64 { return m.lost }
 
 // Keyframes returns the number of keyframes.
 func (m *Model) Keyframes() int { return len(m.keys) }

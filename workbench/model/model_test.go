@@ -154,3 +154,14 @@ func TestSyncIsKeyframe(t *testing.T) {
 		t.Fatalf("At(4) = %+v", c)
 	}
 }
+
+func TestLostEvents(t *testing.T) {
+	m := model.New()
+	a := ev(0, 1, 0, cr, rd, sched.CauseSpawn, 0)
+	b := ev(1, 1, 0, rd, rn, sched.CauseFetch, 0)
+	a.Seq, b.Seq = 10, 14
+	m.Add(a, b)
+	if m.Lost() != 3 {
+		t.Fatalf("lost %d, want 3", m.Lost())
+	}
+}

@@ -21,7 +21,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden images in testdata/")
 
 // tinyModel runs the built-in "tiny" sandbox scenario to its end.
-func tinyModel(t *testing.T, scenario string) *model.Model {
+func tinyModel(t testing.TB, scenario string) *model.Model {
 	t.Helper()
 	tg, err := target.OpenSandbox(scenario)
 	if err != nil {
