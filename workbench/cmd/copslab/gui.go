@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
 
 	"fyne.io/fyne/v2/app"
 	"github.com/spf13/pflag"
@@ -28,10 +30,25 @@ func init() {
 	})
 }
 
+// checkDisplay turns GLFW's panic on a missing X/Wayland display into an
+// error that says what to do.
+func checkDisplay() error {
+	switch runtime.GOOS {
+	case "linux", "freebsd", "openbsd", "netbsd":
+		if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+			return errors.New("no display: set DISPLAY (e.g. run under Xvfb), or use the headless commands record, export and render")
+		}
+	}
+	return nil
+}
+
 func runGUI(args []string) error {
 	fs := pflag.NewFlagSet("gui", pflag.ContinueOnError)
 	config.AddFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := checkDisplay(); err != nil {
 		return err
 	}
 	cfg, err := config.Load(fs)
@@ -54,6 +71,9 @@ func runOpen(args []string) error {
 	}
 	meta, m, err := record.LoadFile(args[0])
 	if err != nil {
+		return err
+	}
+	if err := checkDisplay(); err != nil {
 		return err
 	}
 	a := app.NewWithID("org.copslab.workbench")

@@ -77,3 +77,12 @@ func TestRecordExportRender(t *testing.T) {
 		t.Errorf("corrupt recording: %v", err)
 	}
 }
+
+func TestGUIWithoutDisplay(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	if err := runGUI(nil); err == nil || !strings.Contains(err.Error(), "no display") {
+		t.Fatalf("err = %v", err)
+	}
+}
