@@ -133,9 +133,14 @@ func TestSelftest(t *testing.T) {
 		t.Errorf("no timer interrupts during compute: %q", tm[0])
 	}
 	expect(t, m, `selftest: preempt: ok: spinning goroutine preempted`)
+	expect(t, m, `selftest: async-preempt: ok: call-free loop preempted after`)
+	fp := expect(t, m, `selftest: fp-under-preemption: ok: 3 workers agree \(f=[0-9.e+]+, x=0x[0-9a-f]+\) after (\d+) async preemptions`)
+	if atoi(t, fp[1]) == 0 {
+		t.Errorf("no async preemption during the FP run: %q", fp[0])
+	}
 	expect(t, m, `selftest: kalloc: ok: 256 frames allocated, written, verified, freed`)
 	expect(t, m, `selftest: sv39: ok: mapped 8 pages at 0x10000000 in \d+ table frames, translated, unmapped, destroyed`)
-	expect(t, m, `selftest: PASS \(8 checks\)`)
+	expect(t, m, `selftest: PASS \(10 checks\)`)
 	wantExit(t, m, 0)
 }
 

@@ -83,9 +83,9 @@ func command(m *machine, line string) (code int, quit bool) {
 
 // printStats prints the trap counters and memory use.
 func printStats(m *machine) {
-	timer, ext, sys, unknown, lastUnknown, preempts, rx := rtStats()
-	fmt.Printf("stats: ticks %d, timer irqs %d, external irqs %d, uart rx bytes %d, preemptions %d\n",
-		ticks, timer, ext, rx, preempts)
+	timer, ext, sys, unknown, lastUnknown, preempts, async, rx := rtStats()
+	fmt.Printf("stats: ticks %d, timer irqs %d, external irqs %d, uart rx bytes %d, preemptions %d (async %d)\n",
+		ticks, timer, ext, rx, preempts, async)
 	fmt.Printf("stats: syscalls %d, unknown %d (last nr %d; distinct %v)\n", sys, unknown, lastUnknown, rtUnknownSyscalls())
 	lo, bump, limit, inUse, peak := rtMem()
 	var ms runtime.MemStats

@@ -27,7 +27,7 @@ func rtMem() (lo, bump, limit, inUse, peak uintptr)
 func rtReservePhys(size uintptr) uintptr
 
 //go:linkname rtStats runtime.copslabStats
-func rtStats() (timer, external, syscalls, unknown, lastUnknown, preempts, rxBytes uint64)
+func rtStats() (timer, external, syscalls, unknown, lastUnknown, preempts, asyncPreempts, rxBytes uint64)
 
 //go:linkname rtExit runtime.copslabExit
 func rtExit(code int32)

@@ -23,6 +23,8 @@ var checks = []check{
 	{"sleep", checkSleep},
 	{"timer", checkTimerDuringCompute},
 	{"preempt", checkPreemption},
+	{"async-preempt", checkAsyncPreemption},
+	{"fp-under-preemption", checkFPUnderPreemption},
 	{"kalloc", checkKalloc},
 	{"sv39", checkSv39},
 }
@@ -216,4 +218,88 @@ func checkPreemption(*machine) (string, error) {
 		}
 	}
 	return fmt.Sprintf("spinning goroutine preempted after %v", (mtimeNow() - start).Round(time.Millisecond)), nil
+}
+
+// checkAsyncPreemption: the spinning loop makes no calls, so it has no
+// prologue at which to yield; only an injected asyncPreempt call (from
+// the tick handler) lets the other goroutine run. The iteration bound
+// (seconds of TCG time) keeps a failure from hanging the test.
+func checkAsyncPreemption(*machine) (string, error) {
+	var flag atomic.Bool
+	go flag.Store(true)
+	start := mtimeNow()
+	x, i := uint64(1), 0
+	for ; !flag.Load() && i < 1<<30; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+	}
+	if !flag.Load() {
+		return "", fmt.Errorf("call-free loop ran %d iterations without being preempted", i)
+	}
+	return fmt.Sprintf("call-free loop preempted after %v (%d iterations, x=%#x)",
+		(mtimeNow() - start).Round(time.Millisecond), i, x&0xffff), nil
+}
+
+// Coefficients of checkFPUnderPreemption's loop (variables on purpose).
+var (
+	fpMul, fpAdd   = 1.0000001, 0.5
+	intMul, intAdd = uint64(2862933555777941757), uint64(3037000493)
+)
+
+// checkFPUnderPreemption runs the same call-free float/integer loop in
+// three goroutines while a fourth churns the heap, so timer interrupts,
+// async preemption and GC all interleave with it. Any register the trap
+// path or the preemption path failed to restore would make the results
+// disagree.
+func checkFPUnderPreemption(*machine) (string, error) {
+	const n, workers = 8_000_000, 3
+	_, _, _, _, _, _, async0, _ := rtStats()
+	type result struct {
+		f float64
+		x uint64
+	}
+	results := make(chan result, workers)
+	stop := make(chan struct{})
+	go func() { // heap churn
+		var keep [][]byte
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			keep = append(keep, make([]byte, 4096))
+			if len(keep) > 256 {
+				keep = keep[:0]
+			}
+		}
+	}()
+	for w := 0; w < workers; w++ {
+		go func() {
+			// Call-free loop. The coefficients come from variables so
+			// they stay in registers: a constant reloaded through the
+			// assembler's temporary register (X31) at the loop head
+			// makes it an unsafe point, and QEMU's TCG delivers
+			// interrupts only there (at translation-block starts).
+			m, a, xm, xa := fpMul, fpAdd, intMul, intAdd
+			f, x := 1.0, uint64(7)
+			for i := 0; i < n; i++ {
+				f = f*m + a/f
+				x = x*xm + xa
+			}
+			results <- result{f, x}
+		}()
+	}
+	first := <-results
+	for w := 1; w < workers; w++ {
+		if r := <-results; r != first {
+			close(stop)
+			return "", fmt.Errorf("worker results differ: %v vs %v", r, first)
+		}
+	}
+	close(stop)
+	_, _, _, _, _, _, async1, _ := rtStats()
+	if async1 == async0 {
+		return "", fmt.Errorf("no asynchronous preemption happened during the run")
+	}
+	return fmt.Sprintf("%d workers agree (f=%.6g, x=%#x) after %d async preemptions", workers, first.f, first.x&0xffff, async1-async0), nil
 }

@@ -81,9 +81,10 @@ func copslabReservePhys(size uintptr) uintptr { return bmReservePhys(size) }
 // copslabStats returns trap counters.
 //
 //go:linkname copslabStats
-func copslabStats() (timer, external, syscalls, unknown, lastUnknown, preempts, rxBytes uint64) {
+func copslabStats() (timer, external, syscalls, unknown, lastUnknown, preempts, asyncPreempts, rxBytes uint64) {
 	return bmStats.timerIRQs.Load(), bmStats.externalIRQ.Load(), bmStats.syscalls.Load(),
-		bmStats.unknownSys.Load(), bmStats.lastUnknown.Load(), bmTick.preempts.Load(), bmRx.bytes.Load()
+		bmStats.unknownSys.Load(), bmStats.lastUnknown.Load(), bmTick.preempts.Load(),
+		bmTick.asyncPreempts.Load(), bmRx.bytes.Load()
 }
 
 // copslabExit powers the machine off; QEMU exits with status code.

@@ -1,10 +1,12 @@
 //go:build copslab
 
 #include "textflag.h"
+#include "go_asm.h"
 
-// Stack sizes. rt0_go carves m0's g0 stack (64 KiB) out of the boot stack.
-#define BOOTSTACK 131072
-#define TRAPSTACK 32768
+// Stacks are Go arrays (entry.go); rt0_go carves m0's g0 stack (64 KiB)
+// out of the boot stack.
+#define BOOTSTACK const_bmBootStackSize
+#define TRAPSTACK const_bmTrapStackSize
 
 // CLINT mtime register (QEMU virt default; only used for the seed below).
 #define MTIME 0x200bff8
@@ -79,5 +81,3 @@ DATA bmArgv0<>+0(SB)/8, $"kernel\x00\x00"
 GLOBL bmArgv0<>(SB), RODATA, $8
 
 GLOBL bmRandom<>(SB), NOPTR, $16
-GLOBL runtime·bmBootStack(SB), NOPTR, $BOOTSTACK
-GLOBL runtime·bmTrapStack(SB), NOPTR, $TRAPSTACK

@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"internal/abi"
 	"internal/runtime/atomic"
 	"unsafe"
 )
@@ -22,10 +23,11 @@ var bmTick struct {
 	// Preemption: a goroutine that kept its P for preemptAfter ticks
 	// (the P's schedtick did not move) is asked to yield, as sysmon's
 	// retake would do.
-	schedtick    uint32
-	sameTicks    uint32
-	preemptAfter uint32
-	preempts     atomic.Uint64
+	schedtick     uint32
+	sameTicks     uint32
+	preemptAfter  uint32
+	preempts      atomic.Uint64 // synchronous requests made
+	asyncPreempts atomic.Uint64 // asyncPreempt calls injected
 }
 
 //go:nosplit
@@ -93,10 +95,40 @@ func bmMaybePreempt(f *bmTrapFrame) {
 	if bmTick.sameTicks < bmTick.preemptAfter {
 		return
 	}
+	if bmTick.sameTicks == bmTick.preemptAfter {
+		gp.preempt = true
+		gp.stackguard0 = stackPreempt
+		bmTick.preempts.Add(1)
+		return
+	}
+	// The request was not honoured for a whole tick: the goroutine runs
+	// a loop without calls. Preempt asynchronously, as a Linux signal
+	// would (doSigPreempt): if the pc is an async safe point, make the
+	// goroutine call asyncPreempt, which saves every register.
+	bmAsyncPreempt(gp, f)
+}
+
+// bmAsyncPreempt injects a call to asyncPreempt into the interrupted
+// goroutine if it wants preemption and sits at an async safe point.
+// isAsyncSafePoint is ordinary runtime code: it runs here on bmTrapG.
+//
+//go:nosplit
+func bmAsyncPreempt(gp *g, f *bmTrapFrame) {
+	if debug.asyncpreemptoff != 0 || !wantAsyncPreempt(gp) {
+		return
+	}
+	ok, resume := isAsyncSafePoint(gp, uintptr(f.mepc), uintptr(f.x[2]), uintptr(f.x[1]))
+	if !ok {
+		return
+	}
+	// As sigctxt.pushCall (signal_riscv64.go).
+	sp := f.x[2] - 8
+	*(*uint64)(unsafe.Pointer(uintptr(sp))) = f.x[1]
+	f.x[2] = sp
+	f.x[1] = uint64(resume)
+	f.mepc = uint64(abi.FuncPCABI0(asyncPreempt))
 	bmTick.sameTicks = 0
-	gp.preempt = true
-	gp.stackguard0 = stackPreempt
-	bmTick.preempts.Add(1)
+	bmTick.asyncPreempts.Add(1)
 }
 
 // bmIdle is TamaGo's Idle hook: wait with wfi until mtime reaches

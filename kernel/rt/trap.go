@@ -34,9 +34,36 @@ var bmStats struct {
 
 // bmTrap is called by bmTrapVector with interrupts off, on the trap stack.
 //
+// bmTrapG is the g register's value while a trap is handled (the
+// vector sets it). Its stack is the trap stack and its m the interrupted
+// goroutine's m, like the gsignal of a Linux signal handler, so runtime
+// functions that check stack bounds or use getg().m work in trap context.
+var bmTrapG g
+
+// bmTrapGInit points bmTrapG at the trap stack and the interrupted m.
+// The m pointer is stored as an integer: no write barrier in trap
+// context (all Ms are m0, a global, anyway).
+//
+//go:nosplit
+//go:nowritebarrierrec
+func bmTrapGInit(f *bmTrapFrame) {
+	if bmTrapG.stack.hi == 0 {
+		lo := uintptr(unsafe.Pointer(&bmTrapStack)) + 2048 // below: nested-trap area
+		bmTrapG.stack = stack{lo: lo, hi: uintptr(unsafe.Pointer(&bmTrapStack)) + unsafe.Sizeof(bmTrapStack)}
+		bmTrapG.stackguard0 = lo + stackGuard
+		bmTrapG.stackguard1 = lo + stackGuard
+	}
+	var mp uintptr
+	if gp := (*g)(unsafe.Pointer(uintptr(f.x[27]))); gp != nil {
+		mp = uintptr(unsafe.Pointer(gp.m))
+	}
+	*(*uintptr)(unsafe.Pointer(&bmTrapG.m)) = mp
+}
+
 //go:nosplit
 //go:nowritebarrierrec
 func bmTrap(f *bmTrapFrame) {
+	bmTrapGInit(f)
 	if f.mcause&bmCauseInterrupt != 0 {
 		bmInterrupt(f.mcause&^bmCauseInterrupt, f)
 		return

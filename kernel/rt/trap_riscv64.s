@@ -99,8 +99,12 @@ TEXT runtime·bmTrapVector(SB),NOSPLIT|NOFRAME,$0
 	// ample; the linker's 800-byte budget is for goroutine stacks).
 	// The callee may spill its register argument into its caller's
 	// frame at 8(SP): give it 16 bytes below the trap frame.
+	// g = bmTrapG, a g whose stack is the trap stack, so that runtime
+	// code that checks stack bounds (the async-preemption safe-point
+	// test) can run here. The interrupted g is in the frame (x27).
 	MOV	X2, X10
 	ADD	$-16, X2
+	MOV	$runtime·bmTrapG(SB), g
 	MOV	$runtime·bmTrap<ABIInternal>(SB), X5
 	JALR	X1, X5
 	ADD	$16, X2
