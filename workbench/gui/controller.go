@@ -188,11 +188,14 @@ func (c *Controller) Status() string {
 	}
 	where := "live"
 	if !c.Live {
-		where = "cursor " + fmtNS(c.Cursor)
+		where = "cursor " + time.Duration(c.Cursor).Round(time.Microsecond/10).String()
 	}
 	lost := ""
 	if n := c.M.Lost(); n > 0 {
 		lost = fmt.Sprintf(" (%d lost)", n)
+	}
+	if c.drv == nil {
+		return fmt.Sprintf("recording · t = %s · %d events%s · %s", fmtNS(c.M.End()), c.M.Len(), lost, where)
 	}
 	return fmt.Sprintf("t = %s · %d decisions · %d events%s · %s · %s", fmtNS(c.M.End()), c.Steps, c.M.Len(), lost, where, state)
 }

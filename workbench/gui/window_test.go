@@ -1,6 +1,7 @@
 package gui_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -93,4 +94,34 @@ func TestStepAndRun(t *testing.T) {
 	// choosing another scenario switches the target and starts over.
 	u.Controls["scenario"].(*widget.Select).SetSelected("webserver")
 	u.pump(t, func() bool { return u.C.Steps == 1 && u.C.M.CoName(u.C.M.Lanes()[0].ID) == "conn#0" })
+}
+
+// TestRecordingMode opens a model without a target, as copslab open does:
+// run controls are disabled and scrubbing works.
+func TestRecordingMode(t *testing.T) {
+	test.NewTempApp(t)
+	tg, err := target.OpenSandbox("tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := model.New()
+	for !tg.Done() {
+		evs, err := tg.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Add(evs...)
+	}
+	w := gui.New(nil, m, func(func()) { t.Fatal("no worker may post without a target") })
+	test.NewWindow(w.Content()).Close()
+	if !w.Controls["run"].(*widget.Button).Disabled() || !w.Controls["step"].(*widget.Button).Disabled() {
+		t.Fatal("run controls enabled without a target")
+	}
+	if s := w.Controls["status"].(*widget.Label).Text; !strings.HasPrefix(s, "recording") {
+		t.Fatalf("status %q", s)
+	}
+	w.C.SetCursor(m.End() / 2)
+	if w.C.Live || w.Controls["slider"].(*widget.Slider).Value != float64(m.End()/2) {
+		t.Fatal("scrubbing did not move the slider")
+	}
 }
