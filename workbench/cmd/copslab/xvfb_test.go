@@ -105,21 +105,37 @@ func TestWindowUnderXvfb(t *testing.T) {
 	}
 	time.Sleep(time.Second)
 	before := shoot(t, env, dir, "0-start")
-	click("step")
-	click("step")
-	time.Sleep(1500 * time.Millisecond)
-	stepped := shoot(t, env, dir, "1-stepped")
-	if n := differ(before, stepped); n < 200 {
-		t.Fatalf("two steps changed only %d pixels", n)
+	time.Sleep(time.Second)
+	if n := differ(before, shoot(t, env, dir, "0-idle")); n > 50 {
+		t.Fatalf("the idle window changed %d pixels by itself; the clicks would prove nothing", n)
 	}
+	click("step")
+	click("step")
+	stepped := waitChange(t, env, dir, "1-stepped", before, 200)
 	click("run")
-	time.Sleep(3 * time.Second)
-	running := shoot(t, env, dir, "2-running")
-	if n := differ(stepped, running); n < 2000 {
-		t.Fatalf("running changed only %d pixels", n)
-	}
+	time.Sleep(2 * time.Second) // let it run a while, then look
+	waitChange(t, env, dir, "2-running", stepped, 2000)
 	if err := app.Process.Signal(os.Interrupt); err != nil {
 		t.Log(err)
+	}
+}
+
+// waitChange takes screenshots until at least min pixels differ from
+// prev (the app repaints asynchronously; a loaded machine may be slow) and
+// fails after 20 s.
+func waitChange(t *testing.T, env []string, dir, name string, prev image.Image, min int) image.Image {
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		img := shoot(t, env, dir, name)
+		n := differ(prev, img)
+		if n >= min {
+			t.Logf("%s: %d pixels changed", name, n)
+			return img
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: only %d pixels changed (want %d)", name, n, min)
+		}
+		time.Sleep(300 * time.Millisecond)
 	}
 }
 
