@@ -1,0 +1,14 @@
+// Package uabi holds the constants of the Linux user ABI on riscv64 that the
+// kernel needs to run ordinary static Go programs (GOOS=linux GOARCH=riscv64):
+// system call numbers, errno values, flag words, signal numbers, the auxiliary
+// vector keys and the byte layout of the riscv64 signal frame.
+//
+// Every block names its source (a Linux uapi header or man page). The values
+// are written here by hand; uabi_test.go checks them against the Go
+// toolchain's own riscv64 definitions ($GOROOT/src/syscall and
+// $GOROOT/src/runtime/defs_linux_riscv64.go, and golang.org/x/sys/unix when it
+// is in the module cache), read as source text so the test runs on any host.
+//
+// The package is pure data plus lookups: no system calls, no allocation after
+// init, usable from the kernel and from host tools.
+package uabi
