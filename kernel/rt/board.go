@@ -47,6 +47,8 @@ const (
 
 // bmExit powers the machine off; QEMU exits with status code.
 //
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmExit(code int32) {
 	v := uint32(bmFinisherPass)
@@ -61,6 +63,8 @@ func bmExit(code int32) {
 
 // bmPrintk writes one byte to the console, polling the transmitter.
 //
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmPrintk(c byte) {
 	bmUARTPutc(c)
@@ -68,17 +72,23 @@ func bmPrintk(c byte) {
 
 // bmNanotime returns nanoseconds since reset, from the CLINT's mtime.
 //
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmNanotime() int64 {
 	return bmTicksToNs(bmMtime())
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmTicksToNs(t uint64) int64 {
 	f := bmBoard.timebase
 	return int64(t/f*1e9 + t%f*1e9/f)
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmNsToTicks(ns int64) uint64 {
 	if ns <= 0 {

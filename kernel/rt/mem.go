@@ -37,6 +37,8 @@ const (
 	bmDefaultLimit = 0x80000000 + 128<<20 // no FDT: assume 128 MiB
 )
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmMemInit() {
 	bmMem.lo = alignUp(firstmoduledata.end, bmPage)
@@ -48,6 +50,8 @@ func bmMemInit() {
 	}
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmMmap(addr, n uintptr, flags int32, fd int32) int64 {
 	if bmMem.lo == 0 {
@@ -89,6 +93,8 @@ func bmMmap(addr, n uintptr, flags int32, fd int32) int64 {
 	return int64(p)
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmMunmap(addr, n uintptr) int64 {
 	n = alignUp(n, bmPage)
@@ -102,6 +108,8 @@ func bmMunmap(addr, n uintptr) int64 {
 
 // bmTakeFree returns the start of the first free range of at least n
 // bytes, or 0.
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
 func bmTakeFree(n uintptr) uintptr {
@@ -123,6 +131,8 @@ func bmTakeFree(n uintptr) uintptr {
 
 // bmPutFree returns [base, end) to the free list, lowering bump when the
 // range ends there and merging with neighbours.
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
 func bmPutFree(base, end uintptr) {

@@ -26,6 +26,8 @@ func bmPLICEnable(irq, ctx uint32) {
 // bmExternalInterrupt claims, serves and completes pending sources
 // (trap context).
 //
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmExternalInterrupt() {
 	if bmBoard.plic == 0 {

@@ -18,6 +18,8 @@ var bmCauseNames = [16]string{"instruction address misaligned", "instruction acc
 	"ecall from S-mode", "reserved", "ecall from M-mode", "instruction page fault",
 	"load page fault", "reserved", "store page fault"}
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmPrint(s string) {
 	for i := 0; i < len(s); i++ {
@@ -28,6 +30,8 @@ func bmPrint(s string) {
 	}
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmPrintHex(label string, v uint64) {
 	bmPrint(label)
@@ -38,6 +42,8 @@ func bmPrintHex(label string, v uint64) {
 	}
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmPrintDec(v uint64) {
 	div := uint64(1)
@@ -51,6 +57,8 @@ func bmPrintDec(v uint64) {
 
 // bmReport prints the machine state of a trap: cause, pc, faulting
 // address, all general registers and the interrupted goroutine.
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
 func bmReport(what string, f *bmTrapFrame) {

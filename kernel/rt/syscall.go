@@ -89,6 +89,9 @@ var bmEpoll struct {
 	stdinWatched bool
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+// nowritebarrierrec: trap context must not run write barriers.
+//
 //go:nosplit
 //go:nowritebarrierrec
 func bmSyscall(f *bmTrapFrame) int64 {
@@ -153,6 +156,8 @@ func bmSyscall(f *bmTrapFrame) int64 {
 	return -bmENOSYS
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmZero(p, n uintptr) {
 	if p != 0 {
@@ -160,6 +165,8 @@ func bmZero(p, n uintptr) {
 	}
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmWrite(fd int32, p uintptr, n int) int64 {
 	switch fd {
@@ -178,6 +185,8 @@ func bmWrite(fd int32, p uintptr, n int) int64 {
 	return -bmEBADF
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmRead(fd int32, p uintptr, n int) int64 {
 	switch fd {
@@ -197,6 +206,8 @@ func bmRead(fd int32, p uintptr, n int) int64 {
 // console on the runtime's poller: reads park the goroutine and the
 // epoll emulation wakes it when the UART interrupt delivered input.
 //
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmFcntl(fd, cmd int32) int64 {
 	if cmd == bmFGetfl && fd == bmFdStdin {
@@ -208,6 +219,8 @@ func bmFcntl(fd, cmd int32) int64 {
 	return 0
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmEpollCtl(op, fd int32, ev uintptr) int64 {
 	if fd != bmFdStdin {
@@ -225,6 +238,9 @@ func bmEpollCtl(op, fd int32, ev uintptr) int64 {
 
 // bmEpollPwait waits up to timeoutMs (-1: forever) for console input.
 // An event is edge-triggered, as the runtime registers it (EPOLLET).
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+// nowritebarrierrec: trap context must not run write barriers.
 //
 //go:nosplit
 //go:nowritebarrierrec
@@ -250,6 +266,9 @@ func bmEpollPwait(events uintptr, max, timeoutMs int32) int64 {
 // just idles for the timeout (or one tick, as a spurious wakeup) and
 // FUTEX_WAKE has nobody to wake.
 //
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+// nowritebarrierrec: trap context must not run write barriers.
+//
 //go:nosplit
 //go:nowritebarrierrec
 func bmFutex(addr uintptr, op int32, val uint32, ts uintptr) int64 {
@@ -267,6 +286,9 @@ func bmFutex(addr uintptr, op int32, val uint32, ts uintptr) int64 {
 	return -bmETIMEDOUT
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+// nowritebarrierrec: trap context must not run write barriers.
+//
 //go:nosplit
 //go:nowritebarrierrec
 func bmNanosleep(ts uintptr) int64 {
@@ -274,12 +296,16 @@ func bmNanosleep(ts uintptr) int64 {
 	return 0
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmTimespecNs(ts uintptr) int64 {
 	p := (*[2]int64)(unsafe.Pointer(ts))
 	return p[0]*1e9 + p[1]
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmClockGettime(ts uintptr) int64 {
 	ns := bmNanotime()
@@ -288,6 +314,8 @@ func bmClockGettime(ts uintptr) int64 {
 	return 0
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmGettimeofday(tv uintptr) int64 {
 	ns := bmNanotime()
@@ -296,6 +324,8 @@ func bmGettimeofday(tv uintptr) int64 {
 	return 0
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmSchedGetaffinity(size, mask uintptr) int64 {
 	if size < 8 {
@@ -308,6 +338,8 @@ func bmSchedGetaffinity(size, mask uintptr) int64 {
 
 // bmGetrandom fills the buffer from a xorshift generator stirred with
 // mtime. Good enough for hash seeds; not for cryptography.
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
 func bmGetrandom(p, n uintptr) int64 {
@@ -327,6 +359,8 @@ var bmRandState uint64 = 0x2545f4914f6cdd1d
 // bmUnknown lists the distinct unknown call numbers seen (first 8).
 var bmUnknown [8]uint64
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmNoteUnknown(nr uint64) {
 	for i := range bmUnknown {

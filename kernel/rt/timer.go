@@ -30,13 +30,19 @@ var bmTick struct {
 	asyncPreempts atomic.Uint64 // asyncPreempt calls injected
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmMtime() uint64 { return bmLoad64(bmBoard.clint + bmClintMtime) }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmSetMtimecmp(t uint64) { bmStore64(bmBoard.clint+bmClintMtimecmp, t) }
 
 // bmArmTimer programs mtimecmp for the next tick, or never.
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
 func bmArmTimer() {
@@ -49,6 +55,9 @@ func bmArmTimer() {
 
 // bmTimerInterrupt counts a tick and re-arms the timer. f is the
 // interrupted context (nil when called from the idle loop).
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+// nowritebarrierrec: trap context must not run write barriers.
 //
 //go:nosplit
 //go:nowritebarrierrec
@@ -74,6 +83,9 @@ func bmTimerInterrupt(f *bmTrapFrame) {
 // goroutine if it has been running for a while: the same two writes
 // sysmon's preemptone makes. The goroutine yields at its next function
 // prologue (newstack checks canPreemptM first).
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+// nowritebarrierrec: trap context must not run write barriers.
 //
 //go:nosplit
 //go:nowritebarrierrec
@@ -112,6 +124,8 @@ func bmMaybePreempt(f *bmTrapFrame) {
 // goroutine if it wants preemption and sits at an async safe point.
 // isAsyncSafePoint is ordinary runtime code: it runs here on bmTrapG.
 //
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmAsyncPreempt(gp *g, f *bmTrapFrame) {
 	if debug.asyncpreemptoff != 0 || !wantAsyncPreempt(gp) {
@@ -135,6 +149,9 @@ func bmAsyncPreempt(gp *g, f *bmTrapFrame) {
 // deadline, serving interrupts in place (we are inside a trap, so they
 // are not delivered). It returns early, reporting true, when console
 // input arrives and wakeOnInput is set.
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+// nowritebarrierrec: trap context must not run write barriers.
 //
 //go:nosplit
 //go:nowritebarrierrec
@@ -160,6 +177,9 @@ func bmIdle(deadline uint64, wakeOnInput bool) bool {
 }
 
 // bmPollInterrupts serves pending interrupts from inside a trap.
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+// nowritebarrierrec: trap context must not run write barriers.
 //
 //go:nosplit
 //go:nowritebarrierrec

@@ -44,6 +44,9 @@ var bmTrapG g
 // The m pointer is stored as an integer: no write barrier in trap
 // context (all Ms are m0, a global, anyway).
 //
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+// nowritebarrierrec: trap context must not run write barriers.
+//
 //go:nosplit
 //go:nowritebarrierrec
 func bmTrapGInit(f *bmTrapFrame) {
@@ -60,6 +63,9 @@ func bmTrapGInit(f *bmTrapFrame) {
 	*(*uintptr)(unsafe.Pointer(&bmTrapG.m)) = mp
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+// nowritebarrierrec: trap context must not run write barriers.
+//
 //go:nosplit
 //go:nowritebarrierrec
 func bmTrap(f *bmTrapFrame) {
@@ -79,6 +85,9 @@ func bmTrap(f *bmTrapFrame) {
 
 // bmInterrupt dispatches one interrupt. f is nil when called from the
 // idle loop (already inside a trap).
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+// nowritebarrierrec: trap context must not run write barriers.
 //
 //go:nosplit
 //go:nowritebarrierrec
@@ -100,6 +109,9 @@ func bmInterrupt(code uint64, f *bmTrapFrame) {
 // Linux's signal handler would, so the runtime prints the panic and the
 // Go stack and exits with status 2. Without a goroutine to blame, or on a
 // repeated fault, it powers off with status 3.
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+// nowritebarrierrec: trap context must not run write barriers.
 //
 //go:nosplit
 //go:nowritebarrierrec
@@ -130,6 +142,8 @@ func bmFault(f *bmTrapFrame) {
 // bmSignalFor maps an exception cause to the Linux signal a user program
 // would get, as sigpanic expects it.
 //
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmSignalFor(cause uint64) (uint32, uintptr) {
 	switch cause {
@@ -144,6 +158,9 @@ func bmSignalFor(cause uint64) (uint32, uintptr) {
 }
 
 // bmNestedTrap runs when the trap handler itself traps.
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+// nowritebarrierrec: trap context must not run write barriers.
 //
 //go:nosplit
 //go:nowritebarrierrec

@@ -29,6 +29,8 @@ var bmRx struct {
 	dropped atomic.Uint64 // lost because the ring was full
 }
 
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
 //go:nosplit
 func bmUARTPutc(c byte) {
 	for bmLoad8(bmBoard.uart+bmUartLSR)&bmLsrTHRE == 0 {
@@ -45,6 +47,8 @@ func bmUARTEnableRx() {
 }
 
 // bmUARTDrain moves every received byte into the ring (trap context).
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
 func bmUARTDrain() {
@@ -63,6 +67,8 @@ func bmUARTDrain() {
 }
 
 // bmRxRead copies buffered input into p and returns the count (0: empty).
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
 func bmRxRead(p []byte) int {
