@@ -25,6 +25,14 @@ var (
 	buildErr  error
 )
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if kernelELF != "" {
+		os.RemoveAll(filepath.Dir(kernelELF))
+	}
+	os.Exit(code)
+}
+
 // kernelImage builds the kernel once per test binary into a temp dir.
 func kernelImage(t *testing.T) string {
 	t.Helper()
