@@ -146,3 +146,29 @@ func TestOptionsErrors(t *testing.T) {
 		t.Errorf("missing program: err = %v", err)
 	}
 }
+
+// FuzzAddBootStub: any input gives a result or an error, never a panic,
+// and a result always has the stub as its lowest segment.
+func FuzzAddBootStub(f *testing.F) {
+	f.Add(tinyELF(0x80010000))
+	f.Add([]byte("\x7fELF\x02\x01\x01"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out, err := addBootStub(data, 0x80000000)
+		if err != nil {
+			return
+		}
+		ef, err := elf.NewFile(bytes.NewReader(out))
+		if err != nil {
+			t.Fatalf("output does not parse: %v", err)
+		}
+		found := false
+		for _, p := range ef.Progs {
+			if p.Type == elf.PT_LOAD && p.Vaddr == 0x80000000 {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatal("no stub segment in the output")
+		}
+	})
+}

@@ -81,8 +81,11 @@ func addBootStub(data []byte, addr uint64) ([]byte, error) {
 	}
 	phoff := binary.LittleEndian.Uint64(data[0x20:])
 	phnum := uint64(binary.LittleEndian.Uint16(data[0x38:]))
+	if phoff < 64 || binary.LittleEndian.Uint16(data[0x36:]) != phdrSize {
+		return nil, errors.New("unexpected program header table layout")
+	}
 	slot := phoff + phnum*phdrSize
-	if slot+phdrSize > firstData {
+	if slot+phdrSize > firstData || slot+phdrSize > uint64(len(data)) || slot < phoff {
 		return nil, errors.New("no room for another program header")
 	}
 	out := append([]byte(nil), data...)
