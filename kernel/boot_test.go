@@ -127,6 +127,7 @@ func TestSelftest(t *testing.T) {
 		"-kernel", kernel, "-append", "selftest")
 	expect(t, m, `copslab kernel \(go[^)]*bare metal, machine mode\): memory 512 MiB at 0x80000000 \(from FDT\)`)
 	expect(t, m, `selftest: memory: ok: RAM 512 MiB`)
+	expect(t, m, `selftest: wallclock: ok: 20\d\d-\d\d-\d\dT[0-9:]+Z from the RTC at 0x101000`)
 	g := expect(t, m, `selftest: goroutines: ok: (\d+) goroutines summed 1\.\.(\d+) = (\d+) over channels`)
 	if n := atoi(t, g[2]); atoi(t, g[3]) != n*(n+1)/2 {
 		t.Errorf("goroutine sum line is inconsistent: %q", g[0])
@@ -148,7 +149,7 @@ func TestSelftest(t *testing.T) {
 	}
 	expect(t, m, `selftest: kalloc: ok: 256 frames allocated, written, verified, freed`)
 	expect(t, m, `selftest: sv39: ok: mapped 8 pages at 0x10000000 in \d+ table frames, translated, unmapped, destroyed`)
-	expect(t, m, `selftest: PASS \(10 checks\)`)
+	expect(t, m, `selftest: PASS \(11 checks\)`)
 	wantExit(t, m, 0)
 }
 
@@ -159,6 +160,25 @@ func TestMemorySizeFromFDT(t *testing.T) {
 	m := boot(t, "-machine", "virt", "-m", "256M", "-nographic", "-bios", "none",
 		"-kernel", kernel, "-append", "selftest")
 	expect(t, m, `memory 256 MiB at 0x80000000 \(from FDT\)`)
+	expect(t, m, `selftest: PASS`)
+	wantExit(t, m, 0)
+}
+
+// TestSelftestFailure: a failing check must make QEMU exit non-zero.
+func TestSelftestFailure(t *testing.T) {
+	m := bootProfile(t, "selftest fail")
+	expect(t, m, `selftest: injected-failure: FAIL`)
+	expect(t, m, `selftest: FAIL \(1 of \d+ checks failed\)`)
+	wantExit(t, m, 1)
+}
+
+// TestSecondaryHartsParked boots four harts: only hart 0 runs the kernel,
+// the others must stay parked without disturbing it.
+func TestSecondaryHartsParked(t *testing.T) {
+	kernel := kernelImage(t)
+	m := boot(t, "-machine", "virt", "-smp", "4", "-m", "512M", "-nographic", "-bios", "none",
+		"-kernel", kernel, "-append", "selftest")
+	expect(t, m, `hart 0 of 4`)
 	expect(t, m, `selftest: PASS`)
 	wantExit(t, m, 0)
 }

@@ -43,3 +43,9 @@ func rtPhysLoad64(pa uintptr) uint64
 
 //go:linkname rtPhysStore64 runtime.copslabPhysStore64
 func rtPhysStore64(pa uintptr, v uint64)
+
+//go:linkname rtSetWallClock runtime.copslabSetWallClock
+func rtSetWallClock(unixNanos int64, mtimeAt uint64)
+
+//go:linkname rtLoad32 runtime.copslabLoad32
+func rtLoad32(addr uintptr) uint32

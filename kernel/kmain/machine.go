@@ -20,6 +20,7 @@ type machine struct {
 	harts    int
 
 	uart, clint, plic, test uint64
+	rtc                     uint64 // goldfish RTC, 0 if none
 	uartIRQ, plicCtx        uint32
 	timebase                uint64
 
@@ -61,6 +62,7 @@ func discover() (*machine, error) {
 	m.uart, m.uartIRQ = device(tree, "ns16550a")
 	m.clint, _ = device(tree, "sifive,clint0", "riscv,clint0")
 	m.test, _ = device(tree, "sifive,test0", "sifive,test1")
+	m.rtc, _ = device(tree, "google,goldfish-rtc")
 	var plicNode *fdt.Node
 	m.plic, _ = device(tree, "sifive,plic-1.0.0", "riscv,plic0")
 	if nodes := append(tree.Compatible("sifive,plic-1.0.0"), tree.Compatible("riscv,plic0")...); len(nodes) > 0 {
@@ -118,6 +120,7 @@ func (m *machine) start() {
 	rtConfigure(uintptr(m.uart), uintptr(m.clint), uintptr(m.plic), uintptr(m.test),
 		m.plicCtx, m.uartIRQ, m.timebase)
 	rtHwinit1(&ticks, tickHz, preemptTicks)
+	m.setWallClock()
 	_, bump, limit, _, _ := rtMem()
 	pool := min(uint64(framePoolMax), uint64(limit-bump)/4) &^ (kalloc.PageSize - 1)
 	if base := rtReservePhys(uintptr(pool)); base != 0 {

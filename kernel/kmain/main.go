@@ -8,6 +8,7 @@
 // (FDT /chosen/bootargs, QEMU -append):
 //
 //	selftest  run the self-tests, power off with 0 only if all pass
+//	          ("selftest fail" adds a failing check)
 //	echo      console that echoes what is typed (same as the default)
 //	panic     fault on purpose (nil dereference) to show the trap report
 //	(none)    interactive console
@@ -18,6 +19,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"time"
 )
 
 // ticks counts timer interrupts (the runtime's tick handler increments it
@@ -41,7 +43,7 @@ func main() {
 	m.start()
 	fmt.Printf("copslab kernel (%s %s/%s, bare metal, machine mode): memory %d MiB at %#x (from FDT), hart 0 of %d\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, m.ramSize>>20, m.ramBase, m.harts)
-	fmt.Printf("copslab: bootargs %q\n", m.bootargs)
+	fmt.Printf("copslab: bootargs %q; wall clock %s (rtc %#x)\n", m.bootargs, time.Now().UTC().Format(time.RFC3339), m.rtc)
 	os.Exit(run(m, strings.Fields(m.bootargs)))
 }
 
@@ -54,7 +56,7 @@ func run(m *machine, args []string) int {
 	}
 	switch mode {
 	case "selftest":
-		return selftest(m)
+		return selftest(m, args[1:]...)
 	case "panic":
 		crash()
 		return 1

@@ -18,6 +18,7 @@ type check struct {
 
 var checks = []check{
 	{"memory", checkMemory},
+	{"wallclock", checkWallClock},
 	{"goroutines", checkGoroutines},
 	{"gc", checkGC},
 	{"sleep", checkSleep},
@@ -30,10 +31,17 @@ var checks = []check{
 }
 
 // selftest runs every check and returns 0 only if all pass. The host
-// test (kernel/boot_test.go) asserts on the lines printed here.
-func selftest(m *machine) int {
+// test (kernel/boot_test.go) asserts on the lines printed here. The
+// option "fail" adds a check that always fails, to test that path.
+func selftest(m *machine, opts ...string) int {
+	list := checks
+	if slices.Contains(opts, "fail") {
+		list = append(slices.Clip(list), check{"injected-failure", func(*machine) (string, error) {
+			return "", fmt.Errorf("failure requested with -append \"selftest fail\"")
+		}})
+	}
 	failed := 0
-	for _, c := range checks {
+	for _, c := range list {
 		detail, err := c.run(m)
 		if err != nil {
 			failed++
@@ -44,11 +52,31 @@ func selftest(m *machine) int {
 	}
 	printStats(m)
 	if failed > 0 {
-		fmt.Printf("selftest: FAIL (%d of %d checks failed)\n", failed, len(checks))
+		fmt.Printf("selftest: FAIL (%d of %d checks failed)\n", failed, len(list))
 		return 1
 	}
-	fmt.Printf("selftest: PASS (%d checks)\n", len(checks))
+	fmt.Printf("selftest: PASS (%d checks)\n", len(list))
 	return 0
+}
+
+// checkWallClock: with an RTC in the device tree, time.Now must be a
+// plausible date (the RTC follows the host's clock) and advance with
+// the monotonic clock.
+func checkWallClock(m *machine) (string, error) {
+	if m.rtc == 0 {
+		return "no RTC in the device tree; wall clock counts from boot", nil
+	}
+	now := time.Now()
+	if now.Year() < 2024 {
+		return "", fmt.Errorf("wall clock says %v", now)
+	}
+	t0 := mtimeNow()
+	time.Sleep(5 * time.Millisecond)
+	wall := time.Now().Round(0).Sub(now.Round(0)) // wall-clock readings only
+	if d := wall - (mtimeNow() - t0); d < -2*time.Millisecond || d > 2*time.Millisecond {
+		return "", fmt.Errorf("wall clock advanced %v while mtime advanced %v", wall, mtimeNow()-t0)
+	}
+	return fmt.Sprintf("%s from the RTC at %#x", now.UTC().Format(time.RFC3339), m.rtc), nil
 }
 
 // mtimeNow returns the CLINT counter in nanoseconds, read directly from

@@ -122,3 +122,16 @@ func copslabPhysLoad64(pa uintptr) uint64 { return bmLoad64(pa) }
 
 //go:linkname copslabPhysStore64
 func copslabPhysStore64(pa uintptr, v uint64) { bmStore64(pa, v) }
+
+// copslabSetWallClock sets CLOCK_REALTIME: unixNanos is the wall time
+// read from a real-time clock at the moment mtime read mtimeAt.
+//
+//go:linkname copslabSetWallClock
+func copslabSetWallClock(unixNanos int64, mtimeAt uint64) {
+	bmWallOffset = unixNanos - bmTicksToNs(mtimeAt)
+}
+
+// copslabLoad32 reads a 32-bit device register.
+//
+//go:linkname copslabLoad32
+func copslabLoad32(addr uintptr) uint32 { return bmLoad32(addr) }

@@ -66,6 +66,12 @@ const (
 	bmETIMEDOUT = 110
 )
 
+// bmWallOffset is added to the time since reset for CLOCK_REALTIME
+// (0 until the kernel reads a real-time clock: the epoch is then boot).
+var bmWallOffset int64
+
+const bmClockRealtime = 0
+
 // File descriptors the emulation knows.
 const (
 	bmFdStdin   = 0
@@ -106,7 +112,7 @@ func bmSyscall(f *bmTrapFrame) int64 {
 	case bmSysMunmap:
 		return bmMunmap(uintptr(a[0]), uintptr(a[1]))
 	case bmSysClockGettime:
-		return bmClockGettime(uintptr(a[1]))
+		return bmClockGettime(int32(a[0]), uintptr(a[1]))
 	case bmSysGettimeofday:
 		return bmGettimeofday(uintptr(a[0]))
 	case bmSysNanosleep:
@@ -307,8 +313,11 @@ func bmTimespecNs(ts uintptr) int64 {
 // nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
-func bmClockGettime(ts uintptr) int64 {
+func bmClockGettime(clock int32, ts uintptr) int64 {
 	ns := bmNanotime()
+	if clock == bmClockRealtime {
+		ns += bmWallOffset
+	}
 	p := (*[2]int64)(unsafe.Pointer(ts))
 	p[0], p[1] = ns/1e9, ns%1e9
 	return 0
@@ -318,7 +327,7 @@ func bmClockGettime(ts uintptr) int64 {
 //
 //go:nosplit
 func bmGettimeofday(tv uintptr) int64 {
-	ns := bmNanotime()
+	ns := bmNanotime() + bmWallOffset
 	p := (*[2]int64)(unsafe.Pointer(tv))
 	p[0], p[1] = ns/1e9, ns%1e9/1e3
 	return 0
