@@ -69,6 +69,19 @@ func TestTimelineZoomPanCursor(t *testing.T) {
 	if d1-d0 <= b1-b0 {
 		t.Fatal("wheel down did not zoom out")
 	}
+	// a vertical drag of three lane pitches scrolls three lanes; the plot
+	// then starts with lane 3 (the timeline keeps its time range).
+	for i := 0; i < 6; i++ {
+		tl.Dragged(&fyne.DragEvent{Dragged: fyne.NewDelta(0, -9.5)})
+	}
+	tl.DragEnd()
+	if x0, x1 := tl.View(); x0 != d0 || x1 != d1 || tl.FirstLane() != 3 {
+		t.Fatalf("after a vertical drag: first lane %d (want 3), view %v..%v", tl.FirstLane(), x0, x1)
+	}
+	tl.TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
+	if tl.FirstLane() != 2 {
+		t.Fatalf("↑ left first lane at %d", tl.FirstLane())
+	}
 	var got uint64
 	tl.OnCursor = func(t uint64) { got = t }
 	test.TapAt(tl, fyne.NewPos(600, 100))

@@ -25,7 +25,8 @@ type Timeline struct {
 	snap     *model.Snapshot // state at the cursor
 	t0, t1   float64         // visible time range; t1 <= t0 means "fit"
 	cursor   uint64
-	first    int // first lane shown
+	first    int     // first lane shown
+	dragY    float32 // vertical drag not yet turned into lanes
 	OnCursor func(t uint64)
 
 	img    *image.RGBA
@@ -58,6 +59,9 @@ func (tl *Timeline) Update(m *model.Model, s *model.Snapshot, cursor uint64) {
 
 // View returns the visible time range.
 func (tl *Timeline) View() (t0, t1 float64) { return tl.span() }
+
+// FirstLane returns the index of the first lane shown (harts first).
+func (tl *Timeline) FirstLane() int { return tl.first }
 
 // SetView sets the visible time range (t1 <= t0 fits everything).
 func (tl *Timeline) SetView(t0, t1 float64) {
@@ -107,6 +111,11 @@ func (tl *Timeline) timeAt(x float32) float64 {
 }
 
 func (tl *Timeline) Scrolled(e *fyne.ScrollEvent) {
+	if e.Scrolled.DX != 0 && e.Scrolled.DY == 0 { // horizontal wheel or touchpad: pan
+		w := float64(tl.Size().Width) - tlGutter
+		tl.pan(-float64(e.Scrolled.DX) / w)
+		return
+	}
 	k := math.Pow(0.9, float64(e.Scrolled.DY)/10)
 	tl.zoom(k, tl.timeAt(e.Position.X))
 }
@@ -116,13 +125,15 @@ func (tl *Timeline) Dragged(e *fyne.DragEvent) {
 	w := float64(tl.Size().Width) - tlGutter
 	d := -float64(e.Dragged.DX) / w * (t1 - t0)
 	tl.t0, tl.t1 = t0+d, t1+d
-	if n := int(-e.Dragged.DY / (tlLane + tlGap)); n != 0 {
+	tl.dragY -= e.Dragged.DY
+	if n := int(tl.dragY / (tlLane + tlGap)); n != 0 {
+		tl.dragY -= float32(n) * (tlLane + tlGap)
 		tl.first = max(0, min(tl.first+n, tl.lanes()-1))
 	}
 	tl.Refresh()
 }
 
-func (tl *Timeline) DragEnd() {}
+func (tl *Timeline) DragEnd() { tl.dragY = 0 }
 
 func (tl *Timeline) Tapped(e *fyne.PointEvent) {
 	if c := fyne.CurrentApp().Driver().CanvasForObject(tl); c != nil {
