@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"time"
 )
 
 // console is the interactive console on the UART. Input arrives by
@@ -86,6 +87,10 @@ func printStats(m *machine) {
 	timer, ext, sys, unknown, lastUnknown, preempts, async, rx := rtStats()
 	fmt.Printf("stats: ticks %d, timer irqs %d, external irqs %d, uart rx bytes %d, preemptions %d (async %d)\n",
 		ticks, timer, ext, rx, preempts, async)
+	up := mtimeNow()
+	idle := time.Duration(rtIdle())
+	fmt.Printf("stats: up %v, idle %v (%.0f%%)\n", up.Round(time.Millisecond), idle.Round(time.Millisecond),
+		100*idle.Seconds()/up.Seconds())
 	fmt.Printf("stats: syscalls %d, unknown %d (last nr %d; distinct %v)\n", sys, unknown, lastUnknown, rtUnknownSyscalls())
 	lo, bump, limit, inUse, peak := rtMem()
 	var ms runtime.MemStats

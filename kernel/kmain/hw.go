@@ -49,3 +49,6 @@ func rtSetWallClock(unixNanos int64, mtimeAt uint64)
 
 //go:linkname rtLoad32 runtime.copslabLoad32
 func rtLoad32(addr uintptr) uint32
+
+//go:linkname rtIdle runtime.copslabIdle
+func rtIdle() int64

@@ -135,3 +135,8 @@ func copslabSetWallClock(unixNanos int64, mtimeAt uint64) {
 //
 //go:linkname copslabLoad32
 func copslabLoad32(addr uintptr) uint32 { return bmLoad32(addr) }
+
+// copslabIdle returns the time spent idle (in wfi) since boot, in ns.
+//
+//go:linkname copslabIdle
+func copslabIdle() int64 { return bmTicksToNs(bmStats.idle.Load()) }

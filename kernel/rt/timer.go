@@ -156,14 +156,25 @@ func bmAsyncPreempt(gp *g, f *bmTrapFrame) {
 //go:nosplit
 //go:nowritebarrierrec
 func bmIdle(deadline uint64, wakeOnInput bool) bool {
+	start := bmMtime()
+	woken := bmIdleLoop(deadline, wakeOnInput)
+	bmStats.idle.Add(int64(bmMtime() - start))
+	bmArmTimer()
+	return woken
+}
+
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
+// nowritebarrierrec: trap context must not run write barriers.
+//
+//go:nosplit
+//go:nowritebarrierrec
+func bmIdleLoop(deadline uint64, wakeOnInput bool) bool {
 	for {
 		if wakeOnInput && bmRx.edge.Load() {
-			bmArmTimer()
 			return true
 		}
-		now := bmMtime()
-		if now >= deadline {
-			bmArmTimer()
+		if bmMtime() >= deadline {
 			return false
 		}
 		cmp := deadline

@@ -30,6 +30,7 @@ var bmStats struct {
 	unknownSys  atomic.Uint64
 	lastUnknown atomic.Uint64
 	faults      atomic.Uint32
+	idle        atomic.Uint64 // mtime ticks spent in wfi (bmIdle)
 }
 
 // bmTrap is called by bmTrapVector with interrupts off, on the trap stack.
