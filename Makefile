@@ -12,9 +12,15 @@ FUZZTIME ?= 10s
 
 .PHONY: run test prereqs prereqs-base kernel qemu debug bench fuzz vet clean
 
-## run: the main job (boots the kernel in QEMU with its console)
-run: prereqs kernel
-	$(GO) run ./boards/cmd/qemuboot -board $(BOARD) -kernel $(KERNEL)
+## run: the main job: the workbench window (on a machine without a display:
+## the kernel's console in QEMU instead)
+run: prereqs
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(GO) run ./workbench/cmd/copslab; \
+	else \
+		echo "make run: no display (DISPLAY/WAYLAND_DISPLAY unset): booting the kernel console instead"; \
+		$(MAKE) --no-print-directory qemu; \
+	fi
 
 ## test: every test: host unit tests, QEMU boots, gdb and GUI tests, short fuzzing
 test: prereqs
