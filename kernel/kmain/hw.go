@@ -2,7 +2,7 @@
 
 package main
 
-import _ "unsafe" // for go:linkname
+import "unsafe" // for go:linkname and rtUserEnter's frame pointer
 
 // The runtime layer's kernel API (kernel/rt/api.go), reached with
 // //go:linkname because it lives in package runtime. Bodies are there;
@@ -52,3 +52,9 @@ func rtLoad32(addr uintptr) uint32
 
 //go:linkname rtIdle runtime.copslabIdle
 func rtIdle() int64
+
+//go:linkname rtUserEnter runtime.copslabUserEnter
+func rtUserEnter(frame unsafe.Pointer)
+
+//go:linkname rtUserStats runtime.copslabUserStats
+func rtUserStats() uint64

@@ -62,7 +62,9 @@ func run(m *machine, args []string) int {
 		return 1
 	case "echo", "console":
 		return console(m)
+	case "run":
+		return runMode(m, args[1:])
 	}
-	fmt.Printf("copslab: unknown mode %q (want selftest, echo, panic or nothing)\n", mode)
+	fmt.Printf("copslab: unknown mode %q (want selftest, echo, panic, run NAME or nothing)\n", mode)
 	return 1
 }

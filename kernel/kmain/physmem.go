@@ -15,3 +15,9 @@ var phys vm.Mem = physMem{}
 func (physMem) Load(pa uint64) uint64 { return rtPhysLoad64(uintptr(pa)) }
 
 func (physMem) Store(pa, v uint64) { rtPhysStore64(uintptr(pa), v) }
+
+// Bytes views [pa, pa+n) of physical memory (proc.Phys).
+func (physMem) Bytes(pa, n uint64) []byte { return rtPhysSlice(uintptr(pa), uintptr(n)) }
+
+// userPhys is phys as kernel/proc wants it.
+var userPhys = physMem{}

@@ -23,14 +23,15 @@ type bmTrapFrame struct {
 
 // Trap counters, read by the kernel through copslabStats.
 var bmStats struct {
-	timerIRQs   atomic.Uint64
-	externalIRQ atomic.Uint64
-	spurious    atomic.Uint64
-	syscalls    atomic.Uint64
-	unknownSys  atomic.Uint64
-	lastUnknown atomic.Uint64
-	faults      atomic.Uint32
-	idle        atomic.Uint64 // mtime ticks spent in wfi (bmIdle)
+	timerIRQs    atomic.Uint64
+	externalIRQ  atomic.Uint64
+	spurious     atomic.Uint64
+	syscalls     atomic.Uint64
+	unknownSys   atomic.Uint64
+	lastUnknown  atomic.Uint64
+	faults       atomic.Uint32
+	idle         atomic.Uint64 // mtime ticks spent in wfi (bmIdle)
+	userSyscalls atomic.Uint64 // ecalls from U-mode (user.go)
 }
 
 // bmTrap is called by bmTrapVector with interrupts off, on the trap stack.
@@ -70,6 +71,10 @@ func bmTrapGInit(f *bmTrapFrame) {
 //go:nosplit
 //go:nowritebarrierrec
 func bmTrap(f *bmTrapFrame) {
+	if bmFromUser(f) {
+		bmUserTrap(f)
+		return
+	}
 	bmTrapGInit(f)
 	if f.mcause&bmCauseInterrupt != 0 {
 		bmInterrupt(f.mcause&^bmCauseInterrupt, f)

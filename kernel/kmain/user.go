@@ -1,0 +1,129 @@
+//go:build copslab
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+	"unsafe"
+
+	"copslab/kernel/proc"
+	"copslab/kernel/uprog"
+)
+
+// User processes. The run loop enters U-mode through the runtime layer
+// (rtUserEnter returns at the process's next trap), then handles the
+// trap here in ordinary Go: system calls and page faults go to
+// kernel/proc; an interrupt (the timer tick, console input) just yields
+// to other goroutines and re-enters.
+
+// nextPID numbers processes.
+var nextPID = 1
+
+// program finds the executable called name: an embedded Go program
+// (make kernel PROGS=...) or a built-in test program (kernel/uprog).
+func program(name string) ([]byte, bool) {
+	if b, ok := embeddedProgs[name]; ok {
+		return []byte(b), true
+	}
+	if p, ok := uprog.Lookup(name); ok {
+		return p.ELF, true
+	}
+	return nil, false
+}
+
+// spawn creates a process for program name.
+func spawn(m *machine, name string, args []string) (*proc.Proc, error) {
+	img, ok := program(name)
+	if !ok {
+		return nil, fmt.Errorf("no program %q (built in: %v; embedded: %d)", name, uprog.Names(), len(embeddedProgs))
+	}
+	if m.frames == nil {
+		return nil, fmt.Errorf("no frame pool")
+	}
+	p, err := proc.New(nextPID, name, img, args, userPhys, m.frames)
+	if err != nil {
+		return nil, err
+	}
+	nextPID++
+	return p, nil
+}
+
+// runProc runs p until it exits or is killed; limit > 0 kills it after
+// that much time (checked whenever an interrupt takes the CPU back, so
+// a process that never makes a system call is stopped too).
+func runProc(p *proc.Proc, con proc.Console, limit time.Duration) {
+	start := time.Now()
+	for !p.Exited {
+		rtUserEnter(unsafe.Pointer(&p.TF))
+		if p.TF.Cause&proc.CauseInterrupt != 0 {
+			p.Interrupts++
+			if limit > 0 && time.Since(start) > limit {
+				p.Kill(fmt.Sprintf("time limit %v", limit))
+			}
+			runtime.Gosched()
+			continue
+		}
+		p.Trap(con)
+	}
+	runtime.KeepAlive(p)
+}
+
+// runMode is `-append "run [-t DURATION] NAME ARGS..."`: run one
+// program, report how it ended and whether its frames came back, power
+// off with its status. -t kills the program after DURATION.
+func runMode(m *machine, args []string) int {
+	var limit time.Duration
+	if len(args) >= 2 && args[0] == "-t" {
+		d, err := time.ParseDuration(args[1])
+		if err != nil {
+			fmt.Printf("copslab: run: -t %q: %v\n", args[1], err)
+			return 1
+		}
+		limit, args = d, args[2:]
+	}
+	if len(args) == 0 {
+		fmt.Printf("copslab: run: name a program (built in: %v)\n", uprog.Names())
+		return 1
+	}
+	free0 := m.frames.FreeCount()
+	p, err := spawn(m, args[0], args[1:])
+	if err != nil {
+		fmt.Printf("copslab: run %s: %v\n", args[0], err)
+		return 1
+	}
+	pages := p.Space.Pages()
+	runProc(p, os.Stdout, limit)
+	report(p)
+	if err := p.Release(); err != nil {
+		fmt.Printf("copslab: run %s: releasing memory: %v\n", p.Name, err)
+		return 1
+	}
+	free1 := m.frames.FreeCount()
+	fmt.Printf("copslab: run %s: frames free %d before, %d after (%d pages at start)\n", p.Name, free0, free1, pages)
+	if free1 != free0 {
+		fmt.Printf("copslab: run %s: LEAKED %d frames\n", p.Name, free0-free1)
+		return 1
+	}
+	return p.Status
+}
+
+// report prints how p ended.
+func report(p *proc.Proc) {
+	if p.Killed != "" {
+		fmt.Printf("copslab: run %s: killed: %s at pc=%#x addr=%#x; status %d; %d interrupts while in user mode\n",
+			p.Name, p.Killed, p.TF.PC, p.TF.Tval, p.Status, p.Interrupts)
+	} else {
+		fmt.Printf("copslab: run %s: exited with status %d after %d system calls\n", p.Name, p.Status, p.Syscalls)
+	}
+	for nr, n := range p.Unknown {
+		fmt.Printf("copslab: run %s: unknown system call %d: %d times\n", p.Name, nr, n)
+	}
+	if p.Name == "nullsys" && p.Killed == "" {
+		cycles, instret := p.TF.X[proc.RegA1], p.TF.X[proc.RegA1+1]
+		fmt.Printf("copslab: nullsys: %d getpid round trips U->M->kernel Go->U: %d cycles, %d instructions each\n",
+			uprog.NullsysCalls, cycles/uprog.NullsysCalls, instret/uprog.NullsysCalls)
+	}
+}

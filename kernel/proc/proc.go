@@ -1,0 +1,79 @@
+package proc
+
+import (
+	"fmt"
+
+	"copslab/kernel/uabi"
+	"copslab/kernel/vm"
+)
+
+// Proc is a user process with one thread.
+type Proc struct {
+	PID   int
+	Name  string
+	Space *Space
+	TF    TrapFrame
+	Image *Image
+
+	Exited bool
+	Status int    // exit status once Exited
+	Killed string // why the kernel ended it, if it did
+
+	Syscalls   int            // system calls served
+	Interrupts int            // interrupts that took the CPU from it
+	Unknown    map[uint64]int // ENOSYS count per call number
+}
+
+// New creates a process running the ELF executable img with a stack at
+// StackTop (StackInit bytes mapped, the rest of StackSize reserved) and
+// the argument vector built by initStack.
+func New(pid int, name string, img []byte, args []string, phys Phys, frames Frames) (*Proc, error) {
+	s, err := NewSpace(phys, frames)
+	if err != nil {
+		return nil, err
+	}
+	p := &Proc{PID: pid, Name: name, Space: s, Unknown: map[uint64]int{}}
+	if err := p.setup(img, args); err != nil {
+		s.Release()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Proc) setup(img []byte, args []string) error {
+	im, err := p.Space.LoadELF(img)
+	if err != nil {
+		return err
+	}
+	p.Image = im
+	s := p.Space
+	if err := s.Reserve(StackTop-StackSize, StackSize-StackInit, vm.R|vm.W); err != nil {
+		return err
+	}
+	if err := s.MapZero(StackTop-StackInit, StackInit, vm.R|vm.W); err != nil {
+		return err
+	}
+	sp, err := p.initStack(append([]string{p.Name}, args...))
+	if err != nil {
+		return fmt.Errorf("proc: initial stack: %w", err)
+	}
+	p.TF.PC = im.Entry
+	p.TF.X[RegSP] = sp
+	p.TF.SATP = s.PT.SATP(0)
+	return nil
+}
+
+// Release frees the process's memory.
+func (p *Proc) Release() error {
+	if p.Space == nil {
+		return nil
+	}
+	err := p.Space.Release()
+	p.Space = nil
+	return err
+}
+
+// Kill ends the process with SIGKILL's status (137), recording why.
+func (p *Proc) Kill(why string) {
+	p.Exited, p.Status, p.Killed = true, 128+uabi.SIGKILL, why
+}

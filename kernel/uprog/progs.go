@@ -1,0 +1,89 @@
+package uprog
+
+import "sort"
+
+// Program is a built-in user program.
+type Program struct {
+	Name string
+	Doc  string
+	ELF  []byte
+}
+
+// Sys numbers used (Linux riscv64, asm-generic/unistd.h).
+const (
+	sysWrite     = 64
+	sysExitGroup = 94
+	sysGetpid    = 172
+)
+
+// HelloText is what the "uhello" program writes.
+const HelloText = "hello from user mode\n"
+
+// NullsysCalls is how many system calls "nullsys" makes.
+const NullsysCalls = 1000
+
+var programs = map[string]Program{}
+
+func add(name, doc string, code []uint32, data []byte) {
+	programs[name] = Program{name, doc, executable(code, data)}
+}
+
+func init() {
+	// uhello: write(1, msg, len) then exit_group(7).
+	msg := []byte(HelloText)
+	add("uhello", "writes a line, exits with status 7", []uint32{
+		auipc(a1, 0), addi(a1, a1, 4*9), // a1 = the data after the 9 instructions
+		li(a0, 1), li(a2, int32(len(msg))), li(a7, sysWrite), ecall(),
+		li(a7, sysExitGroup), li(a0, 7), ecall(),
+	}, msg)
+
+	// efault: write(1, 0x1000, 5) with 0x1000 unmapped; exit_group(-result),
+	// so the status is EFAULT (14) if the kernel rejected the pointer.
+	add("efault", "passes an unmapped buffer to write, exits with -result (14 = EFAULT)", []uint32{
+		li(a0, 1), lui(a1, 1), li(a2, 5), li(a7, sysWrite), ecall(),
+		sub(a0, zero, a0), li(a7, sysExitGroup), ecall(),
+	}, nil)
+
+	// segv: load from address 0.
+	add("segv", "loads from address 0 (load page fault)", []uint32{
+		ld(a0, zero, 0), li(a7, sysExitGroup), ecall(),
+	}, nil)
+
+	// illegal: an all-zero instruction word.
+	add("illegal", "executes an illegal instruction", []uint32{0}, nil)
+
+	// kernelmem: reads the kernel's own memory at 0x80000000, which is
+	// not mapped in the user's page table.
+	add("kernelmem", "loads from 0x80000000 (kernel memory, not mapped)", []uint32{
+		li(t0, 1), slli(t0, t0, 31), ld(a0, t0, 0), li(a7, sysExitGroup), ecall(),
+	}, nil)
+
+	// nullsys: NullsysCalls getpid calls between two reads of cycle and
+	// instret; exit_group(0) with the differences in a1 (cycles) and
+	// a2 (instructions).
+	add("nullsys", "times getpid round trips with rdcycle/rdinstret (a1, a2 at exit)", []uint32{
+		li(s2, NullsysCalls), csrr(s0, csrCycle), csrr(s1, csrInstret),
+		li(a7, sysGetpid), ecall(), addi(s2, s2, -1), bne(s2, zero, -12),
+		csrr(t0, csrCycle), csrr(t1, csrInstret), sub(a1, t0, s0), sub(a2, t1, s1),
+		li(a0, 0), li(a7, sysExitGroup), ecall(),
+	}, nil)
+
+	// spin: an endless loop without system calls.
+	add("spin", "loops forever without system calls", []uint32{j(0)}, nil)
+}
+
+// Lookup returns the built-in program called name.
+func Lookup(name string) (Program, bool) {
+	p, ok := programs[name]
+	return p, ok
+}
+
+// Names lists the built-in programs in order.
+func Names() []string {
+	var ns []string
+	for n := range programs {
+		ns = append(ns, n)
+	}
+	sort.Strings(ns)
+	return ns
+}
