@@ -11,13 +11,13 @@
 //	                 │ execfn "path\0"              │ ◄─ AT_EXECFN
 //	                 │ envp strings "K=V\0" ...     │
 //	                 │ argv strings "arg\0" ...     │  (argv[0] lowest)
+//	                 │ 0..15 bytes padding          │  (16-byte boundary)
 //	                 │ platform "riscv64\0"         │ ◄─ AT_PLATFORM
 //	                 │ 16 random bytes              │ ◄─ AT_RANDOM
 //	                 │ 0..15 bytes padding          │
 //	                 ├──────────────────────────────┤
 //	                 │ AT_NULL, 0                   │
-//	                 │ aux pairs (key, value) ...   │  caller's, then
-//	                 │                              │  RANDOM/EXECFN/PLATFORM
+//	                 │ aux pairs (key, value) ...   │  caller's order
 //	                 │ 0                            │
 //	                 │ envp[0..n-1] pointers        │
 //	                 │ 0                            │
@@ -29,6 +29,11 @@
 // the stack pages and starts the thread with that sp (a0..a7 are not part
 // of the contract; Go's _rt0_riscv64_linux reads argc at 0(sp), argv at
 // 8(sp)).
+//
+// Linux on riscv64 defines no platform string, so it has no AT_PLATFORM;
+// Build adds one (Go ignores it). Apart from that string the image is byte
+// for byte what qemu-user (which mirrors Linux's create_elf_tables without
+// stack randomisation) builds: TestMatchesQemuUser compares the two.
 package ustack
 
 import (
@@ -57,42 +62,53 @@ var ErrTooBig = errors.New("ustack: argument list too long")
 // AuxPair is one auxiliary vector entry (uabi.AT_* key).
 type AuxPair struct{ Key, Val uint64 }
 
-// Build lays out argv, envp, the caller's auxiliary entries plus AT_RANDOM
-// (random), AT_EXECFN (argv[0], or "" without arguments) and AT_PLATFORM,
-// below top. top must be 16-byte aligned.
+// Build lays out argv, envp and the auxiliary vector below top. The
+// caller's aux entries are kept in order; AT_RANDOM (random), AT_EXECFN
+// (argv[0], or "" without arguments) and AT_PLATFORM get their addresses
+// filled in where the caller placed those keys (any value), and are
+// appended in that order if absent; AT_NULL ends the vector. top must be
+// 16-byte aligned.
 func Build(top uint64, argv, envp []string, aux []AuxPair, random [16]byte) (sp uint64, image []byte, err error) {
-	if err := check(top, argv, envp, aux); err != nil {
+	return build(top, argv, envp, aux, random, Platform)
+}
+
+// build is Build with the platform string as a parameter ("" = none, as
+// on Linux riscv64).
+func build(top uint64, argv, envp []string, aux []AuxPair, random [16]byte, platform string) (uint64, []byte, error) {
+	aux, err := completeAux(aux, platform != "")
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := check(top, argv, envp); err != nil {
 		return 0, nil, err
 	}
 	execfn := ""
 	if len(argv) > 0 {
 		execfn = argv[0]
 	}
-	aux = append(append([]AuxPair(nil), aux...),
-		AuxPair{uabi.AT_RANDOM, 0}, AuxPair{uabi.AT_EXECFN, 0},
-		AuxPair{uabi.AT_PLATFORM, 0}, AuxPair{uabi.AT_NULL, 0})
 	words := 1 + len(argv) + 1 + len(envp) + 1 + 2*len(aux)
-	strBytes := 8 + len(execfn) + 1 + len(Platform) + 1 + len(random)
+	size := 8 + len(execfn) + 1 + 15 + len(platform) + 1 + len(random) + 15 + 8*words
 	for _, list := range [][]string{argv, envp} {
 		for _, s := range list {
-			if strBytes += len(s) + 1; strBytes > MaxImageSize {
+			if size += len(s) + 1; size > MaxImageSize {
 				break
 			}
 		}
 	}
-	if size := strBytes + 15 + 8*words; size > MaxImageSize {
+	if size > MaxImageSize {
 		return 0, nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooBig, size, MaxImageSize)
 	}
 
-	l := newLayout(top, strBytes+15+8*words)
+	l := newLayout(top, size)
 	l.putBytes(make([]byte, 8))
-	execfnAt := l.putString(execfn)
+	addrs := map[uint64]uint64{uabi.AT_EXECFN: l.putString(execfn)}
 	envAt := l.putStrings(envp)
 	argAt := l.putStrings(argv)
-	platformAt := l.putString(Platform)
-	randomAt := l.putBytes(random[:])
-	n := len(aux)
-	aux[n-4].Val, aux[n-3].Val, aux[n-2].Val = randomAt, execfnAt, platformAt
+	l.alignDown(16, 0)
+	if platform != "" {
+		addrs[uabi.AT_PLATFORM] = l.putString(platform)
+	}
+	addrs[uabi.AT_RANDOM] = l.putBytes(random[:])
 
 	l.alignDown(16, words*8)
 	vec := make([]uint64, 0, words)
@@ -100,6 +116,9 @@ func Build(top uint64, argv, envp []string, aux []AuxPair, random [16]byte) (sp 
 	vec = append(append(vec, argAt...), 0)
 	vec = append(append(vec, envAt...), 0)
 	for _, a := range aux {
+		if v, ok := addrs[a.Key]; ok {
+			a.Val = v
+		}
 		vec = append(vec, a.Key, a.Val)
 	}
 	for i := len(vec) - 1; i >= 0; i-- {
@@ -108,22 +127,40 @@ func Build(top uint64, argv, envp []string, aux []AuxPair, random [16]byte) (sp 
 	return l.sp, l.image(), nil
 }
 
+// completeAux returns a copy of aux with AT_RANDOM, AT_EXECFN and (if
+// platform) AT_PLATFORM present once each and AT_NULL at the end.
+func completeAux(aux []AuxPair, platform bool) ([]AuxPair, error) {
+	if len(aux) > MaxAux {
+		return nil, fmt.Errorf("%w: %d aux entries, limit %d", ErrTooBig, len(aux), MaxAux)
+	}
+	seen := map[uint64]bool{}
+	for _, a := range aux {
+		switch {
+		case a.Key == uabi.AT_NULL:
+			return nil, fmt.Errorf("ustack: aux key AT_NULL is added by Build")
+		case a.Key == uabi.AT_PLATFORM && !platform:
+			return nil, fmt.Errorf("ustack: AT_PLATFORM without a platform string")
+		case seen[a.Key]:
+			return nil, fmt.Errorf("ustack: aux key %d given twice", a.Key)
+		}
+		seen[a.Key] = true
+	}
+	out := append(make([]AuxPair, 0, len(aux)+4), aux...)
+	for _, k := range []uint64{uabi.AT_RANDOM, uabi.AT_EXECFN, uabi.AT_PLATFORM} {
+		if !seen[k] && (k != uabi.AT_PLATFORM || platform) {
+			out = append(out, AuxPair{Key: k})
+		}
+	}
+	return append(out, AuxPair{Key: uabi.AT_NULL}), nil
+}
+
 // check validates Build's arguments.
-func check(top uint64, argv, envp []string, aux []AuxPair) error {
+func check(top uint64, argv, envp []string) error {
 	if top%16 != 0 {
 		return fmt.Errorf("ustack: top %#x not 16-byte aligned", top)
 	}
 	if top < MaxImageSize {
 		return fmt.Errorf("ustack: top %#x too low for a %d-byte stack image", top, MaxImageSize)
-	}
-	if len(aux) > MaxAux {
-		return fmt.Errorf("%w: %d aux entries, limit %d", ErrTooBig, len(aux), MaxAux)
-	}
-	for _, a := range aux {
-		switch a.Key {
-		case uabi.AT_NULL, uabi.AT_RANDOM, uabi.AT_EXECFN, uabi.AT_PLATFORM:
-			return fmt.Errorf("ustack: aux key %d is added by Build", a.Key)
-		}
 	}
 	for _, list := range [][]string{argv, envp} {
 		for i, s := range list {

@@ -160,10 +160,38 @@ func TestBuildAlignment(t *testing.T) {
 		if len(d.argv) != 1 || d.argv[0] != argv[0] || len(d.envp) != len(envp) {
 			t.Fatalf("n=%d: argv %q envp %q", n, d.argv, d.envp)
 		}
-		pads[(d.aux[uabi.AT_RANDOM]-sp)%16] = true
+		argv0 := binary.LittleEndian.Uint64(img[8:])
+		pads[argv0%16] = true
+		if (d.aux[uabi.AT_PLATFORM]+uint64(len(Platform))+1)%16 != 0 {
+			t.Errorf("n=%d: platform string does not end on a 16-byte boundary", n)
+		}
 	}
 	if len(pads) < 8 {
 		t.Errorf("only %d padding cases exercised", len(pads))
+	}
+}
+
+// TestBuildAuxPlaceholders: keys the caller places are filled in where
+// they stand.
+func TestBuildAuxPlaceholders(t *testing.T) {
+	aux := []AuxPair{{uabi.AT_EXECFN, 0}, {uabi.AT_PAGESZ, 4096}, {uabi.AT_RANDOM, 99}}
+	sp, img, err := Build(1<<30, []string{"prog"}, nil, aux, [16]byte{7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := decode(t, sp, 1<<30, img)
+	want := []uint64{uabi.AT_EXECFN, uabi.AT_PAGESZ, uabi.AT_RANDOM, uabi.AT_PLATFORM}
+	if fmt.Sprint(d.auxOrder) != fmt.Sprint(want) {
+		t.Errorf("aux order %v, want %v", d.auxOrder, want)
+	}
+	if r := d.aux[uabi.AT_RANDOM]; r == 99 || img[r-sp] != 7 {
+		t.Errorf("AT_RANDOM %#x not filled in", r)
+	}
+	if aux[2].Val != 99 {
+		t.Error("Build modified the caller's slice")
+	}
+	if _, _, err := build(1<<30, nil, nil, []AuxPair{{uabi.AT_PLATFORM, 0}}, [16]byte{}, ""); err == nil {
+		t.Error("AT_PLATFORM accepted without a platform string")
 	}
 }
 
@@ -195,7 +223,7 @@ func TestBuildErrors(t *testing.T) {
 		{"long string", 1 << 30, []string{big}, nil, "limit", true},
 		{"many strings", 1 << 30, many, nil, "limit", true},
 		{"big total", 1 << 30, []string{big[:MaxStringLen-1], big[:MaxStringLen-1], big[:MaxStringLen-1], big[:MaxStringLen-1]}, nil, "limit", true},
-		{"aux random", 1 << 30, nil, []AuxPair{{uabi.AT_RANDOM, 1}}, "added by Build", false},
+		{"aux twice", 1 << 30, nil, []AuxPair{{uabi.AT_PAGESZ, 1}, {uabi.AT_PAGESZ, 2}}, "given twice", false},
 		{"aux null", 1 << 30, nil, []AuxPair{{uabi.AT_NULL, 0}}, "added by Build", false},
 		{"too many aux", 1 << 30, nil, make([]AuxPair, MaxAux+1), "aux entries", true},
 	}
