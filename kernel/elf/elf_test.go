@@ -346,5 +346,12 @@ func FuzzParse(f *testing.F) {
 		if !entryOK {
 			t.Fatalf("accepted entry %#x outside executable file bytes", img.Entry)
 		}
+		if img.NumPages() <= 4096 { // huge .bss is valid but slow to walk
+			for p := range img.Pages(b) {
+				if p.Off+len(p.Data) > PageSize || p.Vaddr%PageSize != 0 {
+					t.Fatalf("bad page %#x off %d len %d", p.Vaddr, p.Off, len(p.Data))
+				}
+			}
+		}
 	})
 }
