@@ -50,7 +50,7 @@ func kernelImage(t *testing.T) string {
 		if _, err := os.Stat(goCmd); err != nil {
 			goCmd = "go"
 		}
-		buildErr = build.Build(build.Options{Out: kernelELF, Go: goCmd})
+		buildErr = build.Build(build.Options{Out: kernelELF, Go: goCmd, Progs: testProgs})
 	})
 	if buildErr != nil {
 		t.Fatalf("building the kernel: %v", buildErr)

@@ -4,6 +4,10 @@ import (
 	"testing"
 )
 
+// testProgs are the Go user programs (kernel/user, K3) embedded in the
+// test kernel.
+var testProgs = []string{"user/hello", "user/gostress", "user/threads", "user/spin", "user/nilderef", "user/memhog"}
+
 // TestRunUserPrograms boots `-append "run NAME"` for each built-in user
 // program (kernel/uprog) and checks its output, how it ended, the QEMU
 // exit status and that every frame came back.
@@ -18,9 +22,16 @@ func TestRunUserPrograms(t *testing.T) {
 		{"run segv", []string{`run segv: killed: load page fault at pc=0x10078 addr=0x0; status 139`}, 139},
 		{"run illegal", []string{`run illegal: killed: illegal instruction at pc=0x10078 addr=0x0; status 132`}, 132},
 		{"run kernelmem", []string{`run kernelmem: killed: load page fault at pc=0x10080 addr=0x80000000; status 139`}, 139},
-		{"run -t 300ms spin", []string{`run spin: killed: time limit 300ms at pc=0x10078 addr=0x0; status 137; ([1-9]\d*) interrupts while in user mode`}, 137},
+		{"run -t 300ms uspin", []string{`run uspin: killed: time limit 300ms at pc=0x10078 addr=0x0; status 137; ([1-9]\d*) interrupts while in user mode`}, 137},
 		{"run nullsys", []string{`nullsys: 1000 getpid round trips U->M->kernel Go->U: (\d+) cycles, (\d+) instructions each`}, 0},
 		{"run nosuch", []string{`run nosuch: no program "nosuch"`}, 1},
+		// Ordinary Go programs (GOOS=linux GOARCH=riscv64, stock toolchain).
+		{"run hello first second", []string{`hello, world\r?\narg 1: first\r?\narg 2: second`, `run hello: exited with status 0`}, 0},
+		{"run threads", []string{`threads: ok workers=\d+ threads=\d+ primes=\d+`, `run threads: exited with status 0`}, 0},
+		{"run gostress", []string{`gostress: ok workers=64 items=20000 sum=\d+ gcs>=5`, `run gostress: exited with status 0`}, 0},
+		{"run nilderef", []string{`run nilderef: killed: load page fault at pc=0x[0-9a-f]+ addr=0x0; status 139`}, 139},
+		{"run memhog", []string{`memhog: 16 MiB`, `run memhog: killed: out of memory \(\d+ pages in use\)`}, 137},
+		{"run -t 1s spin", []string{`spin: spinning`, `run spin: killed: time limit 1s .*; ([1-9]\d*) interrupts while in user mode`}, 137},
 	}
 	for _, c := range cases {
 		t.Run(c.append, func(t *testing.T) {

@@ -34,8 +34,8 @@ const (
 type Options struct {
 	// Out is the ELF file to write (required).
 	Out string
-	// Progs are extra Go main packages to embed (issue 3). Each must be
-	// an existing directory or .go file; they are not embedded yet.
+	// Progs are Go main packages to embed as user programs (progs.go):
+	// each an existing directory or .go file, named after it.
 	Progs []string
 	// WorkDir holds generated files; default: Out + ".build".
 	WorkDir string
@@ -71,7 +71,11 @@ func Build(opts Options) error {
 	if err := os.MkdirAll(opts.WorkDir, 0o755); err != nil {
 		return fmt.Errorf("kernel build: %w", err)
 	}
-	overlay, err := writeOverlay(opts)
+	gen, err := buildProgs(opts)
+	if err != nil {
+		return err
+	}
+	overlay, err := writeOverlay(opts, gen)
 	if err != nil {
 		return err
 	}
@@ -115,7 +119,8 @@ func moduleRoot(goCmd string) (string, error) {
 
 // writeOverlay generates the edited runtime files and the overlay JSON
 // that maps them and kernel/rt's files into $GOROOT/src/runtime.
-func writeOverlay(opts Options) (string, error) {
+// gen, if not empty, is the generated file with the embedded programs.
+func writeOverlay(opts Options, gen string) (string, error) {
 	goroot, err := goEnv(opts.Go, "GOROOT")
 	if err != nil {
 		return "", err
@@ -147,6 +152,9 @@ func writeOverlay(opts Options) (string, error) {
 	}
 	for _, f := range own {
 		replace[filepath.Join(rtSrc, "copslab_"+filepath.Base(f))] = f
+	}
+	if gen != "" {
+		replace[filepath.Join(opts.Root, "kernel", "kmain", "zz_progs_gen.go")] = gen
 	}
 	js, err := json.MarshalIndent(struct{ Replace map[string]string }{replace}, "", "\t")
 	if err != nil {

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"fmt"
 	"os"
 	"runtime"
@@ -51,22 +52,51 @@ func spawn(m *machine, name string, args []string) (*proc.Proc, error) {
 	return p, nil
 }
 
-// runProc runs p until it exits or is killed; limit > 0 kills it after
-// that much time (checked whenever an interrupt takes the CPU back, so
-// a process that never makes a system call is stopped too).
-func runProc(p *proc.Proc, con proc.Console, limit time.Duration) {
-	start := time.Now()
+// kenv is the machine side of system calls (proc.Env).
+type kenv struct{ boot time.Time }
+
+func (kenv) Write(b []byte) (int, error) { return os.Stdout.Write(b) }
+func (e kenv) Now() int64                { return int64(time.Since(e.boot)) }
+func (kenv) Wall() int64                 { return time.Now().UnixNano() }
+func (kenv) Random(b []byte)             { rand.Read(b) }
+
+var env = kenv{boot: time.Now()}
+
+// runProc runs p's threads until the process exits or is killed; limit
+// > 0 kills it after that much time. Every trap and every interrupt
+// (the 100 Hz tick) comes back here, and Pick chooses the next thread
+// round robin, so threads share the CPU and a thread that never makes
+// a system call is preempted. With no thread runnable the kernel
+// goroutine sleeps until the earliest deadline (the hart idles in wfi).
+func runProc(p *proc.Proc, limit time.Duration) {
+	start := env.Now()
+	var t *proc.Thread
 	for !p.Exited {
-		rtUserEnter(unsafe.Pointer(&p.TF))
-		if p.TF.Cause&proc.CauseInterrupt != 0 {
-			p.Interrupts++
-			if limit > 0 && time.Since(start) > limit {
-				p.Kill(fmt.Sprintf("time limit %v", limit))
+		now := env.Now()
+		if limit > 0 && now-start > int64(limit) {
+			if t != nil {
+				p.FaultPC, p.FaultTID = t.TF.PC, t.TID
 			}
+			p.Kill(fmt.Sprintf("time limit %v", limit))
+			break
+		}
+		var until int64
+		t, until = p.Pick(now)
+		if t == nil {
+			if until == 0 {
+				p.Kill("every thread blocked with no timeout (deadlock)")
+				break
+			}
+			time.Sleep(time.Duration(until - now))
+			continue
+		}
+		rtUserEnter(unsafe.Pointer(&t.TF))
+		if t.TF.Cause&proc.CauseInterrupt != 0 {
+			p.Interrupts++
 			runtime.Gosched()
 			continue
 		}
-		p.Trap(con)
+		p.Trap(t, env)
 	}
 	runtime.KeepAlive(p)
 }
@@ -95,7 +125,7 @@ func runMode(m *machine, args []string) int {
 		return 1
 	}
 	pages := p.Space.Pages()
-	runProc(p, os.Stdout, limit)
+	runProc(p, limit)
 	report(p)
 	if err := p.Release(); err != nil {
 		fmt.Printf("copslab: run %s: releasing memory: %v\n", p.Name, err)
@@ -114,7 +144,7 @@ func runMode(m *machine, args []string) int {
 func report(p *proc.Proc) {
 	if p.Killed != "" {
 		fmt.Printf("copslab: run %s: killed: %s at pc=%#x addr=%#x; status %d; %d interrupts while in user mode\n",
-			p.Name, p.Killed, p.TF.PC, p.TF.Tval, p.Status, p.Interrupts)
+			p.Name, p.Killed, p.FaultPC, p.FaultAddr, p.Status, p.Interrupts)
 	} else {
 		fmt.Printf("copslab: run %s: exited with status %d after %d system calls\n", p.Name, p.Status, p.Syscalls)
 	}
@@ -122,7 +152,8 @@ func report(p *proc.Proc) {
 		fmt.Printf("copslab: run %s: unknown system call %d: %d times\n", p.Name, nr, n)
 	}
 	if p.Name == "nullsys" && p.Killed == "" {
-		cycles, instret := p.TF.X[proc.RegA1], p.TF.X[proc.RegA1+1]
+		tf := &p.Threads[0].TF
+		cycles, instret := tf.X[proc.RegA1], tf.X[proc.RegA1+1]
 		fmt.Printf("copslab: nullsys: %d getpid round trips U->M->kernel Go->U: %d cycles, %d instructions each\n",
 			uprog.NullsysCalls, cycles/uprog.NullsysCalls, instret/uprog.NullsysCalls)
 	}

@@ -7,17 +7,24 @@ import (
 	"copslab/kernel/vm"
 )
 
-// Proc is a user process with one thread.
+// Proc is a user process: an address space and its threads.
 type Proc struct {
-	PID   int
-	Name  string
-	Space *Space
-	TF    TrapFrame
-	Image *Image
+	PID     int
+	Name    string
+	Space   *Space
+	Threads []*Thread // live threads; Threads[0] is the main thread at start
+	Image   *Image
+	Brk     uint64           // current program break
+	last    int              // index of the thread Pick chose last
+	files   map[uint64]*file // descriptors above 2 (epoll.go)
+	nextTID int
 
 	Exited bool
 	Status int    // exit status once Exited
 	Killed string // why the kernel ended it, if it did
+
+	FaultPC, FaultAddr uint64 // the fault that killed it (pc, mtval)
+	FaultTID           int    // and the thread that took it
 
 	Syscalls   int            // system calls served
 	Interrupts int            // interrupts that took the CPU from it
@@ -32,7 +39,8 @@ func New(pid int, name string, img []byte, args []string, phys Phys, frames Fram
 	if err != nil {
 		return nil, err
 	}
-	p := &Proc{PID: pid, Name: name, Space: s, Unknown: map[uint64]int{}}
+	p := &Proc{PID: pid, Name: name, Space: s, Unknown: map[uint64]int{}, nextTID: pid}
+	p.newThread()
 	if err := p.setup(img, args); err != nil {
 		s.Release()
 		return nil, err
@@ -57,10 +65,20 @@ func (p *Proc) setup(img []byte, args []string) error {
 	if err != nil {
 		return fmt.Errorf("proc: initial stack: %w", err)
 	}
-	p.TF.PC = im.Entry
-	p.TF.X[RegSP] = sp
-	p.TF.SATP = s.PT.SATP(0)
+	tf := &p.Threads[0].TF
+	tf.PC = im.Entry
+	tf.X[RegSP] = sp
+	tf.SATP = s.PT.SATP(0)
+	p.Brk = im.End
 	return nil
+}
+
+// newThread adds a runnable thread with a fresh thread id.
+func (p *Proc) newThread() *Thread {
+	t := &Thread{TID: p.nextTID}
+	p.nextTID++
+	p.Threads = append(p.Threads, t)
+	return t
 }
 
 // Release frees the process's memory.
@@ -75,5 +93,5 @@ func (p *Proc) Release() error {
 
 // Kill ends the process with SIGKILL's status (137), recording why.
 func (p *Proc) Kill(why string) {
-	p.Exited, p.Status, p.Killed = true, 128+uabi.SIGKILL, why
+	p.Exit(128+uabi.SIGKILL, why)
 }

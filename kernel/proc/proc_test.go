@@ -31,9 +31,20 @@ func setup(t *testing.T, pages int) (*simPhys, *kalloc.Allocator) {
 	return &simPhys{ram: make([]byte, pages*PageSize)}, a
 }
 
-type buf struct{ strings.Builder }
+// buf is a test Env: console output collected, a settable clock.
+type buf struct {
+	strings.Builder
+	now int64
+}
 
 func (b *buf) Write(p []byte) (int, error) { return b.Builder.Write(p) }
+func (b *buf) Now() int64                  { return b.now }
+func (b *buf) Wall() int64                 { return 1_700_000_000e9 + b.now }
+func (b *buf) Random(p []byte) {
+	for i := range p {
+		p[i] = byte(i*7 + 1)
+	}
+}
 
 func newProc(t *testing.T, name string, args ...string) (*Proc, *kalloc.Allocator, int) {
 	t.Helper()
@@ -54,10 +65,11 @@ func newProc(t *testing.T, name string, args ...string) (*Proc, *kalloc.Allocato
 // that Release gives every frame back.
 func TestNewProcLayout(t *testing.T) {
 	p, a, free0 := newProc(t, "uhello", "one", "two")
-	if p.TF.PC != uprog.Entry || p.TF.SATP>>60 != 8 {
-		t.Fatalf("pc %#x satp %#x", p.TF.PC, p.TF.SATP)
+	tf := &p.Threads[0].TF
+	if tf.PC != uprog.Entry || tf.SATP>>60 != 8 {
+		t.Fatalf("pc %#x satp %#x", tf.PC, tf.SATP)
 	}
-	sp := p.TF.X[RegSP]
+	sp := tf.X[RegSP]
 	if sp%16 != 0 || sp >= StackTop || sp < StackTop-StackInit {
 		t.Fatalf("sp %#x", sp)
 	}
@@ -158,16 +170,17 @@ func TestDemandPaging(t *testing.T) {
 func TestSyscalls(t *testing.T) {
 	p, _, _ := newProc(t, "uhello")
 	var out buf
+	th := p.Threads[0]
 	call := func(nr uint64, args ...uint64) uint64 {
-		p.TF.Cause = CauseEcallU
-		p.TF.X[RegA7] = nr
-		copy(p.TF.X[RegA0:], args)
-		pc := p.TF.PC
-		p.Trap(&out)
-		if p.TF.PC != pc+4 {
+		th.TF.Cause = CauseEcallU
+		th.TF.X[RegA7] = nr
+		copy(th.TF.X[RegA0:], args)
+		pc := th.TF.PC
+		p.Trap(th, &out)
+		if th.TF.PC != pc+4 {
 			t.Errorf("pc not advanced past the ecall")
 		}
-		return p.TF.X[RegA0]
+		return th.TF.X[RegA0]
 	}
 	msg := uint64(uprog.Base) // the ELF header: readable bytes
 	if r := call(uabi.SYS_WRITE, 1, msg, 4); r != 4 || out.String() != "\x7fELF" {
@@ -185,8 +198,8 @@ func TestSyscalls(t *testing.T) {
 	if r := call(4242); r != uabi.Errno(uabi.ENOSYS) || p.Unknown[4242] != 1 {
 		t.Errorf("unknown call = %d, counted %d", int64(r), p.Unknown[4242])
 	}
-	p.TF.Cause, p.TF.X[RegA7], p.TF.X[RegA0] = CauseEcallU, uabi.SYS_EXIT_GROUP, 0x1234
-	if p.Trap(&out) || !p.Exited || p.Status != 0x34 {
+	th.TF.Cause, th.TF.X[RegA7], th.TF.X[RegA0] = CauseEcallU, uabi.SYS_EXIT_GROUP, 0x1234
+	if p.Trap(th, &out); !p.Exited || p.Status != 0x34 {
 		t.Errorf("exit_group: exited %v status %#x", p.Exited, p.Status)
 	}
 }
@@ -195,13 +208,13 @@ func TestSyscalls(t *testing.T) {
 // signal's status.
 func TestFaultKills(t *testing.T) {
 	p, _, _ := newProc(t, "segv")
-	p.TF.Cause, p.TF.Tval = CauseLoadPage, 0
-	if p.Trap(nil) || p.Status != 128+uabi.SIGSEGV || p.Killed != "load page fault" {
+	p.Threads[0].TF.Cause, p.Threads[0].TF.Tval = CauseLoadPage, 0
+	if p.Trap(p.Threads[0], nil); !p.Exited || p.Status != 128+uabi.SIGSEGV || p.Killed != "load page fault" {
 		t.Errorf("status %d killed %q", p.Status, p.Killed)
 	}
 	p, _, _ = newProc(t, "illegal")
-	p.TF.Cause = CauseIllegal
-	if p.Trap(nil) || p.Status != 128+uabi.SIGILL {
+	p.Threads[0].TF.Cause = CauseIllegal
+	if p.Trap(p.Threads[0], nil); !p.Exited || p.Status != 128+uabi.SIGILL {
 		t.Errorf("status %d", p.Status)
 	}
 }

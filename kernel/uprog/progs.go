@@ -68,8 +68,8 @@ func init() {
 		li(a0, 0), li(a7, sysExitGroup), ecall(),
 	}, nil)
 
-	// spin: an endless loop without system calls.
-	add("spin", "loops forever without system calls", []uint32{j(0)}, nil)
+	// uspin: an endless loop without system calls.
+	add("uspin", "loops forever without system calls", []uint32{j(0)}, nil)
 }
 
 // Lookup returns the built-in program called name.

@@ -14,7 +14,7 @@ import (
 
 func main() {
 	out := flag.String("o", "out/kernel.elf", "output ELF file")
-	progs := flag.String("progs", "", "space-separated Go main packages to embed (validated; embedding comes with user processes)")
+	progs := flag.String("progs", "", "space-separated Go main packages (directories or .go files) to embed as user programs; -append \"run NAME\" runs one")
 	verbose := flag.Bool("v", false, "print the go build command")
 	flag.Parse()
 	opts := build.Options{Out: *out, Progs: strings.Fields(*progs)}

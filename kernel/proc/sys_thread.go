@@ -1,0 +1,126 @@
+package proc
+
+import (
+	"encoding/binary"
+
+	"copslab/kernel/uabi"
+)
+
+// Thread calls: clone (threads only), exit, exit_group, futex, nanosleep,
+// sched_yield.
+
+// cloneThread is the flag set a thread needs; Go's runtime passes
+// CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_SYSVSEM|CLONE_THREAD.
+const cloneThread = uabi.CLONE_VM | uabi.CLONE_THREAD | uabi.CLONE_SIGHAND
+
+// MaxThreads bounds the threads of one process.
+const MaxThreads = 64
+
+func (p *Proc) sysThread(t *Thread, env Env, nr uint64, a []uint64) (uint64, bool) {
+	switch nr {
+	case uabi.SYS_CLONE:
+		return p.clone(t, a[0], a[1], a[2], a[3], a[4]), true
+	case uabi.SYS_EXIT:
+		t.State = Dead
+		p.removeDead()
+		if len(p.Threads) == 0 {
+			p.Exit(int(a[0]&0xff), "")
+		}
+		return 0, true
+	case uabi.SYS_EXIT_GROUP:
+		p.Exit(int(a[0]&0xff), "")
+		return 0, true
+	case uabi.SYS_FUTEX:
+		return p.futex(t, env, a[0], a[1], a[2], a[3]), true
+	case uabi.SYS_NANOSLEEP:
+		return p.sleep(t, env, a[0]), true
+	case uabi.SYS_CLOCK_NANOSLEEP:
+		if a[1]&1 != 0 { // TIMER_ABSTIME: not needed by Go
+			return uabi.Errno(uabi.EINVAL), true
+		}
+		return p.sleep(t, env, a[2]), true
+	case uabi.SYS_SCHED_YIELD:
+		return 0, true // the run loop picks the next thread after every trap
+	}
+	return 0, false
+}
+
+// clone creates a thread sharing the address space: it resumes after the
+// ecall with a0 = 0 on stack sp (and tp = tls with CLONE_SETTLS).
+func (p *Proc) clone(t *Thread, flags, sp, ptid, tls, ctid uint64) uint64 {
+	if flags&cloneThread != cloneThread {
+		return uabi.Errno(uabi.ENOSYS) // fork/vfork: not yet
+	}
+	if len(p.Threads) >= MaxThreads {
+		return uabi.Errno(uabi.EAGAIN)
+	}
+	c := p.newThread()
+	c.TF = t.TF // PC is already past the ecall
+	c.TF.X[RegA0] = 0
+	if sp != 0 {
+		c.TF.X[RegSP] = sp
+	}
+	if flags&uabi.CLONE_SETTLS != 0 {
+		c.TF.X[4] = tls
+	}
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], uint32(c.TID))
+	if flags&uabi.CLONE_PARENT_SETTID != 0 {
+		p.put(ptid, b[:])
+	}
+	if flags&uabi.CLONE_CHILD_SETTID != 0 {
+		p.put(ctid, b[:])
+	}
+	return uint64(c.TID)
+}
+
+// Futex operations (linux/futex.h).
+const (
+	futexWait    = 0
+	futexWake    = 1
+	futexPrivate = 128
+)
+
+func (p *Proc) futex(t *Thread, env Env, addr, op, val, ts uint64) uint64 {
+	if addr%4 != 0 {
+		return uabi.Errno(uabi.EINVAL)
+	}
+	switch op &^ futexPrivate {
+	case futexWait:
+		var b [4]byte
+		if p.Space.CopyIn(b[:], addr) != nil {
+			return efault
+		}
+		if binary.LittleEndian.Uint32(b[:]) != uint32(val) {
+			return uabi.Errno(uabi.EAGAIN)
+		}
+		deadline := int64(0)
+		if ts != 0 {
+			ns, ok := p.timespec(ts)
+			if !ok {
+				return efault
+			}
+			if ns < 0 {
+				return uabi.Errno(uabi.EINVAL)
+			}
+			deadline = env.Now() + max(ns, 1)
+		}
+		t.block(FutexWait, addr, deadline)
+		return 0
+	case futexWake:
+		return uint64(p.futexWake(addr, int(int32(val))))
+	}
+	return uabi.Errno(uabi.ENOSYS)
+}
+
+func (p *Proc) sleep(t *Thread, env Env, ts uint64) uint64 {
+	ns, ok := p.timespec(ts)
+	if !ok {
+		return efault
+	}
+	if ns < 0 {
+		return uabi.Errno(uabi.EINVAL)
+	}
+	t.block(Sleeping, 0, env.Now()+max(ns, 1))
+	return 0
+}

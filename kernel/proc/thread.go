@@ -1,0 +1,102 @@
+package proc
+
+// Threads and their scheduling inside one process.
+//
+// Every thread has its own TrapFrame; they share the Space. A thread is
+// runnable, blocked (futex wait or sleep, each with an optional
+// deadline), or exited. Pick chooses the next runnable thread round
+// robin after the one that ran last, first waking threads whose
+// deadline has passed. The kernel calls Pick after every trap and every
+// interrupt, so a timer tick rotates the CPU among runnable threads.
+
+// State of a thread.
+type State int
+
+const (
+	Runnable State = iota
+	FutexWait
+	Sleeping
+	PollWait // epoll_pwait
+	Dead
+)
+
+// Thread is one thread of a process.
+type Thread struct {
+	TID   int
+	TF    TrapFrame
+	State State
+
+	waitAddr uint64   // futex word (FutexWait)
+	deadline int64    // ns on the Env clock; 0 = none
+	poll     pollWait // PollWait's arguments
+}
+
+// Block parks t until woken or until deadline (0: no deadline).
+func (t *Thread) block(st State, addr uint64, deadline int64) {
+	t.State, t.waitAddr, t.deadline = st, addr, deadline
+}
+
+// wake makes t runnable with system call result r.
+func (t *Thread) wake(r uint64) {
+	t.State, t.waitAddr, t.deadline = Runnable, 0, 0
+	t.TF.X[RegA0] = r
+}
+
+// Pick returns the next thread to run. With none runnable it returns
+// nil and the earliest deadline among the blocked threads (0: none
+// has one, nobody will wake them).
+func (p *Proc) Pick(now int64) (*Thread, int64) {
+	earliest := int64(0)
+	for _, t := range p.Threads {
+		if t.State != FutexWait && t.State != Sleeping && t.State != PollWait || t.deadline == 0 {
+			continue
+		}
+		if t.deadline <= now {
+			if t.State == FutexWait {
+				t.wake(timedOut)
+			} else {
+				t.wake(0)
+			}
+		} else if earliest == 0 || t.deadline < earliest {
+			earliest = t.deadline
+		}
+	}
+	n := len(p.Threads)
+	for i := 1; i <= n; i++ {
+		t := p.Threads[(p.last+i)%n]
+		if t.State == Runnable {
+			p.last = (p.last + i) % n
+			return t, 0
+		}
+	}
+	return nil, earliest
+}
+
+// futexWake wakes up to n threads waiting on addr; it returns how many.
+func (p *Proc) futexWake(addr uint64, n int) int {
+	woken := 0
+	for _, t := range p.Threads {
+		if woken < n && t.State == FutexWait && t.waitAddr == addr {
+			t.wake(0)
+			woken++
+		}
+	}
+	return woken
+}
+
+// removeDead drops exited threads (keeping the rotation position).
+func (p *Proc) removeDead() {
+	live := p.Threads[:0]
+	for _, t := range p.Threads {
+		if t.State != Dead {
+			live = append(live, t)
+		}
+	}
+	for i := len(live); i < len(p.Threads); i++ {
+		p.Threads[i] = nil
+	}
+	p.Threads = live
+	if len(live) > 0 {
+		p.last %= len(live)
+	}
+}
