@@ -33,6 +33,7 @@ var straceRuns = []straceRun{
 	{name: "nilderef"},
 	{name: "spin", opts: runOpts{timeout: 2 * time.Second}},
 	{name: "memhog", opts: runOpts{ulimitV: 2000000}},
+	{name: "switchbench", args: []string{"-n", "100"}},
 	{name: "init", opts: runOpts{stdin: "hello a\nps\nspin &\nkill $!\nexit\n"}},
 }
 

@@ -17,7 +17,7 @@ import (
 
 // programs are the main packages below this directory.
 var programs = []string{"hello", "gostress", "threads", "pipeping", "execer",
-	"nilderef", "spin", "memhog", "sysfuzz", "init", "sh"}
+	"nilderef", "spin", "memhog", "sysfuzz", "init", "sh", "switchbench"}
 
 // Test layout, made once by TestMain:
 //
@@ -270,6 +270,19 @@ func TestSysfuzz(t *testing.T) {
 	}
 	expectLine(t, "sysfuzz", r.stdout, `sysfuzz: seed=1 calls=20000 done`)
 	expectLine(t, "sysfuzz", r.stdout, `sysfuzz: ok=\d+ errors=\d+ skipped=\d+`)
+}
+
+// TestSwitchbench checks that both measurements complete and report
+// positive costs (under qemu-user the counters follow the host clock, so
+// the values themselves mean nothing here).
+func TestSwitchbench(t *testing.T) {
+	needQemu(t)
+	r := run(t, "switchbench", runOpts{}, "-n", "300")
+	if r.code != 0 {
+		t.Errorf("exit %d, stderr %s", r.code, r.stderr)
+	}
+	expectLine(t, "switchbench", r.stdout, `switchbench: thread switch: [1-9]\d* cycles [1-9]\d* instructions \(600 switches\)`)
+	expectLine(t, "switchbench", r.stdout, `switchbench: process switch: [1-9]\d* cycles [1-9]\d* instructions \(600 switches\)`)
 }
 
 // TestShellSession drives init → sh with a script: help, a program with
