@@ -31,7 +31,7 @@ var straceRuns = []straceRun{
 	{name: "pipeping"},
 	{name: "execer"},
 	{name: "nilderef"},
-	{name: "spin", opts: runOpts{timeout: 2 * time.Second}},
+	{name: "spin", opts: runOpts{timeout: 3 * time.Second}},
 	{name: "memhog", opts: runOpts{ulimitV: 2000000}},
 	{name: "switchbench", args: []string{"-n", "100"}},
 	{name: "init", opts: runOpts{stdin: "hello a\nps\nspin &\nkill $!\nexit\n"}},

@@ -237,7 +237,7 @@ func TestNilderefPanics(t *testing.T) {
 
 func TestSpinRunsUntilKilled(t *testing.T) {
 	needQemu(t)
-	r := run(t, "spin", runOpts{timeout: 2 * time.Second})
+	r := run(t, "spin", runOpts{timeout: 3 * time.Second})
 	if !r.timedOut || r.code != -1 {
 		t.Errorf("spin ended by itself (exit %d, timed out %v); it must loop until killed", r.code, r.timedOut)
 	}
