@@ -9,6 +9,7 @@
 // $GOROOT/src/runtime/defs_linux_riscv64.go, and golang.org/x/sys/unix when it
 // is in the module cache), read as source text so the test runs on any host.
 //
-// The package is pure data plus lookups: no system calls, no allocation after
-// init, usable from the kernel and from host tools.
+// Besides constants the package has lookups by system call name and a
+// codec for the signal frame (frame.go: Sigframe.Marshal/Unmarshal), all
+// pure Go without system calls, usable from the kernel and host tools.
 package uabi
