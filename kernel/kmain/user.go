@@ -90,6 +90,9 @@ func runProc(p *proc.Proc, limit time.Duration) {
 			time.Sleep(time.Duration(until - now))
 			continue
 		}
+		if p.DeliverPending(t); p.Exited {
+			break
+		}
 		rtUserEnter(unsafe.Pointer(&t.TF))
 		if t.TF.Cause&proc.CauseInterrupt != 0 {
 			p.Interrupts++
@@ -147,6 +150,9 @@ func report(p *proc.Proc) {
 			p.Name, p.Killed, p.FaultPC, p.FaultAddr, p.Status, p.Interrupts)
 	} else {
 		fmt.Printf("copslab: run %s: exited with status %d after %d system calls\n", p.Name, p.Status, p.Syscalls)
+	}
+	if p.Signals+p.Faults > 0 {
+		fmt.Printf("copslab: run %s: %d signals sent, %d faults delivered as signals\n", p.Name, p.Signals, p.Faults)
 	}
 	for nr, n := range p.Unknown {
 		fmt.Printf("copslab: run %s: unknown system call %d: %d times\n", p.Name, nr, n)

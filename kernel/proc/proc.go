@@ -9,15 +9,16 @@ import (
 
 // Proc is a user process: an address space and its threads.
 type Proc struct {
-	PID     int
-	Name    string
-	Space   *Space
-	Threads []*Thread // live threads; Threads[0] is the main thread at start
-	Image   *Image
-	Brk     uint64           // current program break
-	last    int              // index of the thread Pick chose last
-	files   map[uint64]*file // descriptors above 2 (epoll.go)
-	nextTID int
+	PID      int
+	Name     string
+	Space    *Space
+	Threads  []*Thread // live threads; Threads[0] is the main thread at start
+	Image    *Image
+	Brk      uint64           // current program break
+	last     int              // index of the thread Pick chose last
+	files    map[uint64]*file // descriptors above 2 (epoll.go)
+	handlers [uabi.NSIG + 1]sigaction
+	nextTID  int
 
 	Exited bool
 	Status int    // exit status once Exited
@@ -28,6 +29,8 @@ type Proc struct {
 
 	Syscalls   int            // system calls served
 	Interrupts int            // interrupts that took the CPU from it
+	Signals    int            // signals sent to it (tgkill, kill)
+	Faults     int            // faults that raised a signal
 	Unknown    map[uint64]int // ENOSYS count per call number
 }
 
@@ -59,6 +62,9 @@ func (p *Proc) setup(img []byte, args []string) error {
 		return err
 	}
 	if err := s.MapZero(StackTop-StackInit, StackInit, vm.R|vm.W); err != nil {
+		return err
+	}
+	if err := p.mapTrampoline(); err != nil {
 		return err
 	}
 	sp, err := p.initStack(append([]string{p.Name}, args...))

@@ -43,13 +43,16 @@ func (p *Proc) Syscall(t *Thread, env Env) {
 		r, ok = p.sysPoll(t, env, nr, a)
 	}
 	if !ok {
+		r, ok = p.sysSignal(t, nr, a)
+	}
+	if !ok {
 		r, ok = p.sysMisc(t, env, nr, a)
 	}
 	if !ok {
 		p.Unknown[nr]++
 		r = uabi.Errno(uabi.ENOSYS)
 	}
-	if t.State == Runnable {
+	if t.State == Runnable && nr != uabi.SYS_RT_SIGRETURN {
 		tf.X[RegA0] = r
 	}
 }
@@ -94,8 +97,7 @@ func (p *Proc) brk(addr uint64) uint64 {
 	return addr
 }
 
-// sysMisc serves files on the console, time, identity, signals (accepted
-// and ignored: no signal is ever delivered yet) and randomness.
+// sysMisc serves files on the console, time, identity and randomness.
 func (p *Proc) sysMisc(t *Thread, env Env, nr uint64, a []uint64) (uint64, bool) {
 	switch nr {
 	case uabi.SYS_WRITE:
@@ -160,14 +162,6 @@ func (p *Proc) sysMisc(t *Thread, env Env, nr uint64, a []uint64) (uint64, bool)
 		b := make([]byte, min(a[1], maxIO))
 		env.Random(b)
 		return orErr(p.put(a[0], b), uint64(len(b))), true
-	case uabi.SYS_RT_SIGACTION:
-		return p.zero(a[2], 8*4), true // old action: SIG_DFL (struct sigaction, 32 bytes)
-	case uabi.SYS_RT_SIGPROCMASK:
-		return p.zero(a[2], 8), true
-	case uabi.SYS_SIGALTSTACK:
-		return p.zero(a[1], 24), true
-	case uabi.SYS_KILL, uabi.SYS_TGKILL, uabi.SYS_TKILL:
-		return 0, true // not delivered (the runtime's preemption signals are hints)
 	}
 	return 0, false
 }
@@ -259,8 +253,13 @@ func (p *Proc) Trap(t *Thread, env Env) {
 			return
 		}
 	}
+	sig, code := signalFor(tf.Cause)
+	p.Faults++
+	if p.faultSignal(t, uint64(sig), uint64(code), tf.Tval) {
+		return
+	}
 	p.FaultPC, p.FaultAddr, p.FaultTID = tf.PC, tf.Tval, t.TID
-	p.Exit(128+signalFor(tf.Cause), CauseName(tf.Cause))
+	p.Exit(128+sig, CauseName(tf.Cause))
 }
 
 // Exit ends the whole process; why is empty for a normal exit.
@@ -271,15 +270,17 @@ func (p *Proc) Exit(status int, why string) {
 	}
 }
 
-// signalFor is the Linux signal a fault would raise.
-func signalFor(cause uint64) int {
+// signalFor is the Linux signal and si_code a fault raises.
+func signalFor(cause uint64) (sig, code int) {
 	switch cause {
 	case CauseIllegal:
-		return uabi.SIGILL
+		return uabi.SIGILL, uabi.ILL_ILLOPC
 	case CauseBreakpoint:
-		return uabi.SIGTRAP
+		return uabi.SIGTRAP, 1 // TRAP_BRKPT
 	case 0, 4, 6:
-		return uabi.SIGBUS
+		return uabi.SIGBUS, uabi.BUS_ADRALN
+	case CauseLoadAccess, CauseStoreAcces, CauseInstAccess:
+		return uabi.SIGSEGV, uabi.SEGV_ACCERR
 	}
-	return uabi.SIGSEGV
+	return uabi.SIGSEGV, uabi.SEGV_MAPERR
 }

@@ -29,6 +29,7 @@ type Thread struct {
 	waitAddr uint64   // futex word (FutexWait)
 	deadline int64    // ns on the Env clock; 0 = none
 	poll     pollWait // PollWait's arguments
+	sig      sigState
 }
 
 // Block parks t until woken or until deadline (0: no deadline).
