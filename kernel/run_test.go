@@ -24,6 +24,8 @@ func TestRunUserPrograms(t *testing.T) {
 		{"run kernelmem", []string{`run kernelmem: killed: load page fault at pc=0x10080 addr=0x80000000; status 139`}, 139},
 		{"run -t 300ms uspin", []string{`run uspin: killed: time limit 300ms at pc=0x10078 addr=0x0; status 137; ([1-9]\d*) interrupts while in user mode`}, 137},
 		{"run nullsys", []string{`nullsys: 1000 getpid round trips U->M->kernel Go->U: (\d+) cycles, (\d+) instructions each`}, 0},
+		{"run yieldbench", []string{`run yieldbench: exited with status 0 after 2003 system calls`,
+			`yieldbench: 1000 sched_yield rounds \(2 thread switches each\): (\d+) cycles, (\d+) instructions per switch`}, 0},
 		{"run nosuch", []string{`run nosuch: no program "nosuch"`}, 1},
 		// Ordinary Go programs (GOOS=linux GOARCH=riscv64, stock toolchain).
 		{"run hello first second", []string{`hello, world\r?\narg 1: first\r?\narg 2: second`, `run hello: exited with status 0`}, 0},

@@ -157,10 +157,15 @@ func report(p *proc.Proc) {
 	for nr, n := range p.Unknown {
 		fmt.Printf("copslab: run %s: unknown system call %d: %d times\n", p.Name, nr, n)
 	}
-	if p.Name == "nullsys" && p.Killed == "" {
+	if p.Killed == "" && (p.Name == "nullsys" || p.Name == "yieldbench") {
 		tf := &p.Threads[0].TF
 		cycles, instret := tf.X[proc.RegA1], tf.X[proc.RegA1+1]
-		fmt.Printf("copslab: nullsys: %d getpid round trips U->M->kernel Go->U: %d cycles, %d instructions each\n",
-			uprog.NullsysCalls, cycles/uprog.NullsysCalls, instret/uprog.NullsysCalls)
+		if p.Name == "nullsys" {
+			fmt.Printf("copslab: nullsys: %d getpid round trips U->M->kernel Go->U: %d cycles, %d instructions each\n",
+				uprog.NullsysCalls, cycles/uprog.NullsysCalls, instret/uprog.NullsysCalls)
+		} else {
+			fmt.Printf("copslab: yieldbench: %d sched_yield rounds (2 thread switches each): %d cycles, %d instructions per switch\n",
+				uprog.YieldRounds, cycles/uprog.YieldRounds/2, instret/uprog.YieldRounds/2)
+		}
 	}
 }

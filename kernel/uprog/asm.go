@@ -6,6 +6,7 @@ package uprog
 // Register numbers.
 const (
 	zero = 0
+	sp   = 2
 	t0   = 5
 	t1   = 6
 	s0   = 8
@@ -35,11 +36,14 @@ func sub(rd, rs1, rs2 uint32) uint32       { return rType(0x33, rd, 0, rs1, rs2,
 func ecall() uint32                        { return 0x00000073 }
 func csrr(rd, csr uint32) uint32           { return iType(0x73, rd, 2, zero, int32(csr)) }
 
-// bne branches by off bytes (even, ±4 KiB).
-func bne(rs1, rs2 uint32, off int32) uint32 {
+// branch encodes a B-type conditional branch by off bytes (even, ±4 KiB).
+func branch(f3, rs1, rs2 uint32, off int32) uint32 {
 	u := uint32(off)
-	return (u>>12&1)<<31 | (u>>5&0x3f)<<25 | rs2<<20 | rs1<<15 | 1<<12 | (u>>1&0xf)<<8 | (u>>11&1)<<7 | 0x63
+	return (u>>12&1)<<31 | (u>>5&0x3f)<<25 | rs2<<20 | rs1<<15 | f3<<12 | (u>>1&0xf)<<8 | (u>>11&1)<<7 | 0x63
 }
+
+func bne(rs1, rs2 uint32, off int32) uint32 { return branch(1, rs1, rs2, off) }
+func beq(rs1, rs2 uint32, off int32) uint32 { return branch(0, rs1, rs2, off) }
 
 // jal with rd = x0 jumps by off bytes (even, ±1 MiB).
 func j(off int32) uint32 {

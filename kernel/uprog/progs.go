@@ -14,7 +14,12 @@ const (
 	sysWrite     = 64
 	sysExitGroup = 94
 	sysGetpid    = 172
+	sysYield     = 124
+	sysClone     = 220
 )
+
+// YieldRounds is how many sched_yield calls "yieldbench"'s main thread makes.
+const YieldRounds = 1000
 
 // HelloText is what the "uhello" program writes.
 const HelloText = "hello from user mode\n"
@@ -66,6 +71,23 @@ func init() {
 		li(a7, sysGetpid), ecall(), addi(s2, s2, -1), bne(s2, zero, -12),
 		csrr(t0, csrCycle), csrr(t1, csrInstret), sub(a1, t0, s0), sub(a2, t1, s1),
 		li(a0, 0), li(a7, sysExitGroup), ecall(),
+	}, nil)
+
+	// yieldbench: clone a thread (CLONE_VM|CLONE_SIGHAND|CLONE_THREAD,
+	// stack 2 KiB below ours) that calls sched_yield forever; the main
+	// thread times YieldRounds sched_yield calls, each of which switches
+	// to the other thread and back (two thread switches per round), and
+	// exits like nullsys (a1 = cycles, a2 = instructions).
+	add("yieldbench", "two threads ping-pong with sched_yield; a1, a2 at exit time the rounds", []uint32{
+		lui(a0, 0x11), addi(a0, a0, -0x700), // 0x10900 = CLONE_VM|CLONE_SIGHAND|CLONE_THREAD
+		addi(a1, sp, -2048), li(a7, sysClone), ecall(),
+		beq(a0, zero, 4*15), // child → the loop at the end
+		li(s2, YieldRounds), csrr(s0, csrCycle), csrr(s1, csrInstret),
+		li(a7, sysYield), ecall(), addi(s2, s2, -1), bne(s2, zero, -12),
+		csrr(t0, csrCycle), csrr(t1, csrInstret), sub(a1, t0, s0), sub(a2, t1, s1),
+		li(a0, 0), li(a7, sysExitGroup), ecall(),
+		// child:
+		li(a7, sysYield), ecall(), j(-8),
 	}, nil)
 
 	// uspin: an endless loop without system calls.

@@ -27,6 +27,8 @@ func TestEncodings(t *testing.T) {
 		{"j 0", j(0), 0x0000006f},
 		{"j -4", j(-4), 0xffdff06f},
 		{"bnez s2, -12", bne(s2, zero, -12), 0xfe091ae3},
+		{"beqz a0, 44", beq(a0, zero, 44), 0x02050663},
+		{"lui a0, 0x11", lui(a0, 0x11), 0x00011537},
 	}
 	for _, c := range cases {
 		if c.got != c.want {
