@@ -3,10 +3,12 @@ package sandbox
 import "sort"
 
 // devices holds everything that happens at a future tick: I/O completions,
-// sleep expiries and delayed spawns. Each list stays sorted by tick and,
+// the kernel's end of their completion work (sends), sleep expiries and
+// delayed spawns. Each list stays sorted by tick and,
 // within a tick, by insertion order, which keeps the run deterministic.
 type devices struct {
 	io      []pending
+	sends   []pending // completed I/O whose kernel work ends at .at (uintr-send or thread wake)
 	sleeps  []pending
 	starts  []startReq
 	nextReq uint64
@@ -54,4 +56,4 @@ func (d *devices) addStart(at uint64, ps *ProcSpec, p *proc, spec *CoSpec) {
 	d.starts[i] = x
 }
 
-func (d *devices) idle() bool { return len(d.io)+len(d.sleeps)+len(d.starts) == 0 }
+func (d *devices) idle() bool { return len(d.io)+len(d.sends)+len(d.sleeps)+len(d.starts) == 0 }

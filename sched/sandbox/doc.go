@@ -9,7 +9,8 @@
 // "coroutines" mode is one kernel-scheduled context whose coroutines are
 // fetched by priority; its asynchronous I/O completes through an emulated
 // user interrupt (io-done → uintr-send → the handler wakes the coroutine,
-// CauseUintr). A process in "threads" mode gets one kernel-scheduled
+// CauseUintr), each stage taking the virtual time the scenario's UintrCosts
+// give it. A process in "threads" mode gets one kernel-scheduled
 // context per coroutine (a thread), with blocking I/O woken by the kernel.
 // A timer preempts the running context every Quantum ticks when another
 // one of equal or better priority is waiting.

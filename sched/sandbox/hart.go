@@ -9,6 +9,9 @@ func (s *Sim) runHart(h *hart) {
 		h.stats.Overhead += s.sc.TickNS
 		return
 	}
+	if len(h.handled) > 0 {
+		s.handlerDone(h)
+	}
 	if h.p != nil {
 		h.ran++
 		s.maybePreempt(h)
@@ -23,6 +26,10 @@ func (s *Sim) runHart(h *hart) {
 			return
 		}
 		c := s.current(h)
+		if c == nil && len(h.p.uintr) > 0 {
+			h.stats.Idle += s.sc.TickNS // nothing to run until the interrupt is delivered
+			return
+		}
 		if c == nil {
 			s.reg.Leave(h.id)
 			h.p = nil
@@ -84,25 +91,45 @@ func (s *Sim) place(h *hart) bool {
 	return true
 }
 
-// handleUintr runs the user-interrupt handler of h's process: each queued
-// completion wakes its coroutine (CauseUintr). It reports whether the
-// handler's cost now occupies the hart.
+// handleUintr starts the user-interrupt handler of h's process when raised
+// interrupts are deliverable (their delivery latency has passed). The
+// handler occupies the hart for the handler cost and wakes the coroutines
+// at its end (handlerDone); with a zero cost it wakes them at once. It
+// reports whether the handler now occupies the hart.
 func (s *Sim) handleUintr(h *hart) bool {
 	p := h.p
-	if len(p.uintr) == 0 {
+	n := 0
+	for n < len(p.uintr) && p.uintr[n].at <= s.tick {
+		n++
+	}
+	if n == 0 {
 		return false
 	}
-	c := s.ctx(h.id)
-	for _, req := range p.uintr {
-		co := p.waiter[req]
-		delete(p.waiter, req)
-		s.check(s.reg.Wake(c, co.id, sched.CauseUintr, sched.NoWaker, req), "uintr wake")
-	}
-	p.uintr = p.uintr[:0]
-	s.check(s.reg.SetUintr(p.slot, false), "clear uintr")
+	h.handled = append(h.handled[:0], p.uintr[:n]...)
+	p.uintr = append(p.uintr[:0], p.uintr[n:]...)
 	s.count.uintrs++
-	h.busy = s.sc.Costs.Uintr
+	_, _, h.busy = s.sc.UintrTicks()
+	if h.busy == 0 {
+		s.handlerDone(h)
+	}
 	return h.busy > 0
+}
+
+// handlerDone ends the handler running on h: each handled completion wakes
+// its coroutine (CauseUintr), and the pending flag (the priority-0 boost)
+// is cleared once no raised interrupt is left.
+func (s *Sim) handlerDone(h *hart) {
+	p := h.p
+	c := s.ctx(h.id)
+	for _, r := range h.handled {
+		co := p.waiter[r.req]
+		delete(p.waiter, r.req)
+		s.check(s.reg.Wake(c, co.id, sched.CauseUintr, sched.NoWaker, r.req), "uintr wake")
+	}
+	h.handled = h.handled[:0]
+	if len(p.uintr) == 0 {
+		s.check(s.reg.SetUintr(p.slot, false), "clear uintr")
+	}
 }
 
 // current returns the coroutine h should run: the process's Suspended one

@@ -22,9 +22,16 @@ func parseYAML(data []byte, name string) (*Scenario, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
 		return nil, fmt.Errorf("%s: empty scenario", name)
 	}
-	sc := &Scenario{Name: name, Harts: 1, TickNS: 1000, Quantum: 10, MaxTicks: 10_000_000}
-	if err := sc.fromNode(doc.Content[0]); err != nil {
+	sc := &Scenario{Name: name, Harts: 1, TickNS: 1000, Quantum: 10, MaxTicks: 10_000_000, Uintr: DefaultUintr}
+	costsUintr, handler, err := sc.fromNode(doc.Content[0])
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	switch {
+	case costsUintr > 0 && handler > 0:
+		return nil, fmt.Errorf("%s: %w", name, lineError(handler, "uintr.handler_ns and costs.uintr (line %d) both set the handler's cost; keep uintr.handler_ns", costsUintr))
+	case costsUintr > 0:
+		sc.Uintr.HandlerNS = 0 // the older costs.uintr (ticks) applies
 	}
 	return sc, nil
 }
@@ -91,8 +98,11 @@ func intf(dst *int, lo, hi uint64) fieldFunc {
 
 const maxTicks = 1 << 40
 
-func (sc *Scenario) fromNode(n *yaml.Node) error {
-	return mapping(n, "scenario", map[string]fieldFunc{
+// fromNode fills sc from the document's top mapping. It returns the lines
+// of costs.uintr and uintr.handler_ns (0 when absent) so the caller can
+// reject a scenario that sets the handler's cost twice.
+func (sc *Scenario) fromNode(n *yaml.Node) (costsUintr, handler int, err error) {
+	err = mapping(n, "scenario", map[string]fieldFunc{
 		"name":        str(&sc.Name),
 		"description": str(&sc.Description),
 		"harts":       intf(&sc.Harts, 1, sched.MaxHarts),
@@ -111,7 +121,14 @@ func (sc *Scenario) fromNode(n *yaml.Node) error {
 			return mapping(v, "costs", map[string]fieldFunc{
 				"coswitch":   u64(&sc.Costs.CoSwitch, 0, 1_000_000),
 				"procswitch": u64(&sc.Costs.ProcSwitch, 0, 1_000_000),
-				"uintr":      u64(&sc.Costs.Uintr, 0, 1_000_000),
+				"uintr":      lineOf(&costsUintr, u64(&sc.Costs.Uintr, 0, 1_000_000)),
+			})
+		},
+		"uintr": func(v *yaml.Node) error {
+			return mapping(v, "uintr", map[string]fieldFunc{
+				"kernel_ns":   u64(&sc.Uintr.KernelNS, 0, maxStageNS),
+				"delivery_ns": u64(&sc.Uintr.DeliveryNS, 0, maxStageNS),
+				"handler_ns":  lineOf(&handler, u64(&sc.Uintr.HandlerNS, 0, maxStageNS)),
 			})
 		},
 		"processes": func(v *yaml.Node) error {
@@ -128,6 +145,18 @@ func (sc *Scenario) fromNode(n *yaml.Node) error {
 			return nil
 		},
 	})
+	return costsUintr, handler, err
+}
+
+// maxStageNS bounds each uintr stage cost (one virtual second).
+const maxStageNS = 1_000_000_000
+
+// lineOf wraps f to record the line of the value it decodes.
+func lineOf(line *int, f fieldFunc) fieldFunc {
+	return func(v *yaml.Node) error {
+		*line = v.Line
+		return f(v)
+	}
 }
 
 func procFromNode(n *yaml.Node) (ProcSpec, error) {

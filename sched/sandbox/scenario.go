@@ -25,13 +25,55 @@ type Scenario struct {
 	// after raising the user interrupt. Off: the kernel side is markers only.
 	KernelSyscalls bool
 	Procs          []ProcSpec
+	// Uintr times the stages of a user-interrupt wakeup (YAML "uintr:").
+	// A Scenario built in Go with a zero Uintr behaves as before it
+	// existed: the kernel and delivery stages take no time and the handler
+	// costs Costs.Uintr ticks. ParseScenario fills in DefaultUintr.
+	Uintr UintrCosts
+}
+
+// UintrCosts are the virtual-time costs of the stages between an I/O
+// completion and the woken coroutine, in nanoseconds. The simulation runs
+// in ticks, so each value is rounded up to whole ticks (see Ticks).
+//
+//	io-done ──KernelNS──▶ uintr-send ──DeliveryNS──▶ handler starts ──HandlerNS──▶ wake (CauseUintr)
+//
+// The process's pending flag (global priority boosted to 0) is set at
+// uintr-send and cleared when the handler has woken every completed
+// request. Delivery needs the process on a hart: if it is not running
+// when DeliveryNS has passed, the boost gets it placed and the handler
+// starts then. Threads-mode processes have no user interrupt; KernelNS
+// delays their kernel wake (io-done → wake) the same way.
+type UintrCosts struct {
+	KernelNS   uint64 // the kernel's completion work: io-done → uintr-send (or → thread wake)
+	DeliveryNS uint64 // emulated delivery: uintr-send → the handler can start (QEMU has no N extension; the kernel emulates it)
+	HandlerNS  uint64 // the user handler's run time before it wakes the coroutine, charged to the hart; 0: Costs.Uintr ticks
+}
+
+// DefaultUintr are the stage costs a parsed scenario gets when it does not
+// set them: 1 µs of kernel completion work, 2 µs of emulated delivery, 1 µs
+// of handler.
+var DefaultUintr = UintrCosts{KernelNS: 1000, DeliveryNS: 2000, HandlerNS: 1000}
+
+// ticks converts ns to whole ticks, rounding up.
+func (sc *Scenario) ticks(ns uint64) uint64 { return (ns + sc.TickNS - 1) / sc.TickNS }
+
+// UintrTicks returns the effective kernel, delivery and handler costs in
+// ticks (each UintrCosts value rounded up; the handler falls back to
+// Costs.Uintr when HandlerNS is 0).
+func (sc *Scenario) UintrTicks() (kernel, delivery, handler uint64) {
+	handler = sc.Costs.Uintr
+	if sc.Uintr.HandlerNS > 0 {
+		handler = sc.ticks(sc.Uintr.HandlerNS)
+	}
+	return sc.ticks(sc.Uintr.KernelNS), sc.ticks(sc.Uintr.DeliveryNS), handler
 }
 
 // Costs are overheads in ticks, charged to the hart.
 type Costs struct {
 	CoSwitch   uint64 // switching coroutines inside a process
 	ProcSwitch uint64 // switching processes or threads on a hart
-	Uintr      uint64 // running the user-interrupt handler
+	Uintr      uint64 // running the user-interrupt handler; superseded by UintrCosts.HandlerNS when that is set
 }
 
 // Mode says how a process runs its coroutines.

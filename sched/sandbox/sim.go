@@ -31,9 +31,15 @@ type proc struct {
 	slot   uint16
 	name   string
 	spec   *ProcSpec
-	uintr  []uint64 // completed request ids waiting for the handler
+	uintr  []uintrRec // raised user interrupts not yet handled, oldest first
 	waiter map[uint64]*coro
 	lastCo uint32
+}
+
+// uintrRec is one raised user interrupt: request req, deliverable from
+// tick at (uintr-send + the delivery latency).
+type uintrRec struct {
+	req, at uint64
 }
 
 // coro is the simulator's side of a coroutine: where it is in its work.
@@ -51,13 +57,16 @@ type coro struct {
 
 // hart is one simulated CPU.
 type hart struct {
-	id    uint8
-	mask  uint64 // region slots allowed on this hart
-	p     *proc  // process placed on it, or nil
-	last  *proc  // last process it ran (switch cost)
-	busy  uint64 // overhead ticks still to spend
-	ran   uint64 // ticks since p was placed (quantum)
-	stats HartStats
+	id   uint8
+	mask uint64 // region slots allowed on this hart
+	p    *proc  // process placed on it, or nil
+	last *proc  // last process it ran (switch cost)
+	busy uint64 // overhead ticks still to spend
+	// handled are the interrupts whose handler is running (busy); it wakes
+	// their coroutines when busy reaches 0.
+	handled []uintrRec
+	ran     uint64 // ticks since p was placed (quantum)
+	stats   HartStats
 }
 
 type counters struct {

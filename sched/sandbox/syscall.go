@@ -9,14 +9,19 @@ import (
 // Kernel-syscall coroutines (Scenario.KernelSyscalls). In COPS an async
 // system call makes the kernel spawn a coroutine at priority 0 in its own
 // executor, return at once, and let that coroutine wait for the device and
-// raise the user interrupt. The kernel's work here takes no hart time, so
-// the coroutine's transitions happen at the submit and completion instants:
+// raise the user interrupt. The kernel's work here takes no hart time; the
+// coroutine's transitions happen at the submit instant and at the end of
+// the kernel's completion work (Uintr.KernelNS after the device's io-done,
+// whose marker already names the coroutine as Waker):
 //
 //	submit:     Created→Ready (spawn, waker = user coroutine), Ready→Running
 //	            (fetch), Running→Blocked (block, Arg = request id)
-//	completion: Blocked→Ready (wake, Arg = request id), Ready→Running, then
-//	            the io-done and uintr-send markers name it as Waker, and
+//	kernel end: Blocked→Ready (wake, Arg = request id), Ready→Running
+//	            (fetch), the uintr-send marker names it as Waker,
 //	            Running→Exited.
+//
+// So the kernel process never holds a ready coroutine between instants,
+// and each Fetch finds exactly the coroutine it expects.
 
 // syscallStart spawns the kernel coroutine serving req and returns its id
 // (NoCo when the feature is off or the process runs threads).
@@ -37,8 +42,9 @@ func (s *Sim) syscallStart(ctx sched.Ctx, user *coro, req uint64) uint32 {
 	return id
 }
 
-// syscallWake wakes and runs the kernel coroutine of a completed request.
-func (s *Sim) syscallWake(ctx sched.Ctx, io pending) {
+// syscallRun wakes and runs the kernel coroutine of a request whose
+// completion work ends now.
+func (s *Sim) syscallRun(ctx sched.Ctx, io pending) {
 	if io.kco == sched.NoCo {
 		return
 	}

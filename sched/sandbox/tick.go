@@ -9,9 +9,10 @@ import (
 // One tick of the simulation, in this order:
 //
 //  1. Delayed spawns due now are spawned (CauseSpawn).
-//  2. Devices: each I/O due now completes (CauseIODone). For a coroutines-
-//     mode process the kernel then queues a completion record and raises
-//     the user interrupt (CauseUintrSend), which sets the process's pending
+//  2. Devices: each I/O due now completes (CauseIODone). The kernel's
+//     completion work takes Uintr.KernelNS; when it ends, for a coroutines-
+//     mode process the kernel queues a completion record and raises the
+//     user interrupt (CauseUintrSend), which sets the process's pending
 //     flag and so boosts its global priority to 0; a threads-mode thread is
 //     woken by the kernel directly (CauseWake). Expired sleeps wake
 //     (CauseTimer).
@@ -19,8 +20,10 @@ import (
 //     checks preemption of its process (a better process waits, or the
 //     quantum is over and an equal one waits: the running coroutine is
 //     Suspended); places the best process when idle (HighestProcMask);
-//     runs the user-interrupt handler if records are pending (CauseUintr
-//     wakes); resumes the Suspended coroutine or fetches the best ready one;
+//     starts the user-interrupt handler when records are deliverable
+//     (Uintr.DeliveryNS after the send; the handler then occupies the hart
+//     for Uintr.HandlerNS and wakes their coroutines, CauseUintr, at its
+//     end); resumes the Suspended coroutine or fetches the best ready one;
 //     and executes its work: compute uses the tick, other steps are
 //     instantaneous and may block, yield or exit the coroutine, after which
 //     the hart fetches the next one in the same tick.
@@ -122,26 +125,41 @@ func (s *Sim) spawn(st startReq, i int) {
 	s.order = append(s.order, c)
 }
 
-// devicesDue completes I/O and sleeps due now.
+// devicesDue completes I/O and sleeps due now, and ends the kernel's
+// completion work that is due (see UintrCosts).
 func (s *Sim) devicesDue() {
 	c := s.ctx(sched.NoHart)
+	kernel, _, _ := s.sc.UintrTicks()
 	for _, io := range due(&s.dev.io, s.tick) {
-		co := io.co
-		s.syscallWake(c, io)
-		if !s.check(s.reg.Mark(c, co.id, sched.CauseIODone, io.kco, io.req), "io-done") {
+		if !s.check(s.reg.Mark(c, io.co.id, sched.CauseIODone, io.kco, io.req), "io-done") {
 			return
 		}
-		if co.p.spec.Mode == ModeThreads {
-			s.check(s.reg.Wake(c, co.id, sched.CauseWake, sched.NoWaker, io.req), "wake thread")
-			continue
-		}
-		s.check(s.reg.Mark(c, co.id, sched.CauseUintrSend, io.kco, io.req), "uintr-send")
-		co.p.uintr = append(co.p.uintr, io.req)
-		co.p.waiter[io.req] = co
-		s.check(s.reg.SetUintr(co.p.slot, true), "set uintr")
-		s.syscallExit(c, io)
+		io.at = s.tick + kernel
+		s.dev.sends = insertPending(s.dev.sends, io)
+	}
+	for _, io := range due(&s.dev.sends, s.tick) {
+		s.kernelDone(c, io)
 	}
 	for _, sl := range due(&s.dev.sleeps, s.tick) {
 		s.check(s.reg.Wake(c, sl.co.id, sched.CauseTimer, sched.NoWaker, 0), "timer wake")
 	}
+}
+
+// kernelDone ends the kernel's work on a completed I/O: a thread is woken
+// directly; for a coroutine process the kernel raises the user interrupt
+// (uintr-send), which sets the pending flag and so boosts the process's
+// global priority to 0 until the handler has run.
+func (s *Sim) kernelDone(c sched.Ctx, io pending) {
+	co := io.co
+	if co.p.spec.Mode == ModeThreads {
+		s.check(s.reg.Wake(c, co.id, sched.CauseWake, sched.NoWaker, io.req), "wake thread")
+		return
+	}
+	s.syscallRun(c, io)
+	s.check(s.reg.Mark(c, co.id, sched.CauseUintrSend, io.kco, io.req), "uintr-send")
+	_, delivery, _ := s.sc.UintrTicks()
+	co.p.uintr = append(co.p.uintr, uintrRec{req: io.req, at: s.tick + delivery})
+	co.p.waiter[io.req] = co
+	s.check(s.reg.SetUintr(co.p.slot, true), "set uintr")
+	s.syscallExit(c, io)
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
+	"copslab/sched"
 	"copslab/workbench/gui/views"
 	"copslab/workbench/model"
 	"copslab/workbench/session"
@@ -140,6 +141,16 @@ func TestGoldens(t *testing.T) {
 		}{{"", m.End()}, {"-mid", mid}} {
 			c.view.Update(m, m.At(at.t), at.t)
 			assertGolden(t, c.name+at.suffix, capture(c.view, c.size))
+		}
+	}
+	// the queues while the first user interrupt is pending: the process
+	// is boosted to p0 with nothing ready at p0.
+	for _, e := range m.Events() {
+		if e.Cause == sched.CauseUintrSend {
+			v := views.NewQueues()
+			v.Update(m, m.At(e.Time), e.Time)
+			assertGolden(t, "queues-boost", capture(v, fyne.NewSize(640, 200)))
+			break
 		}
 	}
 }

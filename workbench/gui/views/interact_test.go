@@ -95,23 +95,31 @@ func TestTimelineZoomPanCursor(t *testing.T) {
 	}
 }
 
-// TestQueuesAtCursorShowsPast scrubs back to the worker's yield in the
-// tiny scenario: the reader has been fetched and the worker waits in the
-// priority-7 queue.
+// TestQueuesAtCursorShowsPast scrubs back to the first user-interrupt
+// wake of the tiny scenario: the handler has put the reader in the
+// priority-0 queue while the worker still runs; and a moment earlier,
+// between uintr-send and the wake, the process was boosted to 0 with
+// nothing ready at 0.
 func TestQueuesAtCursorShowsPast(t *testing.T) {
 	test.NewTempApp(t)
 	m := tinyModel(t, "tiny")
-	var fetch uint64
+	var send, fetch uint64
 	for _, e := range m.Events() {
-		if e.Cause == sched.CauseYield {
+		if e.Cause == sched.CauseUintrSend && send == 0 {
+			send = e.Time
+		}
+		if e.Cause == sched.CauseUintr {
 			fetch = e.Time
 			break
 		}
 	}
+	if b := m.At(fetch - 1).Proc(1); b == nil || !b.UintrPending || b.Prio != 0 || len(b.Queues[0]) != 0 || fetch-1 < send {
+		t.Fatalf("state before the handler's wake (send %d, wake %d): %+v", send, fetch, b)
+	}
 	s := m.At(fetch)
 	p := s.Proc(1)
-	if p == nil || len(p.Queues[7]) != 1 || s.Co(p.Current) == nil || s.Co(p.Current).Name != "reader" {
-		t.Fatalf("state at first fetch: %+v", p)
+	if p == nil || p.UintrPending || len(p.Queues[0]) != 1 || s.Co(p.Queues[0][0]).Name != "reader" || s.Co(p.Current) == nil || s.Co(p.Current).Name != "worker" {
+		t.Fatalf("state at the uintr wake: %+v", p)
 	}
 	v := views.NewQueues()
 	w := test.NewWindow(v)

@@ -28,6 +28,7 @@ var (
 	colFlow   = color.NRGBA{0x15, 0x65, 0xc0, 0xc0}
 	colHot    = color.NRGBA{0xe6, 0x51, 0x00, 0xff}
 	colBox    = color.NRGBA{0xff, 0xff, 0xff, 0xff}
+	colUintr  = color.NRGBA{0xc2, 0x18, 0x5b, 0xff} // a pending user interrupt (priority boost)
 )
 
 // coColor gives each coroutine a stable colour on hart lanes.

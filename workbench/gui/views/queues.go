@@ -46,7 +46,34 @@ func (v *Queues) procHeight(p *model.ProcState) float32 {
 			n++
 		}
 	}
-	return 46 + float32(max(n, 1))*22
+	h := 46 + float32(max(n, 1))*22
+	if p.UintrPending {
+		h += 12
+	}
+	return h
+}
+
+// ownPrio is p's global priority without the user-interrupt boost: its
+// best ready queue or its current coroutine's priority.
+func (v *Queues) ownPrio(p *model.ProcState) uint8 {
+	best := uint8(sched.Idle)
+	for q, ids := range p.Queues {
+		if len(ids) > 0 {
+			best = uint8(q)
+			break
+		}
+	}
+	if c := v.s.Co(p.Current); c != nil && c.Prio < best {
+		best = c.Prio
+	}
+	return best
+}
+
+func prioName(p uint8) string {
+	if p < sched.NumPrio {
+		return fmt.Sprintf("p%d", p)
+	}
+	return "idle"
 }
 
 // prioColor shades priorities from dark (0) to light (7).
@@ -71,6 +98,9 @@ func (v *Queues) draw(d *drawList, size fyne.Size) {
 		if p.Prio == best && best != sched.Idle {
 			stroke = colHot
 		}
+		if p.UintrPending {
+			d.rect(x-2, 20, 70, 42, colUintr, nil) // a frame: boosted by a pending user interrupt
+		}
 		d.rect(x, 22, 66, 38, prioColor(p.Prio), stroke)
 		d.text(x+4, 23, trim(procLabel(&p), 10), colBox, 10, false)
 		val := "idle"
@@ -78,7 +108,7 @@ func (v *Queues) draw(d *drawList, size fyne.Size) {
 			val = fmt.Sprintf("p%d", p.Prio)
 		}
 		if p.UintrPending {
-			val += " uintr"
+			val += " boost"
 		}
 		d.text(x+4, 40, val, colBox, 12, true)
 		x += 70
@@ -131,7 +161,13 @@ func (v *Queues) proc(d *drawList, p *model.ProcState, y float32, size fyne.Size
 		cur = fmt.Sprintf("%s (%s)", coLabel(c.Name, c.ID), c.State)
 	}
 	d.text(360, y+1, "current: "+cur, colText, 11, false)
+	if p.UintrPending {
+		d.text(180, y+17, fmt.Sprintf("user interrupt pending: boosted to p0 (own best %s) until the handler has run", prioName(v.ownPrio(p))), colUintr, 10, true)
+	}
 	yy := y + 22
+	if p.UintrPending {
+		yy += 12
+	}
 	empty := true
 	for q, ids := range p.Queues {
 		if len(ids) == 0 {

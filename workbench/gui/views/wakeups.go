@@ -10,6 +10,11 @@ import (
 	"copslab/workbench/model"
 )
 
+// stageLabel names the stages of a chain on screen: the model's delivery
+// stage ends when the handler wakes the coroutine, so it includes the
+// handler's run time.
+var stageLabel = [4]string{model.StageNames[0], model.StageNames[1], model.StageNames[2] + "+handler", model.StageNames[3]}
+
 // wakeRows is how many of the latest wakeups the view shows.
 const wakeRows = 8
 
@@ -74,7 +79,7 @@ func (v *Wakeups) draw(d *drawList, size fyne.Size) {
 	d.rect(0, 0, size.Width, size.Height, colBG, nil)
 	head := "no complete user-interrupt chain yet"
 	if v.nmean > 0 {
-		head = fmt.Sprintf("%d user-interrupt chains; mean device %s · kernel %s · delivery %s · schedule %s",
+		head = fmt.Sprintf("%d user-interrupt chains; mean device %s · kernel %s · delivery+handler %s · schedule %s",
 			v.nmean, fmtDur(v.mean[0]), fmtDur(v.mean[1]), fmtDur(v.mean[2]), fmtDur(v.mean[3]))
 	}
 	d.text(8, 4, head, colText, 12, true)
@@ -101,9 +106,9 @@ func (v *Wakeups) chain(d *drawList, c *model.Chain, y, width float32) {
 	lat, ok := c.Stages()
 	labels := make([]string, 4)
 	for i := range labels {
-		labels[i] = model.StageNames[i] + " ?"
+		labels[i] = stageLabel[i] + " ?"
 		if ok[i] {
-			labels[i] = model.StageNames[i] + " " + fmtDur(lat[i])
+			labels[i] = stageLabel[i] + " " + fmtDur(lat[i])
 		}
 	}
 	v.boxes(d, y, []string{fmt.Sprintf("I/O #%d", c.Req), "io-done", "uintr-send", "handler wake", v.name(c.Co)}, labels, width)
