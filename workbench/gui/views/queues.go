@@ -35,7 +35,7 @@ func (v *Queues) Update(_ *model.Model, s *model.Snapshot, _ uint64) {
 	for i := range s.Procs {
 		h += v.procHeight(&s.Procs[i])
 	}
-	v.min = fyne.NewSize(520, h)
+	v.min = fyne.NewSize(520, h+legendH+4)
 	v.Refresh()
 }
 
@@ -121,6 +121,22 @@ func (v *Queues) draw(d *drawList, size fyne.Size) {
 		v.proc(d, &v.s.Procs[i], y, size)
 		y += v.procHeight(&v.s.Procs[i])
 	}
+	queuesLegend(d, y, size.Width)
+}
+
+// queuesLegend explains the view's colours: the priority shades, ready
+// coroutines, the kernel's pick and the user-interrupt boost.
+func queuesLegend(d *drawList, y, width float32) {
+	d.line(8, y-3, width-8, y-3, colGrid, 1)
+	for p := uint8(0); p < sched.NumPrio; p++ {
+		d.rect(8+float32(p)*7, y+5, 7, 10, prioColor(p), nil)
+	}
+	d.text(8+sched.NumPrio*7+4, y+3, "priority p0 … p7", colText, 10, false)
+	drawLegend(d, 170, y, width, []legendItem{
+		{fill: StateColor[sched.Ready], label: "Ready coroutine (FIFO, head first)"},
+		{fill: colBG, stroke: colHot, label: "kernel's pick"},
+		{fill: colUintr, label: "uintr pending: boost to p0"},
+	})
 }
 
 func procLabel(p *model.ProcState) string {

@@ -124,6 +124,9 @@ func (v *States) draw(d *drawList, size fyne.Size) {
 		d.text(x-42, y-18, s.String(), colBox, 13, true)
 		d.text(x-42, y, fmt.Sprint(v.counts[s]), colBox, 13, true)
 	}
+	drawLegend(d, 8, 0, size.Width, []legendItem{{fill: colDim, arrow: true, label: "transition (number: times taken)"}})
+	drawLegend(d, 8, 16, size.Width, []legendItem{{fill: colHot, arrow: true, label: "latest transitions (newest boldest)"}})
+	d.text(8, 35, "box: a state and how many coroutines are in it", colText, 10, false)
 	y := size.Height - 104
 	d.text(8, y, "last transitions (newest first):", colDim, 11, false)
 	for i, e := range v.recent {

@@ -2,15 +2,18 @@ package views
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"copslab/sched"
 	"copslab/workbench/model"
 )
 
 // Tasks is the task table: one row per coroutine with id, process, name,
 // kind, priority, state, time in state and switches. Clicking a header
-// sorts by that column (again: reverse); the entry filters rows.
+// sorts by that column (again: reverse); the entry filters rows. The state
+// cell has a bar in the state's colour, the same as on the timeline.
 type Tasks struct {
 	widget.BaseWidget
 	Filter *widget.Entry
@@ -30,10 +33,10 @@ func NewTasks() *Tasks {
 	v.Filter.OnChanged = func(string) { v.rebuild() }
 	v.Table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(v.rows), len(TaskColumns) },
-		func() fyne.CanvasObject { return widget.NewLabel("worker#00 long name") },
+		newTaskCell,
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			if id.Row < len(v.rows) {
-				o.(*widget.Label).SetText(v.rows[id.Row].Cells()[id.Col])
+				setTaskCell(o, &v.rows[id.Row], id.Col)
 			}
 		})
 	v.Table.ShowHeaderColumn = false
@@ -84,4 +87,39 @@ func (v *Tasks) rebuild() {
 
 func (v *Tasks) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewBorder(v.Filter, nil, nil, nil, v.Table))
+}
+
+// stateCol is the index of the State column in TaskColumns.
+const stateCol = 5
+
+// newTaskCell is a table cell: a colour bar (shown in the State column
+// only) left of a label.
+func newTaskCell() fyne.CanvasObject {
+	bar := canvas.NewRectangle(colGrid)
+	bar.SetMinSize(fyne.NewSize(6, 6))
+	return container.NewBorder(nil, nil, bar, nil, widget.NewLabel("worker#00 long name"))
+}
+
+// setTaskCell fills a cell made by newTaskCell with column col of r.
+func setTaskCell(o fyne.CanvasObject, r *TaskRow, col int) {
+	c := o.(*fyne.Container)
+	var bar *canvas.Rectangle
+	var lbl *widget.Label
+	for _, obj := range c.Objects {
+		switch x := obj.(type) {
+		case *canvas.Rectangle:
+			bar = x
+		case *widget.Label:
+			lbl = x
+		}
+	}
+	lbl.SetText(r.Cells()[col])
+	if col == stateCol && r.State < sched.NumStates {
+		bar.FillColor = StateColor[r.State]
+		bar.Show()
+		bar.Refresh()
+	} else {
+		bar.Hide()
+	}
+	c.Refresh()
 }

@@ -10,13 +10,17 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"copslab/sched"
 	"copslab/workbench/model"
 )
 
 // Timeline shows one swimlane per hart and per coroutine, coloured by
 // state, with wakeup arrows and a time cursor; left of each lane a chip
 // shows the coroutine's state at the cursor and its label the priority
-// at the cursor. Mouse: wheel zooms around
+// at the cursor. A hart lane is coloured by the coroutine it runs: each
+// coroutine lane has a stripe of that colour left of its name, and a hart's
+// label names the coroutine it runs at the cursor. A legend row at the
+// bottom explains the colours. Mouse: wheel zooms around
 // the pointer, drag pans (vertical drag scrolls lanes), click sets the
 // cursor. Keys: ←/→ pan, ↑/↓ scroll lanes, +/- zoom, Home fits everything.
 type Timeline struct {
@@ -34,6 +38,7 @@ type Timeline struct {
 	names  []*canvas.Text
 	axis   []*canvas.Text
 	status *canvas.Text
+	legend *legendBar
 }
 
 var (
@@ -188,6 +193,7 @@ func (tl *Timeline) CreateRenderer() fyne.WidgetRenderer {
 	tl.raster = canvas.NewRaster(tl.generate)
 	tl.status = canvas.NewText("", colDim)
 	tl.status.TextSize = 11
+	tl.legend = newLegendBar(timelineLegend())
 	return &timelineRenderer{tl: tl}
 }
 
@@ -218,13 +224,14 @@ func (tl *Timeline) frameParams(w int) Params {
 }
 
 // DrawTimeline paints m into img with parameters p (the frame the
-// benchmark measures).
+// benchmark measures). The bottom legendH rows are left for the legend.
 func DrawTimeline(img *image.RGBA, m *model.Model, p Params) {
 	sc := p.Scale
 	f := &frame{
 		img: img, x0: int(tlGutter * sc), t0: p.T0, t1: p.T1,
 		lanePx: int((tlLane + tlGap) * sc), laneH: int(tlLane * sc), top: int(tlAxis * sc),
 		first: p.First, scale: sc, cursor: p.Cursor, showCursor: true,
+		bottom: img.Bounds().Dy() - int(legendH*sc),
 	}
 	f.w = img.Bounds().Dx() - f.x0
 	if f.w <= 0 || f.t1 <= f.t0 {
@@ -236,7 +243,7 @@ func DrawTimeline(img *image.RGBA, m *model.Model, p Params) {
 type timelineRenderer struct{ tl *Timeline }
 
 func (r *timelineRenderer) Objects() []fyne.CanvasObject {
-	objs := []fyne.CanvasObject{r.tl.raster, r.tl.status}
+	objs := []fyne.CanvasObject{r.tl.raster, r.tl.status, r.tl.legend}
 	for _, t := range r.tl.names {
 		objs = append(objs, t)
 	}
@@ -250,18 +257,32 @@ func (r *timelineRenderer) MinSize() fyne.Size { return fyne.NewSize(400, 200) }
 func (r *timelineRenderer) Destroy()           {}
 func (r *timelineRenderer) Layout(s fyne.Size) {
 	r.tl.raster.Resize(s)
+	r.tl.legend.Move(fyne.NewPos(0, s.Height-legendH))
+	r.tl.legend.Resize(fyne.NewSize(s.Width, legendH))
 	r.labels(s)
 }
 
 func (r *timelineRenderer) Refresh() {
 	r.labels(r.tl.Size())
 	r.tl.raster.Refresh()
+	r.tl.legend.Refresh()
+}
+
+// timelineLegend explains the timeline's colours: coroutine states, the
+// wakeup arrows, the cursor and the hart lanes.
+func timelineLegend() []legendItem {
+	items := stateLegend()
+	return append(items,
+		legendItem{fill: colFlow, arrow: true, label: "wakeup"},
+		legendItem{fill: colCursor, label: "cursor"},
+		legendItem{fill: coColor(1), hatch: true, label: "hart: coroutine it runs (stripe by name)"},
+	)
 }
 
 // labels places lane names and axis times; the text objects are pooled.
 func (r *timelineRenderer) labels(s fyne.Size) {
 	tl := r.tl
-	rows := max(0, int((s.Height-tlAxis)/(tlLane+tlGap)))
+	rows := max(0, int((s.Height-tlAxis-legendH)/(tlLane+tlGap)))
 	for len(tl.names) < rows {
 		t := canvas.NewText("", colText)
 		t.TextSize = 11
@@ -276,18 +297,29 @@ func (r *timelineRenderer) labels(s fyne.Size) {
 			t.Hide()
 			continue
 		case li < len(harts):
-			t.Text = fmt.Sprintf("hart %d", harts[li].Hart)
+			t.Text = trim(tl.hartLabel(&harts[li]), 27)
 			t.TextStyle.Bold = true
 		default:
 			l := &lanes[li-len(harts)]
 			t.Text = trim(fmt.Sprintf("%s%s p%d", tl.procName(l.Proc), coLabel(l.Name, l.ID), tl.prioOf(l.ID)), 27)
 			t.TextStyle.Bold = false
 		}
-		t.Move(fyne.NewPos(4, tlAxis+float32(i)*(tlLane+tlGap)))
+		t.Move(fyne.NewPos(tlStripe+3, tlAxis+float32(i)*(tlLane+tlGap)))
 		t.Show()
 		t.Refresh()
 	}
 	r.axisLabels(s)
+}
+
+// hartLabel names a hart and the coroutine it runs at the cursor.
+func (tl *Timeline) hartLabel(h *model.HartLane) string {
+	s := fmt.Sprintf("hart %d", h.Hart)
+	if i := h.Index(tl.cursor); i >= 0 && h.Marks[i].Co != sched.NoCo {
+		s += ": " + coLabel(tl.m.CoName(h.Marks[i].Co), h.Marks[i].Co)
+	} else {
+		s += ": idle"
+	}
+	return s
 }
 
 func (tl *Timeline) procName(p uint16) string {

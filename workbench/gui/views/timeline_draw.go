@@ -24,6 +24,7 @@ const (
 	tlAxis   = 22  // time axis at the top
 	tlLane   = 16  // lane height
 	tlGap    = 3   // between lanes
+	tlStripe = 4   // coroutine colour stripe at the gutter's left edge
 	maxFlows = 400 // wakeup arrows drawn per frame at most
 )
 
@@ -35,6 +36,7 @@ type frame struct {
 	lanePx     int // lane pitch
 	laneH      int
 	top        int // y of the first lane
+	bottom     int // lanes end above this y (the legend row is below)
 	first      int // first lane shown (harts count as lanes)
 	scale      float64
 	cursor     uint64
@@ -49,7 +51,7 @@ func (f *frame) tAt(x int) float64 { return f.t0 + float64(x-f.x0)*(f.t1-f.t0)/f
 // laneY returns the top of lane i, or -1 when it is not visible.
 func (f *frame) laneY(i int) int {
 	y := f.top + (i-f.first)*f.lanePx
-	if i < f.first || y+f.laneH > f.img.Bounds().Dy() {
+	if i < f.first || y+f.laneH > f.bottom {
 		return -1
 	}
 	return y
@@ -70,12 +72,13 @@ func drawFrame(f *frame, m *model.Model) {
 		if y := f.laneY(len(harts) + i); y >= 0 {
 			drawLane(f, &lanes[i], y, m.End())
 			cursorChip(f, &lanes[i], y)
+			hatch(f.img, image.Rect(0, y, int(tlStripe*f.scale), y+f.laneH), coColor(lanes[i].ID))
 		}
 	}
 	drawFlows(f, m, len(harts))
 	if f.showCursor {
 		if x := int(f.x(float64(f.cursor))); x >= f.x0 && x < f.x0+f.w {
-			fill(f.img, image.Rect(x, 0, x+max(1, int(f.scale)), f.img.Bounds().Dy()), colCursor)
+			fill(f.img, image.Rect(x, 0, x+max(1, int(f.scale)), f.bottom), colCursor)
 		}
 	}
 }
@@ -102,14 +105,15 @@ func cursorChip(f *frame, l *model.Lane, y int) {
 	fill(f.img, image.Rect(f.x0-w-int(3*f.scale), y+1, f.x0-int(3*f.scale), y+f.laneH-1), StateColor[l.Marks[i].S%sched.NumStates])
 }
 
-// drawHart paints which coroutine a hart runs.
+// drawHart paints which coroutine a hart runs, hatched in the coroutine's
+// colour so that a hart lane never reads as a state.
 func drawHart(f *frame, l *model.HartLane, y int, end uint64) {
 	mk := l.Marks
 	walkMarks(f, len(mk), l.Index(uint64(max(f.t0, 0))), end,
 		func(i int) uint64 { return mk[i].T },
 		func(i, xa, xb int) {
 			if mk[i].Co != sched.NoCo {
-				fill(f.img, image.Rect(xa, y, xb, y+f.laneH), coColor(mk[i].Co))
+				hatch(f.img, image.Rect(xa, y, xb, y+f.laneH), coColor(mk[i].Co))
 			}
 		})
 }
@@ -151,7 +155,7 @@ func walkMarks(f *frame, n, i int, end uint64, at func(int) uint64, paint func(i
 
 // drawGrid paints the lane backgrounds and vertical tick lines.
 func drawGrid(f *frame) {
-	h := f.img.Bounds().Dy()
+	h := f.bottom
 	for y := f.top; y+f.laneH <= h; y += f.lanePx {
 		fill(f.img, image.Rect(f.x0, y+f.laneH, f.x0+f.w, y+f.laneH+1), colGrid)
 	}
@@ -225,6 +229,25 @@ func fill(img *image.RGBA, r image.Rectangle, c color.NRGBA) {
 	}
 	for y := r.Min.Y + 1; y < r.Max.Y; y++ {
 		copy(img.Pix[img.PixOffset(r.Min.X, y):][:w], first)
+	}
+}
+
+// hatch paints r (clipped) with diagonal bands of c and a light tint of
+// c, anchored to the image so that neighbouring rectangles line up.
+func hatch(img *image.RGBA, r image.Rectangle, c color.NRGBA) {
+	r = r.Intersect(img.Bounds())
+	t := tintOf(c)
+	tint := [4]uint8{t.R, t.G, t.B, 0xff}
+	px := [4]uint8{c.R, c.G, c.B, c.A}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := img.Pix[img.PixOffset(r.Min.X, y):]
+		for x := r.Min.X; x < r.Max.X; x++ {
+			p := &px
+			if (x+y)%8 >= 5 {
+				p = &tint
+			}
+			copy(row[(x-r.Min.X)*4:], p[:])
+		}
 	}
 }
 

@@ -35,7 +35,7 @@ type Wakeups struct {
 // NewWakeups returns an empty wakeup view.
 func NewWakeups() *Wakeups {
 	v := &Wakeups{m: model.New()}
-	v.min = fyne.NewSize(640, 80+wakeRows*52)
+	v.min = fyne.NewSize(640, 80+wakeRows*52+legendH)
 	v.paint = v.draw
 	v.ExtendBaseWidget(v)
 	return v
@@ -86,6 +86,11 @@ func (v *Wakeups) draw(d *drawList, size fyne.Size) {
 	if len(v.flows) == 0 {
 		d.text(8, 30, "no wakeups yet", colDim, 11, false)
 	}
+	drawLegend(d, 8, 30+float32(max(len(v.flows), 1))*52, size.Width, []legendItem{
+		{fill: colGrid, stroke: colDim, label: "source / stage"},
+		{fill: colCursor, arrow: true, label: "stage (its latency under the arrow)"},
+		{fill: StateColor[sched.Ready], label: "woken coroutine (now Ready)"},
+	})
 	for i, f := range v.flows {
 		y := 30 + float32(i)*52
 		d.text(8, y, fmtDur(f.T), colDim, 10, false)
