@@ -136,6 +136,7 @@ func TestSelftest(t *testing.T) {
 	if atoi(t, gc[1]) == 0 {
 		t.Errorf("no GC cycles: %q", gc[0])
 	}
+	expect(t, m, `selftest: scavenge: ok: 8192 new 1 KiB objects in scavenged memory all zero`)
 	expect(t, m, `selftest: sleep: ok: 7 x Sleep\(20ms\): overshoot median \+[0-9.]+[µm]?s, max \+[0-9.]+[µm]?s by mtime`)
 	tm := expect(t, m, `selftest: timer: ok: (\d+) timer interrupts during 100ms of computing`)
 	if atoi(t, tm[1]) == 0 {
@@ -149,7 +150,7 @@ func TestSelftest(t *testing.T) {
 	}
 	expect(t, m, `selftest: kalloc: ok: 256 frames allocated, written, verified, freed`)
 	expect(t, m, `selftest: sv39: ok: mapped 8 pages at 0x10000000 in \d+ table frames, translated, unmapped, destroyed`)
-	expect(t, m, `selftest: PASS \(11 checks\)`)
+	expect(t, m, `selftest: PASS \(12 checks\)`)
 	wantExit(t, m, 0)
 }
 

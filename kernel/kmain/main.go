@@ -64,7 +64,9 @@ func run(m *machine, args []string) int {
 		return console(m)
 	case "run":
 		return runMode(m, args[1:])
+	case "repeat":
+		return repeatMode(m, args[1:])
 	}
-	fmt.Printf("copslab: unknown mode %q (want selftest, echo, panic, run NAME or nothing)\n", mode)
+	fmt.Printf("copslab: unknown mode %q (want selftest, echo, panic, run NAME, repeat N NAME or nothing)\n", mode)
 	return 1
 }

@@ -21,6 +21,7 @@ var checks = []check{
 	{"wallclock", checkWallClock},
 	{"goroutines", checkGoroutines},
 	{"gc", checkGC},
+	{"scavenge", checkScavenge},
 	{"sleep", checkSleep},
 	{"timer", checkTimerDuringCompute},
 	{"preempt", checkPreemption},

@@ -121,26 +121,46 @@ func runMode(m *machine, args []string) int {
 		fmt.Printf("copslab: run: name a program (built in: %v)\n", uprog.Names())
 		return 1
 	}
-	free0 := m.frames.FreeCount()
-	p, err := spawn(m, args[0], args[1:])
-	if err != nil {
-		fmt.Printf("copslab: run %s: %v\n", args[0], err)
+	status, ok := runOnce(m, args[0], args[1:], limit, true)
+	if !ok {
 		return 1
+	}
+	return status
+}
+
+// runOnce runs one program to its end and releases it; ok is false if
+// it could not start or the kernel did not get every frame back. With
+// verbose, it reports how the program ended and the frame counts.
+func runOnce(m *machine, name string, args []string, limit time.Duration, verbose bool) (status int, ok bool) {
+	free0 := m.frames.FreeCount()
+	p, err := spawn(m, name, args)
+	if err != nil {
+		fmt.Printf("copslab: run %s: %v\n", name, err)
+		return 1, false
 	}
 	pages := p.Space.Pages()
 	runProc(p, limit)
-	report(p)
+	pool := m.frames
+	if err := p.Space.Check(pool.Base(), pool.Base()+uint64(pool.Total())*4096); err != nil {
+		fmt.Printf("copslab: run %s: address space check failed: %v\n", name, err)
+		return 1, false
+	}
+	if verbose || p.Killed != "" {
+		report(p)
+	}
 	if err := p.Release(); err != nil {
 		fmt.Printf("copslab: run %s: releasing memory: %v\n", p.Name, err)
-		return 1
+		return 1, false
 	}
 	free1 := m.frames.FreeCount()
-	fmt.Printf("copslab: run %s: frames free %d before, %d after (%d pages at start)\n", p.Name, free0, free1, pages)
+	if verbose {
+		fmt.Printf("copslab: run %s: frames free %d before, %d after (%d pages at start)\n", p.Name, free0, free1, pages)
+	}
 	if free1 != free0 {
 		fmt.Printf("copslab: run %s: LEAKED %d frames\n", p.Name, free0-free1)
-		return 1
+		return p.Status, false
 	}
-	return p.Status
+	return p.Status, true
 }
 
 // report prints how p ended.

@@ -249,3 +249,8 @@ func TestLoadELFRejects(t *testing.T) {
 		t.Errorf("x86 image: %v", err)
 	}
 }
+
+func lookup(name string) ([]byte, bool) {
+	p, ok := uprog.Lookup(name)
+	return p.ELF, ok
+}
