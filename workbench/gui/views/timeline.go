@@ -19,8 +19,10 @@ import (
 // shows the coroutine's state at the cursor and its label the priority
 // at the cursor. A hart lane is coloured by the coroutine it runs: each
 // coroutine lane has a stripe of that colour left of its name, and a hart's
-// label names the coroutine it runs at the cursor. A legend row at the
-// bottom explains the colours. Mouse: wheel zooms around
+// label names the coroutine it runs at the cursor. A magenta band just
+// above a blocked coroutine's lane shows its user interrupt pending (raised,
+// handler not yet run: the process is boosted to priority 0). A legend row
+// at the bottom explains the colours. Mouse: wheel zooms around
 // the pointer, drag pans (vertical drag scrolls lanes), click sets the
 // cursor. Keys: ←/→ pan, ↑/↓ scroll lanes, +/- zoom, Home fits everything.
 type Timeline struct {
@@ -276,6 +278,7 @@ func timelineLegend() []legendItem {
 		legendItem{fill: colFlow, arrow: true, label: "wakeup"},
 		legendItem{fill: colCursor, label: "cursor"},
 		legendItem{fill: coColor(1), hatch: true, label: "hart: coroutine it runs (stripe by name)"},
+		legendItem{fill: colUintr, label: "uintr pending"},
 	)
 }
 

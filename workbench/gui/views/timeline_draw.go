@@ -75,6 +75,7 @@ func drawFrame(f *frame, m *model.Model) {
 			hatch(f.img, image.Rect(0, y, int(tlStripe*f.scale), y+f.laneH), coColor(lanes[i].ID))
 		}
 	}
+	drawPending(f, m, len(harts))
 	drawFlows(f, m, len(harts))
 	if f.showCursor {
 		if x := int(f.x(float64(f.cursor))); x >= f.x0 && x < f.x0+f.w {
@@ -187,6 +188,40 @@ func drawFlows(f *frame, m *model.Model, harts int) {
 		}
 		line(f.img, xs, ys, xt, float64(yt+f.laneH/2), colFlow)
 		fill(f.img, image.Rect(int(xt)-2, yt+f.laneH/2-2, int(xt)+3, yt+f.laneH/2+3), colFlow)
+	}
+}
+
+// drawPending marks, in the gap just above the waiting coroutine's lane,
+// each interval from uintr-send to the handler's wake: the user interrupt
+// is pending and the process is boosted to priority 0. Chains are in
+// submission order; the walk goes back from the last one submitted before
+// t1 and stops after maxFlows drawn or 64 in a row that ended before t0.
+func drawPending(f *frame, m *model.Model, harts int) {
+	ch := m.Chains()
+	b := sort.Search(len(ch), func(i int) bool { return float64(ch[i].Submit) > f.t1 })
+	gap := f.lanePx - f.laneH
+	for i, n, miss := b-1, 0, 0; i >= 0 && n < maxFlows && miss < 64; i-- {
+		c := &ch[i]
+		if !c.Seen(2) {
+			continue
+		}
+		end := m.End()
+		if c.Seen(3) {
+			end = c.Wake
+		}
+		if float64(end) < f.t0 {
+			miss++
+			continue
+		}
+		miss, n = 0, n+1
+		l := m.LaneOf(c.Co)
+		y := f.laneY(harts + l)
+		if l < 0 || y < 0 {
+			continue
+		}
+		xa := max(int(f.x(float64(c.Send))), f.x0)
+		xb := min(int(math.Ceil(f.x(float64(end)))), f.x0+f.w)
+		fill(f.img, image.Rect(xa, y-gap, max(xb, xa+1), y+max(1, int(f.scale))), colUintr)
 	}
 }
 
