@@ -21,6 +21,20 @@ func TestRepeatRuns(t *testing.T) {
 	wantExit(t, m, 0)
 }
 
+// TestUserConsoleInput types into QEMU's stdin while "ucat" runs: the
+// line is echoed (terminal echo), then written back by the program, and
+// Ctrl-D ends it with status 0.
+func TestUserConsoleInput(t *testing.T) {
+	m := bootProfile(t, "run ucat")
+	expect(t, m, `bootargs "run ucat"`)
+	m.Write([]byte("typed line 1\r"))
+	expect(t, m, `typed line 1\r?\n(\r?\n)?typed line 1`)
+	m.Write([]byte("second\r\x04"))
+	expect(t, m, `second\r?\n(\r?\n)?second`)
+	expect(t, m, `run ucat: exited with status 0 after \d+ system calls`)
+	wantExit(t, m, 0)
+}
+
 // TestRunUserPrograms boots `-append "run NAME"` for each built-in user
 // program (kernel/uprog) and checks its output, how it ended, the QEMU
 // exit status and that every frame came back.

@@ -48,6 +48,7 @@ func spawn(m *machine, name string, args []string) (*proc.Proc, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.InputReady = input.ready
 	nextPID++
 	return p, nil
 }
@@ -55,10 +56,11 @@ func spawn(m *machine, name string, args []string) (*proc.Proc, error) {
 // kenv is the machine side of system calls (proc.Env).
 type kenv struct{ boot time.Time }
 
-func (kenv) Write(b []byte) (int, error) { return os.Stdout.Write(b) }
-func (e kenv) Now() int64                { return int64(time.Since(e.boot)) }
-func (kenv) Wall() int64                 { return time.Now().UnixNano() }
-func (kenv) Random(b []byte)             { rand.Read(b) }
+func (kenv) Write(b []byte) (int, error)      { return os.Stdout.Write(b) }
+func (e kenv) Now() int64                     { return int64(time.Since(e.boot)) }
+func (kenv) Wall() int64                      { return time.Now().UnixNano() }
+func (kenv) Random(b []byte)                  { rand.Read(b) }
+func (kenv) ReadConsole(b []byte) (int, bool) { return input.read(b) }
 
 var env = kenv{boot: time.Now()}
 
@@ -83,11 +85,11 @@ func runProc(p *proc.Proc, limit time.Duration) {
 		var until int64
 		t, until = p.Pick(now)
 		if t == nil {
-			if until == 0 {
+			idle(p, until, now)
+			if until == 0 && !p.WaitingForInput() {
 				p.Kill("every thread blocked with no timeout (deadlock)")
 				break
 			}
-			time.Sleep(time.Duration(until - now))
 			continue
 		}
 		if p.DeliverPending(t); p.Exited {
@@ -102,6 +104,28 @@ func runProc(p *proc.Proc, limit time.Duration) {
 		p.Trap(t, env)
 	}
 	runtime.KeepAlive(p)
+}
+
+// idle waits while no thread of p can run: until the earliest deadline
+// (0: none) or, if a thread reads the console, until input arrives.
+// The hart sleeps in wfi meanwhile.
+func idle(p *proc.Proc, until, now int64) {
+	if !p.WaitingForInput() {
+		if until != 0 {
+			time.Sleep(time.Duration(until - now))
+		}
+		return
+	}
+	var timeout <-chan time.Time
+	if until != 0 {
+		timer := time.NewTimer(time.Duration(until - now))
+		defer timer.Stop()
+		timeout = timer.C
+	}
+	select {
+	case <-input.wake:
+	case <-timeout:
+	}
 }
 
 // runMode is `-append "run [-t DURATION] NAME ARGS..."`: run one

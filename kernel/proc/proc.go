@@ -27,6 +27,10 @@ type Proc struct {
 	FaultPC, FaultAddr uint64 // the fault that killed it (pc, mtval)
 	FaultTID           int    // and the thread that took it
 
+	// InputReady, if set, reports whether console input is waiting
+	// (Pick then wakes threads blocked reading fd 0).
+	InputReady func() bool
+
 	Syscalls   int            // system calls served
 	Interrupts int            // interrupts that took the CPU from it
 	Signals    int            // signals sent to it (tgkill, kill)

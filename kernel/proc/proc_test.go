@@ -34,12 +34,19 @@ func setup(t *testing.T, pages int) (*simPhys, *kalloc.Allocator) {
 // buf is a test Env: console output collected, a settable clock.
 type buf struct {
 	strings.Builder
-	now int64
+	now   int64
+	input []byte
+	eof   bool
 }
 
 func (b *buf) Write(p []byte) (int, error) { return b.Builder.Write(p) }
 func (b *buf) Now() int64                  { return b.now }
 func (b *buf) Wall() int64                 { return 1_700_000_000e9 + b.now }
+func (b *buf) ReadConsole(p []byte) (int, bool) {
+	n := copy(p, b.input)
+	b.input = b.input[n:]
+	return n, n == 0 && b.eof
+}
 func (b *buf) Random(p []byte) {
 	for i := range p {
 		p[i] = byte(i*7 + 1)

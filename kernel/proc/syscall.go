@@ -16,6 +16,9 @@ type Env interface {
 	Wall() int64
 	// Random fills b with random bytes.
 	Random(b []byte)
+	// ReadConsole takes up to len(b) bytes of console input without
+	// blocking; eof reports an end-of-file mark (Ctrl-D) instead.
+	ReadConsole(b []byte) (n int, eof bool)
 }
 
 // maxIO bounds one read or write (the kernel copies through a buffer).
@@ -104,7 +107,7 @@ func (p *Proc) sysMisc(t *Thread, env Env, nr uint64, a []uint64) (uint64, bool)
 		return p.sysWrite(env, a[0], a[1], a[2]), true
 	case uabi.SYS_READ:
 		if a[0] == 0 {
-			return 0, true // console input is not wired to processes yet: EOF
+			return p.readConsole(t, env, a[1], a[2]), true
 		}
 		if f := p.files[a[0]]; f != nil && f.kind == fdEventfd && a[2] >= 8 {
 			return p.eventfdRead(f, a[1]), true
@@ -283,4 +286,27 @@ func signalFor(cause uint64) (sig, code int) {
 		return uabi.SIGSEGV, uabi.SEGV_ACCERR
 	}
 	return uabi.SIGSEGV, uabi.SEGV_MAPERR
+}
+
+// readConsole serves read(0, buf, n): console input if some is there,
+// 0 at an end-of-file mark, else the thread blocks (ReadWait) and
+// repeats the call when Pick sees input.
+func (p *Proc) readConsole(t *Thread, env Env, buf, n uint64) uint64 {
+	if n == 0 {
+		return 0
+	}
+	b := make([]byte, min(n, maxIO))
+	got, eof := env.ReadConsole(b)
+	switch {
+	case got > 0:
+		if p.put(buf, b[:got]) != 0 || buf == 0 {
+			return efault
+		}
+		return uint64(got)
+	case eof:
+		return 0
+	}
+	t.block(ReadWait, 0, 0)
+	t.TF.PC -= 4 // run the ecall again when woken
+	return 0
 }

@@ -17,6 +17,7 @@ const (
 	FutexWait
 	Sleeping
 	PollWait // epoll_pwait
+	ReadWait // read from the console with no input yet
 	Dead
 )
 
@@ -62,6 +63,13 @@ func (p *Proc) Pick(now int64) (*Thread, int64) {
 			earliest = t.deadline
 		}
 	}
+	if p.InputReady != nil && p.WaitingForInput() && p.InputReady() {
+		for _, t := range p.Threads {
+			if t.State == ReadWait {
+				t.State = Runnable // re-executes its read
+			}
+		}
+	}
 	n := len(p.Threads)
 	for i := 1; i <= n; i++ {
 		t := p.Threads[(p.last+i)%n]
@@ -100,4 +108,14 @@ func (p *Proc) removeDead() {
 	if len(live) > 0 {
 		p.last %= len(live)
 	}
+}
+
+// WaitingForInput reports whether a thread waits for console input.
+func (p *Proc) WaitingForInput() bool {
+	for _, t := range p.Threads {
+		if t.State == ReadWait {
+			return true
+		}
+	}
+	return false
 }

@@ -158,3 +158,41 @@ func TestBadPointersGiveEFAULT(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleRead: read(0) blocks without input, Pick wakes the thread
+// when input arrives, the call is repeated and returns the bytes; an
+// end-of-file mark reads as 0.
+func TestConsoleRead(t *testing.T) {
+	p, _, _ := newProc(t, "uhello")
+	env := &buf{}
+	th := p.Threads[0]
+	data := scratch(t, p)
+	pc := th.TF.PC
+	sys(p, th, env, uabi.SYS_READ, 0, data, 16)
+	if th.State != ReadWait || th.TF.PC != pc || !p.WaitingForInput() {
+		t.Fatalf("state %v pc %#x (want the ecall again at %#x)", th.State, th.TF.PC, pc)
+	}
+	p.InputReady = func() bool { return len(env.input) > 0 }
+	if got, until := p.Pick(0); got != nil || until != 0 {
+		t.Fatal("Pick ran a thread without input")
+	}
+	env.input = []byte("ls\n")
+	if got, _ := p.Pick(0); got != th {
+		t.Fatal("input did not wake the reader")
+	}
+	if r := sys(p, th, env, uabi.SYS_READ, 0, data, 16); r != 3 {
+		t.Fatalf("read = %d", int64(r))
+	}
+	var b [3]byte
+	p.Space.CopyIn(b[:], data)
+	if string(b[:]) != "ls\n" {
+		t.Errorf("read %q", b)
+	}
+	env.eof = true
+	if r := sys(p, th, env, uabi.SYS_READ, 0, data, 16); r != 0 || th.State != Runnable {
+		t.Errorf("read at EOF = %d, state %v", int64(r), th.State)
+	}
+	if r := sys(p, th, env, uabi.SYS_READ, 0, 0x1000, 16); r != 0 {
+		t.Errorf("read at EOF into a bad buffer = %d", int64(r))
+	}
+}

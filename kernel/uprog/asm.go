@@ -44,6 +44,7 @@ func branch(f3, rs1, rs2 uint32, off int32) uint32 {
 
 func bne(rs1, rs2 uint32, off int32) uint32 { return branch(1, rs1, rs2, off) }
 func beq(rs1, rs2 uint32, off int32) uint32 { return branch(0, rs1, rs2, off) }
+func bge(rs1, rs2 uint32, off int32) uint32 { return branch(5, rs1, rs2, off) }
 
 // jal with rd = x0 jumps by off bytes (even, ±1 MiB).
 func j(off int32) uint32 {

@@ -11,6 +11,7 @@ type Program struct {
 
 // Sys numbers used (Linux riscv64, asm-generic/unistd.h).
 const (
+	sysRead      = 63
 	sysWrite     = 64
 	sysExitGroup = 94
 	sysGetpid    = 172
@@ -88,6 +89,16 @@ func init() {
 		li(a0, 0), li(a7, sysExitGroup), ecall(),
 		// child:
 		li(a7, sysYield), ecall(), j(-8),
+	}, nil)
+
+	// ucat: copy fd 0 to fd 1, 64 bytes at a time, until read returns
+	// 0 (end of file) or an error; exit with 0.
+	add("ucat", "copies console input to output until end of file (Ctrl-D)", []uint32{
+		li(a0, 0), addi(a1, sp, -256), li(a2, 64), li(a7, sysRead), ecall(), // loop:
+		bge(zero, a0, 4*7), // a0 <= 0: done
+		addi(a2, a0, 0), li(a0, 1), addi(a1, sp, -256), li(a7, sysWrite), ecall(),
+		j(-4 * 11),
+		li(a0, 0), li(a7, sysExitGroup), ecall(), // done:
 	}, nil)
 
 	// uspin: an endless loop without system calls.

@@ -1,0 +1,87 @@
+//go:build copslab
+
+package main
+
+import (
+	"os"
+	"sync"
+)
+
+// Console input for user processes. A goroutine, started when a process
+// first reads fd 0, reads the kernel's os.Stdin (the UART, through the
+// runtime's poller) and behaves like a terminal in cooked mode without
+// line editing: it echoes what is typed, turns Enter ('\r') into '\n',
+// and makes Ctrl-D an end-of-file mark. Processes take the bytes with
+// read(0) (proc.Env.ReadConsole); a thread that finds none blocks and
+// the run loop wakes it when input arrives.
+type userInput struct {
+	start sync.Once
+	mu    sync.Mutex
+	buf   []byte
+	eofs  int           // pending end-of-file marks
+	wake  chan struct{} // signalled (capacity 1) when input arrives
+}
+
+var input = &userInput{wake: make(chan struct{}, 1)}
+
+const ctrlD = 0x04
+
+// pump copies console input into buf until stdin fails.
+func (in *userInput) pump() {
+	b := make([]byte, 256)
+	for {
+		n, err := os.Stdin.Read(b)
+		if n > 0 {
+			in.add(b[:n])
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (in *userInput) add(b []byte) {
+	in.mu.Lock()
+	for _, c := range b {
+		switch c {
+		case ctrlD:
+			in.eofs++
+		case '\r':
+			in.buf = append(in.buf, '\n')
+			os.Stdout.Write([]byte("\n"))
+		default:
+			in.buf = append(in.buf, c)
+			os.Stdout.Write([]byte{c})
+		}
+	}
+	in.mu.Unlock()
+	select {
+	case in.wake <- struct{}{}:
+	default:
+	}
+}
+
+// read takes buffered input; at an end-of-file mark with nothing
+// buffered it consumes the mark and reports eof.
+func (in *userInput) read(b []byte) (int, bool) {
+	in.start.Do(func() { go in.pump() })
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if len(in.buf) > 0 {
+		n := copy(b, in.buf)
+		in.buf = in.buf[n:]
+		return n, false
+	}
+	if in.eofs > 0 {
+		in.eofs--
+		return 0, true
+	}
+	return 0, false
+}
+
+// ready reports whether a read would not block.
+func (in *userInput) ready() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return len(in.buf) > 0 || in.eofs > 0
+}
