@@ -53,6 +53,12 @@ func TestRunUserPrograms(t *testing.T) {
 		{"run nullsys", []string{`nullsys: 1000 getpid round trips U->M->kernel Go->U: (\d+) cycles, (\d+) instructions each`}, 0},
 		{"run yieldbench", []string{`run yieldbench: exited with status 0 after \d+ system calls`,
 			`yieldbench: 1000 sched_yield rounds \(2 thread switches each\): (\d+) cycles, (\d+) instructions per switch`}, 0},
+		// Several processes side by side: round robin on every trap and tick.
+		{"runall pyield pyield", []string{`pyield \(pid 1\): 1000 sched_yield calls: (\d+) cycles, (\d+) instructions each`,
+			`pyield \(pid 65\): 1000 sched_yield calls`, `runall: 2 processes,`}, 0},
+		// An endless loop does not keep another process from finishing.
+		{"runall -t 3s spin hello", []string{`hello, world`, `run spin: killed: time limit 3s`,
+			`run hello: exited with status 0`, `runall: 2 processes,`}, 137},
 		{"run nosuch", []string{`run nosuch: no program "nosuch"`}, 1},
 		// Ordinary Go programs (GOOS=linux GOARCH=riscv64, stock toolchain).
 		{"run hello first second", []string{`hello, world\r?\narg 1: first\r?\narg 2: second`, `run hello: exited with status 0`}, 0},

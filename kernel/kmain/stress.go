@@ -110,15 +110,28 @@ func stressRound(round int) error {
 	return <-churnErr
 }
 
+// stressMinLists is the churn's least work per round (about 6 MiB, a few collections),
+// so that it allocates even when the workers are not preempted.
+const stressMinLists = 2048
+
 // stressChurn keeps building 64-cell lists, keeps the last 32, and
-// checks every list it drops: each cell must still hold its value.
+// checks every list it drops: each cell must still hold its value. It
+// also grows a slice of pointers by append: growslice leaves the spare
+// capacity as the allocator returned it, which the collector scans, so
+// reused memory that was not cleared shows up there.
 func stressChurn(stop <-chan struct{}) error {
 	var ring [32]*stressNode
+	var heads []*stressNode
 	for seq := uint64(0); ; seq++ {
-		select {
-		case <-stop:
-			return nil
-		default:
+		if seq >= stressMinLists {
+			select {
+			case <-stop:
+				return nil
+			default:
+			}
+		}
+		if heads = append(heads, ring[seq%uint64(len(ring))]); len(heads) > 300 {
+			heads = nil
 		}
 		slot := seq % uint64(len(ring))
 		if err := stressCheck(ring[slot], seq-uint64(len(ring))); err != nil {

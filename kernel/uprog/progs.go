@@ -91,6 +91,15 @@ func init() {
 		li(a7, sysYield), ecall(), j(-8),
 	}, nil)
 
+	// pyield: nullsys with sched_yield instead of getpid. Two of them
+	// side by side (runall pyield pyield) switch processes on every call.
+	add("pyield", "times YieldRounds sched_yield calls (a1, a2 at exit); run two with runall", []uint32{
+		li(s2, YieldRounds), csrr(s0, csrCycle), csrr(s1, csrInstret),
+		li(a7, sysYield), ecall(), addi(s2, s2, -1), bne(s2, zero, -12),
+		csrr(t0, csrCycle), csrr(t1, csrInstret), sub(a1, t0, s0), sub(a2, t1, s1),
+		li(a0, 0), li(a7, sysExitGroup), ecall(),
+	}, nil)
+
 	// ucat: copy fd 0 to fd 1, 64 bytes at a time, until read returns
 	// 0 (end of file) or an error; exit with 0.
 	add("ucat", "copies console input to output until end of file (Ctrl-D)", []uint32{
