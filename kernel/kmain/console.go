@@ -97,7 +97,7 @@ func printStats(m *machine) {
 	idle := time.Duration(rtIdle())
 	fmt.Printf("stats: up %v, idle %v (%.0f%%)\n", up.Round(time.Millisecond), idle.Round(time.Millisecond),
 		100*idle.Seconds()/up.Seconds())
-	fmt.Printf("stats: syscalls %d, unknown %d (last nr %d; distinct %v)\n", sys, unknown, lastUnknown, rtUnknownSyscalls())
+	fmt.Printf("stats: syscalls %d, unknown %d (last nr %d; distinct %v); from user mode %d\n", sys, unknown, lastUnknown, rtUnknownSyscalls(), rtUserStats())
 	lo, bump, limit, inUse, peak := rtMem()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)

@@ -21,6 +21,9 @@ type Env interface {
 	ReadConsole(b []byte) (n int, eof bool)
 }
 
+// prSetVMA is prctl's PR_SET_VMA (the Go runtime names its mappings).
+const prSetVMA = 0x53564d41
+
 // maxIO bounds one read or write (the kernel copies through a buffer).
 const maxIO = 64 << 10
 
@@ -132,6 +135,21 @@ func (p *Proc) sysMisc(t *Thread, env Env, nr uint64, a []uint64) (uint64, bool)
 			return 2, true // O_RDWR, blocking
 		}
 		return 0, true
+	case uabi.SYS_PRLIMIT64:
+		if a[3] != 0 { // old limits: unlimited, as the kernel enforces none
+			var b [16]byte
+			binary.LittleEndian.PutUint64(b[:], ^uint64(0))
+			binary.LittleEndian.PutUint64(b[8:], ^uint64(0))
+			if p.put(a[3], b[:]) != 0 {
+				return efault, true
+			}
+		}
+		return 0, true
+	case uabi.SYS_PRCTL:
+		if a[0] == prSetVMA {
+			return 0, true // naming mappings: accepted, not recorded
+		}
+		return uabi.Errno(uabi.EINVAL), true
 	case uabi.SYS_PREAD64:
 		return uabi.Errno(uabi.ESPIPE), true
 	case uabi.SYS_CLOCK_GETTIME:
