@@ -50,7 +50,7 @@ func spawn(m *machine, name string, args []string) (*proc.Proc, error) {
 	}
 	p.InputReady = input.ready
 	p.Space.MaxPages = m.frames.Total() / 2 // one memory hog cannot starve the rest
-	nextPID += proc.MaxThreads // thread ids are pid, pid+1, ...: keep them unique
+	nextPID += proc.MaxThreads              // thread ids are pid, pid+1, ...: keep them unique
 	return p, nil
 }
 
