@@ -39,6 +39,13 @@ func (p *Proc) sysThread(t *Thread, env Env, nr uint64, a []uint64) (uint64, boo
 			return uabi.Errno(uabi.EINVAL), true
 		}
 		return p.sleep(t, env, a[2]), true
+	case uabi.SYS_SETPRIORITY:
+		return p.setpriority(t, a[0], a[1], int64(int32(a[2]))), true
+	case uabi.SYS_GETPRIORITY:
+		if th := p.priorityTarget(t, a[0], a[1]); th != nil {
+			return uint64(20 - th.Nice), true // the raw call returns 20-nice
+		}
+		return uabi.Errno(uabi.ESRCH), true
 	case uabi.SYS_SCHED_YIELD:
 		return 0, true // the run loop picks the next thread after every trap
 	}
@@ -122,5 +129,37 @@ func (p *Proc) sleep(t *Thread, env Env, ts uint64) uint64 {
 		return uabi.Errno(uabi.EINVAL)
 	}
 	t.block(Sleeping, 0, env.Now()+max(ns, 1))
+	return 0
+}
+
+// prioProcess is setpriority's PRIO_PROCESS: who is a thread id (0: the
+// caller), as on Linux, where it names one thread.
+const prioProcess = 0
+
+func (p *Proc) priorityTarget(t *Thread, which, who uint64) *Thread {
+	if which != prioProcess {
+		return nil
+	}
+	if who == 0 {
+		return t
+	}
+	for _, th := range p.Threads {
+		if uint64(th.TID) == who {
+			return th
+		}
+	}
+	return nil
+}
+
+// setpriority sets a thread's nice value, clamped to [-20, 19].
+func (p *Proc) setpriority(t *Thread, which, who uint64, nice int64) uint64 {
+	if which != prioProcess {
+		return uabi.Errno(uabi.EINVAL)
+	}
+	th := p.priorityTarget(t, which, who)
+	if th == nil {
+		return uabi.Errno(uabi.ESRCH)
+	}
+	th.Nice = int(min(max(nice, -20), 19))
 	return 0
 }

@@ -26,6 +26,9 @@ type Thread struct {
 	TID   int
 	TF    TrapFrame
 	State State
+	// Nice is the thread's priority as on Linux: -20 (highest) to 19
+	// (lowest), 0 by default; setpriority(PRIO_PROCESS, tid, nice).
+	Nice int
 
 	waitAddr uint64   // futex word (FutexWait)
 	deadline int64    // ns on the Env clock; 0 = none
@@ -70,13 +73,19 @@ func (p *Proc) Pick(now int64) (*Thread, int64) {
 			}
 		}
 	}
+	// Strict priority: the runnable thread with the lowest Nice runs;
+	// among equals, round robin after the one that ran last.
 	n := len(p.Threads)
+	best := -1
 	for i := 1; i <= n; i++ {
-		t := p.Threads[(p.last+i)%n]
-		if t.State == Runnable {
-			p.last = (p.last + i) % n
-			return t, 0
+		k := (p.last + i) % n
+		if t := p.Threads[k]; t.State == Runnable && (best < 0 || t.Nice < p.Threads[best].Nice) {
+			best = k
 		}
+	}
+	if best >= 0 {
+		p.last = best
+		return p.Threads[best], 0
 	}
 	return nil, earliest
 }

@@ -196,3 +196,40 @@ func TestConsoleRead(t *testing.T) {
 		t.Errorf("read at EOF into a bad buffer = %d", int64(r))
 	}
 }
+
+// TestPriorities: the thread with the lower nice value always runs
+// first; equals share round robin; a blocked favourite lets others run.
+func TestPriorities(t *testing.T) {
+	p, _, _ := newProc(t, "uhello")
+	env := &buf{}
+	a := p.Threads[0]
+	b, c := p.newThread(), p.newThread()
+	b.TF, c.TF = a.TF, a.TF
+	if r := sys(p, a, env, uabi.SYS_SETPRIORITY, 0, uint64(b.TID), uint64(0xfffffffb)); r != 0 { // nice -5
+		t.Fatalf("setpriority = %d", int64(r))
+	}
+	if b.Nice != -5 || sys(p, a, env, uabi.SYS_GETPRIORITY, 0, uint64(b.TID)) != 25 {
+		t.Fatalf("nice %d", b.Nice)
+	}
+	for i := 0; i < 5; i++ {
+		if got, _ := p.Pick(0); got != b {
+			t.Fatalf("round %d: Pick chose tid %d, want the nice -5 thread %d", i, got.TID, b.TID)
+		}
+	}
+	b.State = Sleeping
+	seen := map[int]int{}
+	for i := 0; i < 6; i++ {
+		got, _ := p.Pick(0)
+		seen[got.TID]++
+	}
+	if seen[a.TID] != 3 || seen[c.TID] != 3 {
+		t.Errorf("equal threads shared %v, want 3 each", seen)
+	}
+	if r := sys(p, a, env, uabi.SYS_SETPRIORITY, 0, 9999, 1); r != uabi.Errno(uabi.ESRCH) {
+		t.Errorf("setpriority of no thread = %d", int64(r))
+	}
+	sys(p, a, env, uabi.SYS_SETPRIORITY, 0, 0, 100)
+	if a.Nice != 19 {
+		t.Errorf("nice clamped to %d, want 19", a.Nice)
+	}
+}
