@@ -22,6 +22,10 @@ func repeatMode(m *machine, args []string) int {
 		fmt.Printf("copslab: repeat: bad count %q\n", args[0])
 		return 1
 	}
+	if m.frames == nil {
+		fmt.Println("copslab: no frame pool (too little RAM) for user processes")
+		return 1
+	}
 	free0 := m.frames.FreeCount()
 	start := env.Now()
 	statuses := map[int]int{}

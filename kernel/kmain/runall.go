@@ -28,6 +28,10 @@ func runAllMode(m *machine, args []string) int {
 		fmt.Println("copslab: runall: name programs")
 		return 1
 	}
+	if m.frames == nil {
+		fmt.Println("copslab: no frame pool (too little RAM) for user processes")
+		return 1
+	}
 	free0 := m.frames.FreeCount()
 	var ps []*proc.Proc
 	for _, name := range args {

@@ -205,6 +205,10 @@ func runMode(m *machine, args []string) int {
 // it could not start or the kernel did not get every frame back. With
 // verbose, it reports how the program ended and the frame counts.
 func runOnce(m *machine, name string, args []string, limit time.Duration, verbose bool) (status int, ok bool) {
+	if m.frames == nil {
+		fmt.Printf("copslab: run %s: no frame pool (too little RAM)\n", name)
+		return 1, false
+	}
 	free0 := m.frames.FreeCount()
 	p, err := spawn(m, name, args)
 	if err != nil {
