@@ -58,3 +58,6 @@ func rtUserEnter(frame unsafe.Pointer)
 
 //go:linkname rtUserStats runtime.copslabUserStats
 func rtUserStats() uint64
+
+// rdinstret reads the instret counter (stubs_riscv64.s).
+func rdinstret() uint64

@@ -104,7 +104,10 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 		if p.DeliverPending(t); p.Exited {
 			continue
 		}
+		before := rdinstret()
 		rtUserEnter(unsafe.Pointer(&t.TF))
+		p.EnterInstret += rdinstret() - before
+		p.Entries++
 		if t.TF.Cause&proc.CauseInterrupt != 0 {
 			p.Interrupts++
 			runtime.Gosched()
@@ -265,6 +268,8 @@ func report(p *proc.Proc) {
 		if p.Name == "nullsys" {
 			fmt.Printf("copslab: nullsys: %d getpid round trips U->M->kernel Go->U: %d cycles, %d instructions each\n",
 				uprog.NullsysCalls, cycles/uprog.NullsysCalls, instret/uprog.NullsysCalls)
+			fmt.Printf("copslab: nullsys: of which %d instructions per entry from rtUserEnter until it returns (mret, user code, vector, bmUserTrap, mret; %d entries)\n",
+				p.EnterInstret/uint64(p.Entries), p.Entries)
 		} else {
 			fmt.Printf("copslab: yieldbench: %d sched_yield rounds (2 thread switches each): %d cycles, %d instructions per switch\n",
 				uprog.YieldRounds, cycles/uprog.YieldRounds/2, instret/uprog.YieldRounds/2)

@@ -31,11 +31,16 @@ type Proc struct {
 	// (Pick then wakes threads blocked reading fd 0).
 	InputReady func() bool
 
-	Syscalls   int            // system calls served
-	Interrupts int            // interrupts that took the CPU from it
-	Signals    int            // signals sent to it (tgkill, kill)
-	Faults     int            // faults that raised a signal
-	Unknown    map[uint64]int // ENOSYS count per call number
+	Syscalls   int // system calls served
+	Interrupts int // interrupts that took the CPU from it
+	Signals    int // signals sent to it (tgkill, kill)
+	// Entries counts entries into user mode; EnterInstret sums the
+	// instructions retired from each entry until it returned (the
+	// kernel's run loop measures them).
+	Entries      int
+	EnterInstret uint64
+	Faults       int            // faults that raised a signal
+	Unknown      map[uint64]int // ENOSYS count per call number
 }
 
 // New creates a process running the ELF executable img with a stack at
