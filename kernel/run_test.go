@@ -51,7 +51,7 @@ func TestRunUserPrograms(t *testing.T) {
 		{"run kernelmem", []string{`run kernelmem: killed: load page fault at pc=0x10080 addr=0x80000000; status 139`}, 139},
 		{"run -t 300ms uspin", []string{`run uspin: killed: time limit 300ms at pc=0x10078 addr=0x0; status 137; ([1-9]\d*) interrupts while in user mode`}, 137},
 		{"run nullsys", []string{`nullsys: 1000 getpid round trips U->M->kernel Go->U: (\d+) cycles, (\d+) instructions each`,
-			`nullsys: of which (\d+) instructions per entry from rtUserEnter until it returns .*; 1001 entries\)`}, 0},
+			`nullsys: of which (\d+) instructions per entry from rtUserEnter until it returns .*; \d+ entries\)`}, 0},
 		{"run yieldbench", []string{`run yieldbench: exited with status 0 after \d+ system calls`,
 			`yieldbench: 1000 sched_yield rounds \(2 thread switches each\): (\d+) cycles, (\d+) instructions per switch`}, 0},
 		// Several processes side by side: round robin on every trap and tick.

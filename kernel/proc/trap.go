@@ -1,0 +1,97 @@
+package proc
+
+import (
+	"fmt"
+
+	"copslab/kernel/uabi"
+)
+
+// Traps from U-mode other than interrupts. A system call goes to
+// Syscall; a page fault inside a region is demand paging (a zeroed page
+// appears and the instruction is retried); a page fault the region does
+// not allow, or any other exception, becomes the signal Linux would
+// raise — delivered to the program's handler if it installed one (the
+// Go runtime turns SIGSEGV into a panic), otherwise the process dies with
+// 128+signal. A legal page that finds no free frame kills the process
+// with "out of memory".
+
+// Trap handles a trap of thread t from U-mode that is not an interrupt:
+// a system call is served, a page fault in a region is resolved, and
+// anything else kills the process (Killed says why).
+func (p *Proc) Trap(t *Thread, env Env) {
+	tf := &t.TF
+	switch tf.Cause {
+	case CauseEcallU:
+		p.Syscall(t, env)
+		return
+	case CauseLoadPage, CauseStorePage, CauseInstPage:
+		acc := Read
+		if tf.Cause == CauseStorePage {
+			acc = Write
+		} else if tf.Cause == CauseInstPage {
+			acc = Exec
+		}
+		err := p.Space.Fault(tf.Tval, acc)
+		if err == nil {
+			return
+		}
+		if err != ErrFault { // the page was legal but no frame was left
+			p.FaultPC, p.FaultAddr, p.FaultTID = tf.PC, tf.Tval, t.TID
+			p.Kill(fmt.Sprintf("out of memory (%d pages in use): %v", p.Space.Pages(), err))
+			return
+		}
+	}
+	sig, code := signalFor(tf.Cause)
+	p.Faults++
+	if p.faultSignal(t, uint64(sig), uint64(code), tf.Tval) {
+		return
+	}
+	p.FaultPC, p.FaultAddr, p.FaultTID = tf.PC, tf.Tval, t.TID
+	p.Exit(128+sig, CauseName(tf.Cause))
+}
+
+// Exit ends the whole process; why is empty for a normal exit.
+func (p *Proc) Exit(status int, why string) {
+	p.Exited, p.Status, p.Killed = true, status, why
+	for _, t := range p.Threads {
+		t.State = Dead
+	}
+}
+
+// signalFor is the Linux signal and si_code a fault raises.
+func signalFor(cause uint64) (sig, code int) {
+	switch cause {
+	case CauseIllegal:
+		return uabi.SIGILL, uabi.ILL_ILLOPC
+	case CauseBreakpoint:
+		return uabi.SIGTRAP, 1 // TRAP_BRKPT
+	case 0, 4, 6:
+		return uabi.SIGBUS, uabi.BUS_ADRALN
+	case CauseLoadAccess, CauseStoreAcces, CauseInstAccess:
+		return uabi.SIGSEGV, uabi.SEGV_ACCERR
+	}
+	return uabi.SIGSEGV, uabi.SEGV_MAPERR
+}
+
+// readConsole serves read(0, buf, n): console input if some is there,
+// 0 at an end-of-file mark, else the thread blocks (ReadWait) and
+// repeats the call when Pick sees input.
+func (p *Proc) readConsole(t *Thread, env Env, buf, n uint64) uint64 {
+	if n == 0 {
+		return 0
+	}
+	b := make([]byte, min(n, maxIO))
+	got, eof := env.ReadConsole(b)
+	switch {
+	case got > 0:
+		if p.put(buf, b[:got]) != 0 || buf == 0 {
+			return efault
+		}
+		return uint64(got)
+	case eof:
+		return 0
+	}
+	t.block(ReadWait, 0, 0)
+	t.TF.PC -= 4 // run the ecall again when woken
+	return 0
+}
