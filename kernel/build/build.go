@@ -37,7 +37,9 @@ type Options struct {
 	// Progs are Go main packages to embed as user programs (progs.go):
 	// each an existing directory or .go file, named after it.
 	Progs []string
-	// WorkDir holds generated files; default: Out + ".build".
+	// WorkDir holds generated files; default: "_" + base(Out) + ".build"
+	// beside Out. The leading underscore keeps the generated runtime
+	// copies out of `go list ./...` (and so out of go vet and go test).
 	WorkDir string
 	// Go is the go command; default "go" from PATH.
 	Go string
@@ -59,7 +61,7 @@ func Build(opts Options) error {
 		opts.Go = "go"
 	}
 	if opts.WorkDir == "" {
-		opts.WorkDir = opts.Out + ".build"
+		opts.WorkDir = filepath.Join(filepath.Dir(opts.Out), "_"+filepath.Base(opts.Out)+".build")
 	}
 	if opts.Root == "" {
 		root, err := moduleRoot(opts.Go)
