@@ -25,6 +25,7 @@ func runProc(p *proc.Proc, limit time.Duration) { runProcs([]*proc.Proc{p}, limi
 // (the hart idles in wfi). limit > 0 kills whatever still runs then.
 func runProcs(ps []*proc.Proc, limit time.Duration) {
 	start := env.Now()
+	n0 := len(ps)
 	last := make([]*proc.Thread, len(ps))
 	cur := len(ps) - 1
 	for live(ps) {
@@ -60,6 +61,24 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 			continue
 		}
 		p.Trap(t, env)
+		if procTable == nil {
+			continue
+		}
+		if born := procTable.Born(); len(born) > 0 {
+			ps = append(ps, born...)
+			last = append(last, make([]*proc.Thread, len(born))...)
+		}
+		if p.Exited && p.Parent != nil {
+			p.Release() // a child's frames come back when it ends; its status waits for the parent
+		}
+	}
+	for i, p := range ps {
+		if i >= n0 {
+			p.Release()
+		}
+		if procTable != nil {
+			procTable.Remove(p)
+		}
 	}
 	runtime.KeepAlive(ps)
 }
@@ -89,7 +108,7 @@ func pickNext(ps []*proc.Proc, cur int, now int64) (int, *proc.Thread, int64) {
 		if t != nil {
 			return i, t, 0
 		}
-		if until == 0 && !p.WaitingForInput() {
+		if until == 0 && !p.WaitingForInput() && !p.WaitingOnOthers() {
 			p.Kill("every thread blocked with no timeout (deadlock)")
 			continue
 		}
@@ -109,9 +128,10 @@ func idle(ps []*proc.Proc, until, now int64) {
 		reading = reading || !p.Exited && p.WaitingForInput()
 	}
 	if !reading {
-		if until != 0 {
-			time.Sleep(time.Duration(until - now))
+		if until == 0 {
+			until = now + int64(time.Millisecond) // only waits on other processes: a deadlock, or a kill to come
 		}
+		time.Sleep(time.Duration(until - now))
 		return
 	}
 	var timeout <-chan time.Time

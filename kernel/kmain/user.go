@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"os"
+	"sort"
 	"time"
 
 	"copslab/kernel/proc"
@@ -33,6 +34,23 @@ func program(name string) ([]byte, bool) {
 	return nil, false
 }
 
+// programNames lists every program, sorted (the kernel's /bin).
+func programNames() []string {
+	seen := map[string]bool{}
+	for name := range embeddedProgs {
+		seen[name] = true
+	}
+	for _, name := range uprog.Names() {
+		seen[name] = true
+	}
+	names := make([]string, 0, len(seen))
+	for name := range seen {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // spawn creates a process for program name.
 func spawn(m *machine, name string, args []string) (*proc.Proc, error) {
 	img, ok := program(name)
@@ -42,14 +60,38 @@ func spawn(m *machine, name string, args []string) (*proc.Proc, error) {
 	if m.frames == nil {
 		return nil, fmt.Errorf("no frame pool")
 	}
-	p, err := proc.New(nextPID, name, img, args, userPhys, m.frames)
+	p, err := proc.New(newPID(), name, img, args, userPhys, m.frames)
 	if err != nil {
 		return nil, err
 	}
-	p.InputReady = input.ready
-	p.Space.MaxPages = m.frames.Total() / 2 // one memory hog cannot starve the rest
-	nextPID += proc.MaxThreads              // thread ids are pid, pid+1, ...: keep them unique
+	sys := system(m)
+	sys.Setup(p)
+	sys.Add(p)
 	return p, nil
+}
+
+// newPID numbers a process; thread ids are pid, pid+1, ...: keep them
+// unique.
+func newPID() int {
+	pid := nextPID
+	nextPID += proc.MaxThreads
+	return pid
+}
+
+// procTable is the process table (clone, execve, wait, kill).
+var procTable *proc.System
+
+func system(m *machine) *proc.System {
+	if procTable == nil {
+		procTable = &proc.System{Phys: userPhys, Frames: m.frames, Program: program, NewPID: newPID, Names: programNames,
+			Setup: func(p *proc.Proc) {
+				p.InputReady = input.ready
+				if p.Space != nil {
+					p.Space.MaxPages = m.frames.Total() / 2 // one memory hog cannot starve the rest
+				}
+			}}
+	}
+	return procTable
 }
 
 // kenv is the machine side of system calls (proc.Env).

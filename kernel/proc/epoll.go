@@ -23,9 +23,13 @@ const (
 
 // file is an open descriptor above 2.
 type file struct {
-	kind    fdKind
-	counter uint64            // eventfd
-	watch   map[uint64]uint64 // epoll: fd → event data
+	kind     fdKind
+	counter  uint64            // eventfd
+	watch    map[uint64]uint64 // epoll: fd → event data
+	pipe     *pipe             // pipe ends (fd.go)
+	nonblock bool              // O_NONBLOCK
+	node     *node             // files and directories (fs.go)
+	off      int64             // read position (files), entry index (directories)
 }
 
 // pollWait is a thread's pending epoll_pwait.
@@ -34,15 +38,12 @@ type pollWait struct {
 }
 
 func (p *Proc) newFD(f *file) uint64 {
-	if p.files == nil {
-		p.files = map[uint64]*file{}
+	fd := p.lowestFD(0)
+	if fd < 0 {
+		return uabi.Errno(uabi.EMFILE)
 	}
-	fd := uint64(3)
-	for p.files[fd] != nil {
-		fd++
-	}
-	p.files[fd] = f
-	return fd
+	p.installAt(uint64(fd), f, false)
+	return uint64(fd)
 }
 
 func (p *Proc) sysPoll(t *Thread, env Env, nr uint64, a []uint64) (uint64, bool) {
@@ -63,6 +64,9 @@ func (p *Proc) epollCtl(epfd, op, fd, ev uint64) uint64 {
 	ep := p.files[epfd]
 	if ep == nil || ep.kind != fdEpoll {
 		return uabi.Errno(uabi.EBADF)
+	}
+	if f := p.files[fd]; f != nil && (f.kind == fdPipeR || f.kind == fdPipeW) {
+		return uabi.Errno(uabi.EPERM) // pipes are read and written blocking
 	}
 	switch op {
 	case uabi.EPOLL_CTL_ADD, uabi.EPOLL_CTL_MOD:

@@ -16,9 +16,17 @@ type Proc struct {
 	Image    *Image
 	Brk      uint64           // current program break
 	last     int              // index of the thread Pick chose last
-	files    map[uint64]*file // descriptors above 2 (epoll.go)
+	files    map[uint64]*file // descriptor table (fd.go, epoll.go)
+	cloexec  map[uint64]bool  // close-on-exec descriptors
 	handlers [uabi.NSIG + 1]sigaction
 	nextTID  int
+	sys      *System // process table (nil: a lone process)
+	borrowed bool    // Space is the vfork parent's, not ours
+	reaped   bool    // the parent has waited for it
+
+	// Parent is the process that cloned it (nil for those the kernel
+	// started).
+	Parent *Proc
 
 	Exited bool
 	Status int    // exit status once Exited
@@ -52,15 +60,16 @@ func New(pid int, name string, img []byte, args []string, phys Phys, frames Fram
 		return nil, err
 	}
 	p := &Proc{PID: pid, Name: name, Space: s, Unknown: map[uint64]int{}, nextTID: pid}
+	p.initFDs()
 	p.newThread()
-	if err := p.setup(img, args); err != nil {
+	if err := p.setup(img, append([]string{"/bin/" + name}, args...), nil); err != nil {
 		s.Release()
 		return nil, err
 	}
 	return p, nil
 }
 
-func (p *Proc) setup(img []byte, args []string) error {
+func (p *Proc) setup(img []byte, argv, env []string) error {
 	im, err := p.Space.LoadELF(img)
 	if err != nil {
 		return err
@@ -76,7 +85,7 @@ func (p *Proc) setup(img []byte, args []string) error {
 	if err := p.mapTrampoline(); err != nil {
 		return err
 	}
-	sp, err := p.initStack(append([]string{p.Name}, args...))
+	sp, err := p.initStack(argv, env)
 	if err != nil {
 		return fmt.Errorf("proc: initial stack: %w", err)
 	}
@@ -98,7 +107,8 @@ func (p *Proc) newThread() *Thread {
 
 // Release frees the process's memory.
 func (p *Proc) Release() error {
-	if p.Space == nil {
+	if p.Space == nil || p.borrowed {
+		p.Space = nil
 		return nil
 	}
 	err := p.Space.Release()

@@ -90,7 +90,7 @@ func TestNewProcLayout(t *testing.T) {
 	if word(0) != 3 {
 		t.Fatalf("argc = %d", word(0))
 	}
-	for i, want := range []string{"uhello", "one", "two"} {
+	for i, want := range []string{"/bin/uhello", "one", "two"} {
 		s, err := p.Space.CopyInString(word(1+i), 100)
 		if err != nil || s != want {
 			t.Errorf("argv[%d] = %q %v", i, s, err)

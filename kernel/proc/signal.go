@@ -77,7 +77,7 @@ func (p *Proc) sysSignal(t *Thread, nr uint64, a []uint64) (uint64, bool) {
 		return p.signalThread(a[0], a[1]), true
 	case uabi.SYS_KILL:
 		if a[0] != uint64(p.PID) && a[0] != 0 {
-			return uabi.Errno(uabi.ESRCH), true
+			return p.killOther(int64(a[0]), a[1]), true
 		}
 		return p.signalThread(uint64(p.Threads[0].TID), a[1]), true
 	}

@@ -11,7 +11,7 @@ import (
 // StackTop with kernel/ustack (K3; Linux's layout, checked there against
 // qemu-user) and copies them into the stack pages. It returns the
 // initial sp.
-func (p *Proc) initStack(argv []string) (uint64, error) {
+func (p *Proc) initStack(argv, env []string) (uint64, error) {
 	var rnd [16]byte
 	binary.LittleEndian.PutUint64(rnd[:], 0x9e3779b97f4a7c15^uint64(p.PID))
 	binary.LittleEndian.PutUint64(rnd[8:], 0xbf58476d1ce4e5b9)
@@ -23,7 +23,7 @@ func (p *Proc) initStack(argv []string) (uint64, error) {
 		}
 		aux = append(aux, ustack.AuxPair{Key: uabi.AT_ENTRY, Val: im.Entry})
 	}
-	sp, image, err := ustack.Build(StackTop, argv, nil, aux, rnd)
+	sp, image, err := ustack.Build(StackTop, argv, env, aux, rnd)
 	if err != nil {
 		return 0, err
 	}

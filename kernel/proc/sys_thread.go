@@ -56,7 +56,7 @@ func (p *Proc) sysThread(t *Thread, env Env, nr uint64, a []uint64) (uint64, boo
 // ecall with a0 = 0 on stack sp (and tp = tls with CLONE_SETTLS).
 func (p *Proc) clone(t *Thread, flags, sp, ptid, tls, ctid uint64) uint64 {
 	if flags&cloneThread != cloneThread {
-		return uabi.Errno(uabi.ENOSYS) // fork/vfork: not yet
+		return p.fork(t, flags)
 	}
 	if len(p.Threads) >= MaxThreads {
 		return uabi.Errno(uabi.EAGAIN)

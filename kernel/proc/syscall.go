@@ -51,6 +51,15 @@ func (p *Proc) Syscall(t *Thread, env Env) {
 		r, ok = p.sysSignal(t, nr, a)
 	}
 	if !ok {
+		r, ok = p.sysFD(t, nr, a)
+	}
+	if !ok {
+		r, ok = p.sysFS(t, nr, a)
+	}
+	if !ok {
+		r, ok = p.sysProc(t, nr, a)
+	}
+	if !ok {
 		r, ok = p.sysMisc(t, env, nr, a)
 	}
 	if !ok {
@@ -108,32 +117,13 @@ func (p *Proc) sysMisc(t *Thread, env Env, nr uint64, a []uint64) (uint64, bool)
 	case uabi.SYS_WRITE:
 		return p.sysWrite(env, a[0], a[1], a[2]), true
 	case uabi.SYS_READ:
-		if a[0] == 0 {
+		if p.files[a[0]] == consoleFile {
 			return p.readConsole(t, env, a[1], a[2]), true
 		}
 		if f := p.files[a[0]]; f != nil && f.kind == fdEventfd && a[2] >= 8 {
 			return p.eventfdRead(f, a[1]), true
 		}
 		return uabi.Errno(uabi.EBADF), true
-	case uabi.SYS_OPENAT:
-		return uabi.Errno(uabi.ENOENT), true
-	case uabi.SYS_CLOSE:
-		if a[0] <= 2 {
-			return 0, true
-		}
-		if p.files[a[0]] != nil {
-			delete(p.files, a[0])
-			return 0, true
-		}
-		return uabi.Errno(uabi.EBADF), true
-	case uabi.SYS_FCNTL:
-		if a[0] > 2 && p.files[a[0]] == nil {
-			return uabi.Errno(uabi.EBADF), true
-		}
-		if a[1] == uabi.F_GETFL {
-			return 2, true // O_RDWR, blocking
-		}
-		return 0, true
 	case uabi.SYS_PRLIMIT64:
 		if a[3] != 0 { // old limits: unlimited, as the kernel enforces none
 			var b [16]byte
@@ -167,8 +157,6 @@ func (p *Proc) sysMisc(t *Thread, env Env, nr uint64, a []uint64) (uint64, bool)
 		return uint64(p.PID), true
 	case uabi.SYS_GETTID:
 		return uint64(t.TID), true
-	case uabi.SYS_GETPPID:
-		return 0, true
 	case uabi.SYS_SET_TID_ADDRESS:
 		return uint64(t.TID), true
 	case uabi.SYS_SCHED_GETAFFINITY:
@@ -235,7 +223,7 @@ func (p *Proc) sysWrite(env Env, fd, buf, n uint64) uint64 {
 	if f := p.files[fd]; f != nil && f.kind == fdEventfd && n >= 8 {
 		return p.eventfdWrite(f, buf)
 	}
-	if fd != 1 && fd != 2 {
+	if p.files[fd] != consoleFile {
 		return uabi.Errno(uabi.EBADF)
 	}
 	n = min(n, maxIO)

@@ -18,6 +18,7 @@ const (
 	Sleeping
 	PollWait // epoll_pwait
 	ReadWait // read from the console with no input yet
+	CondWait // until cond holds (pipes, children); the ecall runs again
 	Dead
 )
 
@@ -33,12 +34,19 @@ type Thread struct {
 	waitAddr uint64   // futex word (FutexWait)
 	deadline int64    // ns on the Env clock; 0 = none
 	poll     pollWait // PollWait's arguments
+	cond     func() bool
 	sig      sigState
 }
 
 // Block parks t until woken or until deadline (0: no deadline).
 func (t *Thread) block(st State, addr uint64, deadline int64) {
 	t.State, t.waitAddr, t.deadline = st, addr, deadline
+}
+
+// waitFor parks t until cond holds, then runs its ecall again.
+func (t *Thread) waitFor(cond func() bool) {
+	t.State, t.cond = CondWait, cond
+	t.TF.PC -= 4
 }
 
 // wake makes t runnable with system call result r.
@@ -71,6 +79,11 @@ func (p *Proc) Pick(now int64) (*Thread, int64) {
 			if t.State == ReadWait {
 				t.State = Runnable // re-executes its read
 			}
+		}
+	}
+	for _, t := range p.Threads {
+		if t.State == CondWait && t.cond() {
+			t.State, t.cond = Runnable, nil
 		}
 	}
 	// Strict priority: the runnable thread with the lowest Nice runs;
@@ -117,6 +130,17 @@ func (p *Proc) removeDead() {
 	if len(live) > 0 {
 		p.last %= len(live)
 	}
+}
+
+// WaitingOnOthers reports whether a thread waits for something another
+// process does (a pipe, a child).
+func (p *Proc) WaitingOnOthers() bool {
+	for _, t := range p.Threads {
+		if t.State == CondWait {
+			return true
+		}
+	}
+	return false
 }
 
 // WaitingForInput reports whether a thread waits for console input.

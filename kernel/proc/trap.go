@@ -56,6 +56,7 @@ func (p *Proc) Exit(status int, why string) {
 	for _, t := range p.Threads {
 		t.State = Dead
 	}
+	p.closeAll()
 }
 
 // signalFor is the Linux signal and si_code a fault raises.

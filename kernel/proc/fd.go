@@ -1,0 +1,285 @@
+package proc
+
+import (
+	"copslab/kernel/uabi"
+)
+
+// Descriptor table. Every process has its own table (fd → *file) with a
+// close-on-exec flag per descriptor; fork-style clones copy the table,
+// sharing the open files. fds 0, 1, 2 start as the console. A pipe is a
+// 64 KiB buffer with reader and writer counts (descriptors that refer to
+// each end, in every process): a read on an empty pipe blocks while a
+// writer exists and returns 0 (end of file) once none does; a write with
+// no reader left raises SIGPIPE and returns EPIPE. Blocking calls park
+// the thread in CondWait and run the ecall again when the condition
+// holds (Pick checks it), so a pipe between two processes needs no
+// explicit wake-up.
+
+const (
+	fdConsole fdKind = iota + 10
+	fdPipeR
+	fdPipeW
+)
+
+// pipeSize is a pipe's capacity (Linux's default).
+const pipeSize = 64 << 10
+
+// maxFDs bounds one descriptor table.
+const maxFDs = 256
+
+// pipe is the buffer shared by a pipe's two ends.
+type pipe struct {
+	buf              []byte
+	readers, writers int
+}
+
+var consoleFile = &file{kind: fdConsole}
+
+// ref and unref count the descriptors referring to a pipe end.
+func (f *file) ref(d int) {
+	switch f.kind {
+	case fdPipeR:
+		f.pipe.readers += d
+	case fdPipeW:
+		f.pipe.writers += d
+	}
+}
+
+// initFDs gives a new process the console on 0, 1, 2.
+func (p *Proc) initFDs() {
+	p.files = map[uint64]*file{0: consoleFile, 1: consoleFile, 2: consoleFile}
+	p.cloexec = map[uint64]bool{}
+}
+
+// installAt puts f at fd (closing what was there).
+func (p *Proc) installAt(fd uint64, f *file, cloexec bool) {
+	p.closeFD(fd)
+	if p.files == nil {
+		p.initFDs()
+	}
+	f.ref(1)
+	p.files[fd] = f
+	if cloexec {
+		p.cloexec[fd] = true
+	}
+}
+
+// lowestFD is the lowest free descriptor ≥ from, or -1.
+func (p *Proc) lowestFD(from uint64) int64 {
+	for fd := from; fd < maxFDs; fd++ {
+		if p.files[fd] == nil {
+			return int64(fd)
+		}
+	}
+	return -1
+}
+
+// closeFD drops fd; false if it was not open.
+func (p *Proc) closeFD(fd uint64) bool {
+	f := p.files[fd]
+	if f == nil {
+		return false
+	}
+	f.ref(-1)
+	delete(p.files, fd)
+	delete(p.cloexec, fd)
+	return true
+}
+
+// closeAll closes every descriptor (exit).
+func (p *Proc) closeAll() {
+	for fd := range p.files {
+		p.closeFD(fd)
+	}
+}
+
+// closeOnExec closes the close-on-exec descriptors (execve).
+func (p *Proc) closeOnExec() {
+	for fd := range p.cloexec {
+		p.closeFD(fd)
+	}
+}
+
+// copyFDs gives child a copy of p's table (fork, vfork).
+func (p *Proc) copyFDs(child *Proc) {
+	child.initFDs()
+	clear(child.files)
+	for fd, f := range p.files {
+		child.installAt(fd, f, p.cloexec[fd])
+	}
+}
+
+// sysFD serves pipe2, dup3, close, fcntl and reads/writes on pipes.
+func (p *Proc) sysFD(t *Thread, nr uint64, a []uint64) (uint64, bool) {
+	switch nr {
+	case uabi.SYS_PIPE2:
+		return p.pipe2(a[0], a[1]), true
+	case uabi.SYS_DUP3:
+		return p.dup3(a[0], a[1], a[2]), true
+	case uabi.SYS_DUP:
+		f := p.files[a[0]]
+		fd := p.lowestFD(0)
+		if f == nil {
+			return uabi.Errno(uabi.EBADF), true
+		}
+		if fd < 0 {
+			return uabi.Errno(uabi.EMFILE), true
+		}
+		p.installAt(uint64(fd), f, false)
+		return uint64(fd), true
+	case uabi.SYS_CLOSE:
+		if p.closeFD(a[0]) {
+			return 0, true
+		}
+		return uabi.Errno(uabi.EBADF), true
+	case uabi.SYS_FCNTL:
+		return p.fcntl(a[0], a[1], a[2]), true
+	case uabi.SYS_READ:
+		if f := p.files[a[0]]; f != nil && f.kind == fdPipeR {
+			return p.pipeRead(t, f, a[1], a[2]), true
+		}
+	case uabi.SYS_WRITE:
+		if f := p.files[a[0]]; f != nil && f.kind == fdPipeW {
+			return p.pipeWrite(t, f, a[1], a[2]), true
+		}
+	}
+	return 0, false
+}
+
+func (p *Proc) pipe2(va, flags uint64) uint64 {
+	if flags&^(uabi.O_CLOEXEC|uabi.O_NONBLOCK) != 0 {
+		return uabi.Errno(uabi.EINVAL)
+	}
+	r := p.lowestFD(0)
+	if r < 0 {
+		return uabi.Errno(uabi.EMFILE)
+	}
+	p.files[uint64(r)] = consoleFile // hold the slot while finding the second
+	w := p.lowestFD(0)
+	delete(p.files, uint64(r))
+	if w < 0 {
+		return uabi.Errno(uabi.EMFILE)
+	}
+	var b [8]byte
+	b[0], b[4] = byte(r), byte(w)
+	if va == 0 || p.put(va, b[:]) != 0 {
+		return efault
+	}
+	pp := &pipe{}
+	nb := flags&uabi.O_NONBLOCK != 0
+	cloexec := flags&uabi.O_CLOEXEC != 0
+	p.installAt(uint64(r), &file{kind: fdPipeR, pipe: pp, nonblock: nb}, cloexec)
+	p.installAt(uint64(w), &file{kind: fdPipeW, pipe: pp, nonblock: nb}, cloexec)
+	return 0
+}
+
+func (p *Proc) dup3(old, nfd, flags uint64) uint64 {
+	f := p.files[old]
+	switch {
+	case f == nil || nfd >= maxFDs:
+		return uabi.Errno(uabi.EBADF)
+	case old == nfd || flags&^uabi.O_CLOEXEC != 0:
+		return uabi.Errno(uabi.EINVAL)
+	}
+	p.installAt(nfd, f, flags&uabi.O_CLOEXEC != 0)
+	return nfd
+}
+
+func (p *Proc) fcntl(fd, cmd, arg uint64) uint64 {
+	f := p.files[fd]
+	if f == nil {
+		return uabi.Errno(uabi.EBADF)
+	}
+	switch cmd {
+	case uabi.F_GETFD:
+		if p.cloexec[fd] {
+			return 1
+		}
+		return 0
+	case uabi.F_SETFD:
+		if arg&1 != 0 {
+			p.cloexec[fd] = true
+		} else {
+			delete(p.cloexec, fd)
+		}
+		return 0
+	case uabi.F_GETFL:
+		fl := uint64(2) // O_RDWR
+		switch f.kind {
+		case fdPipeR:
+			fl = 0
+		case fdPipeW:
+			fl = 1
+		}
+		if f.nonblock {
+			fl |= uabi.O_NONBLOCK
+		}
+		return fl
+	case uabi.F_SETFL:
+		if f != consoleFile {
+			f.nonblock = arg&uabi.O_NONBLOCK != 0
+		}
+		return 0
+	case uabi.F_DUPFD, uabi.F_DUPFD_CLOEXEC:
+		n := p.lowestFD(arg)
+		if n < 0 {
+			return uabi.Errno(uabi.EMFILE)
+		}
+		p.installAt(uint64(n), f, cmd == uabi.F_DUPFD_CLOEXEC)
+		return uint64(n)
+	}
+	return 0
+}
+
+// pipeRead takes up to n bytes; it blocks (running the call again
+// later) while the pipe is empty and has a writer.
+func (p *Proc) pipeRead(t *Thread, f *file, buf, n uint64) uint64 {
+	pp := f.pipe
+	if n == 0 {
+		return 0
+	}
+	if len(pp.buf) == 0 {
+		switch {
+		case pp.writers == 0:
+			return 0
+		case f.nonblock:
+			return uabi.Errno(uabi.EAGAIN)
+		}
+		t.waitFor(func() bool { return len(pp.buf) > 0 || pp.writers == 0 })
+		return 0
+	}
+	k := min(n, uint64(len(pp.buf)), maxIO)
+	if buf == 0 || p.put(buf, pp.buf[:k]) != 0 {
+		return efault
+	}
+	pp.buf = append(pp.buf[:0], pp.buf[k:]...)
+	return k
+}
+
+// pipeWrite appends what fits (blocking while the pipe is full); with
+// no reader left it raises SIGPIPE and returns EPIPE.
+func (p *Proc) pipeWrite(t *Thread, f *file, buf, n uint64) uint64 {
+	pp := f.pipe
+	if pp.readers == 0 {
+		t.sig.pending |= 1 << (uabi.SIGPIPE - 1)
+		return uabi.Errno(uabi.EPIPE)
+	}
+	if n == 0 {
+		return 0
+	}
+	room := uint64(pipeSize - len(pp.buf))
+	if room == 0 {
+		if f.nonblock {
+			return uabi.Errno(uabi.EAGAIN)
+		}
+		t.waitFor(func() bool { return len(pp.buf) < pipeSize || pp.readers == 0 })
+		return 0
+	}
+	k := min(n, room, maxIO)
+	b := make([]byte, k)
+	if p.Space.CopyIn(b, buf) != nil {
+		return efault
+	}
+	pp.buf = append(pp.buf, b...)
+	return k
+}

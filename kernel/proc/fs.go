@@ -1,0 +1,352 @@
+package proc
+
+import (
+	"encoding/binary"
+
+	"strconv"
+	"strings"
+
+	"copslab/kernel/uabi"
+)
+
+// A tiny read-only file tree, computed on each lookup:
+//
+//	/bin/NAME                  the embedded programs (mode 0755, their ELF bytes)
+//	/dev/null                  reads give end of file, writes are discarded
+//	/proc/PID/task/TID/stat    proc(5)'s stat line for each thread: pid,
+//	                           (name), state, ... field 18 priority (20+nice)
+//
+// openat (read-only), fstat, newfstatat, lseek, getdents64 and read work
+// on it; the working directory is always /.
+
+// node is one file or directory of the tree.
+type node struct {
+	dir  bool
+	ents []string // directory entries
+	data []byte   // file contents
+	null bool     // /dev/null
+	mode uint32
+}
+
+const (
+	fdFile fdKind = iota + 20
+	fdDir
+	fdNull
+)
+
+// lookup finds path (absolute, or relative to /).
+func (p *Proc) lookup(path string) *node {
+	var parts []string
+	for _, s := range strings.Split(path, "/") {
+		switch s {
+		case "", ".":
+		case "..":
+			if len(parts) > 0 {
+				parts = parts[:len(parts)-1]
+			}
+		default:
+			parts = append(parts, s)
+		}
+	}
+	s := p.sys
+	dir := func(e ...string) *node { return &node{dir: true, ents: e, mode: uabi.S_IFDIR | 0o555} }
+	switch {
+	case len(parts) == 0:
+		return dir("bin", "dev", "proc")
+	case parts[0] == "bin" && len(parts) == 1:
+		if s == nil || s.Names == nil {
+			return dir()
+		}
+		return dir(s.Names()...)
+	case parts[0] == "bin" && len(parts) == 2 && s != nil:
+		if b, ok := s.Program(parts[1]); ok {
+			return &node{data: b, mode: uabi.S_IFREG | 0o755}
+		}
+	case parts[0] == "dev" && len(parts) == 1:
+		return dir("null")
+	case parts[0] == "dev" && len(parts) == 2 && parts[1] == "null":
+		return &node{null: true, mode: uabi.S_IFCHR | 0o666}
+	case parts[0] == "proc" && s != nil:
+		return s.procNode(parts[1:], dir)
+	}
+	return nil
+}
+
+// procNode serves /proc.
+func (s *System) procNode(parts []string, dir func(...string) *node) *node {
+	if len(parts) == 0 {
+		var e []string
+		for _, q := range s.Procs() {
+			if !q.Exited {
+				e = append(e, strconv.Itoa(q.PID))
+			}
+		}
+		return dir(e...)
+	}
+	pid, err := strconv.Atoi(parts[0])
+	q := s.Lookup(pid)
+	if err != nil || q == nil || q.Exited {
+		return nil
+	}
+	switch {
+	case len(parts) == 1:
+		return dir("task")
+	case len(parts) == 2 && parts[1] == "task":
+		var e []string
+		for _, t := range q.Threads {
+			if t.State != Dead {
+				e = append(e, strconv.Itoa(t.TID))
+			}
+		}
+		return dir(e...)
+	case len(parts) >= 3 && parts[1] == "task":
+		tid, _ := strconv.Atoi(parts[2])
+		for _, t := range q.Threads {
+			if t.TID != tid || t.State == Dead {
+				continue
+			}
+			if len(parts) == 3 {
+				return dir("stat")
+			}
+			if len(parts) == 4 && parts[3] == "stat" {
+				return &node{data: []byte(q.statLine(t)), mode: uabi.S_IFREG | 0o444}
+			}
+		}
+	}
+	return nil
+}
+
+// stateLetter is proc(5)'s state: R running/runnable, S sleeping.
+func (t *Thread) stateLetter() string {
+	if t.State == Runnable {
+		return "R"
+	}
+	return "S"
+}
+
+// statLine is proc(5)'s stat format for thread t (52 fields; those the
+// kernel does not track are 0).
+func (p *Proc) statLine(t *Thread) string {
+	ppid := 0
+	if p.Parent != nil {
+		ppid = p.Parent.PID
+	}
+	f := []string{strconv.Itoa(t.TID), "(" + p.Name + ")", t.stateLetter(), strconv.Itoa(ppid), strconv.Itoa(p.PID), strconv.Itoa(p.PID)}
+	for len(f) < 17 {
+		f = append(f, "0")
+	}
+	f = append(f, strconv.Itoa(20+t.Nice), strconv.Itoa(t.Nice), strconv.Itoa(len(p.Threads)))
+	for len(f) < 52 {
+		f = append(f, "0")
+	}
+	return strings.Join(f, " ") + "\n"
+}
+
+// sysFS serves the file calls on the tree.
+func (p *Proc) sysFS(t *Thread, nr uint64, a []uint64) (uint64, bool) {
+	switch nr {
+	case uabi.SYS_OPENAT:
+		return p.openat(int64(int32(a[0])), a[1], a[2]), true
+	case uabi.SYS_NEWFSTATAT:
+		return p.fstatat(int64(int32(a[0])), a[1], a[2], a[3]), true
+	case uabi.SYS_FSTAT:
+		f := p.files[a[0]]
+		if f == nil {
+			return uabi.Errno(uabi.EBADF), true
+		}
+		return p.putStat(a[1], f.statNode()), true
+	case uabi.SYS_LSEEK:
+		return p.lseek(a[0], int64(a[1]), a[2]), true
+	case uabi.SYS_GETDENTS64:
+		return p.getdents(a[0], a[1], a[2]), true
+	case uabi.SYS_READ, uabi.SYS_PREAD64:
+		f := p.files[a[0]]
+		if f == nil || f.kind != fdFile && f.kind != fdNull && f.kind != fdDir {
+			return 0, false
+		}
+		switch {
+		case f.kind == fdDir:
+			return uabi.Errno(uabi.EISDIR), true
+		case f.kind == fdNull:
+			return 0, true
+		case nr == uabi.SYS_PREAD64:
+			return p.readFile(f, a[1], a[2], int64(a[3]), false), true
+		}
+		return p.readFile(f, a[1], a[2], f.off, true), true
+	case uabi.SYS_WRITE:
+		if f := p.files[a[0]]; f != nil && f.kind == fdNull {
+			return a[2], true
+		}
+		if f := p.files[a[0]]; f != nil && (f.kind == fdFile || f.kind == fdDir) {
+			return uabi.Errno(uabi.EBADF), true
+		}
+	}
+	return 0, false
+}
+
+func (p *Proc) openat(dirfd int64, pathVA, flags uint64) uint64 {
+	path, err := p.Space.CopyInString(pathVA, 4096)
+	if err != nil {
+		return efault
+	}
+	if !strings.HasPrefix(path, "/") && dirfd != uabi.AT_FDCWD {
+		return uabi.Errno(uabi.ENOTDIR) // relative to a descriptor: only the cwd (/)
+	}
+	n := p.lookup(path)
+	switch {
+	case n == nil:
+		return uabi.Errno(uabi.ENOENT)
+	case flags&uabi.O_ACCMODE != 0 && !n.null:
+		if n.dir {
+			return uabi.Errno(uabi.EISDIR)
+		}
+		return uabi.Errno(uabi.EROFS)
+	case flags&uabi.O_DIRECTORY != 0 && !n.dir:
+		return uabi.Errno(uabi.ENOTDIR)
+	}
+	fd := p.lowestFD(0)
+	if fd < 0 {
+		return uabi.Errno(uabi.EMFILE)
+	}
+	f := &file{kind: fdFile, node: n}
+	if n.dir {
+		f.kind = fdDir
+	} else if n.null {
+		f.kind = fdNull
+	}
+	p.installAt(uint64(fd), f, flags&uabi.O_CLOEXEC != 0)
+	return uint64(fd)
+}
+
+// statNode is the node behind a descriptor (pipes and the console get
+// a synthetic one).
+func (f *file) statNode() *node {
+	switch {
+	case f.node != nil:
+		return f.node
+	case f.kind == fdPipeR || f.kind == fdPipeW:
+		return &node{mode: uabi.S_IFIFO | 0o600}
+	case f.kind == fdConsole:
+		return &node{mode: uabi.S_IFCHR | 0o620}
+	}
+	return &node{mode: 0o600}
+}
+
+func (p *Proc) fstatat(dirfd int64, pathVA, statVA, flags uint64) uint64 {
+	path, err := p.Space.CopyInString(pathVA, 4096)
+	if err != nil {
+		return efault
+	}
+	if path == "" && flags&uabi.AT_EMPTY_PATH != 0 {
+		f := p.files[uint64(dirfd)]
+		if f == nil {
+			return uabi.Errno(uabi.EBADF)
+		}
+		return p.putStat(statVA, f.statNode())
+	}
+	if !strings.HasPrefix(path, "/") && dirfd != uabi.AT_FDCWD {
+		return uabi.Errno(uabi.ENOTDIR)
+	}
+	n := p.lookup(path)
+	if n == nil {
+		return uabi.Errno(uabi.ENOENT)
+	}
+	return p.putStat(statVA, n)
+}
+
+func (p *Proc) putStat(va uint64, n *node) uint64 {
+	b := make([]byte, uabi.StatSizeBytes)
+	le := binary.LittleEndian
+	le.PutUint32(b[uabi.StatMode:], n.mode)
+	le.PutUint32(b[uabi.StatNlink:], 1)
+	le.PutUint64(b[uabi.StatSize:], uint64(len(n.data)))
+	le.PutUint32(b[uabi.StatBlksize:], PageSize)
+	le.PutUint64(b[uabi.StatBlocks:], uint64(len(n.data)+511)/512)
+	if va == 0 || p.put(va, b) != 0 {
+		return efault
+	}
+	return 0
+}
+
+func (p *Proc) readFile(f *file, buf, n uint64, off int64, advance bool) uint64 {
+	data := f.node.data
+	if off < 0 {
+		return uabi.Errno(uabi.EINVAL)
+	}
+	if off >= int64(len(data)) || n == 0 {
+		return 0
+	}
+	k := min(n, uint64(int64(len(data))-off), maxIO)
+	if buf == 0 || p.put(buf, data[off:off+int64(k)]) != 0 {
+		return efault
+	}
+	if advance {
+		f.off += int64(k)
+	}
+	return k
+}
+
+func (p *Proc) lseek(fd uint64, off int64, whence uint64) uint64 {
+	f := p.files[fd]
+	switch {
+	case f == nil:
+		return uabi.Errno(uabi.EBADF)
+	case f.kind != fdFile && f.kind != fdDir && f.kind != fdNull:
+		return uabi.Errno(uabi.ESPIPE)
+	}
+	size := int64(0)
+	if f.node != nil {
+		size = int64(len(f.node.data))
+	}
+	switch whence {
+	case 0:
+	case 1:
+		off += f.off
+	case 2:
+		off += size
+	default:
+		return uabi.Errno(uabi.EINVAL)
+	}
+	if off < 0 {
+		return uabi.Errno(uabi.EINVAL)
+	}
+	f.off = off
+	return uint64(off)
+}
+
+// getdents writes linux_dirent64 records from the directory's position
+// (an entry index) on.
+func (p *Proc) getdents(fd, buf, n uint64) uint64 {
+	f := p.files[fd]
+	if f == nil {
+		return uabi.Errno(uabi.EBADF)
+	}
+	if f.kind != fdDir {
+		return uabi.Errno(uabi.ENOTDIR)
+	}
+	ents := append([]string{".", ".."}, f.node.ents...)
+	var out []byte
+	for f.off < int64(len(ents)) {
+		name := ents[f.off]
+		reclen := (uabi.Dirent64Name + len(name) + 1 + 7) &^ 7
+		if uint64(len(out)+reclen) > n {
+			break
+		}
+		rec := make([]byte, reclen)
+		le := binary.LittleEndian
+		le.PutUint64(rec[uabi.Dirent64Ino:], uint64(f.off+1))
+		le.PutUint64(rec[uabi.Dirent64Off:], uint64(f.off+1))
+		le.PutUint16(rec[uabi.Dirent64Reclen:], uint16(reclen))
+		rec[uabi.Dirent64Type] = 0 // DT_UNKNOWN: readers stat
+		copy(rec[uabi.Dirent64Name:], name)
+		out = append(out, rec...)
+		f.off++
+	}
+	if len(out) == 0 && f.off < int64(len(ents)) {
+		return uabi.Errno(uabi.EINVAL) // buffer too small for one record
+	}
+	if len(out) > 0 && p.put(buf, out) != 0 {
+		return efault
+	}
+	return uint64(len(out))
+}

@@ -1,0 +1,68 @@
+package proc
+
+import (
+	"sort"
+	"strings"
+)
+
+// System is the process table: what a process needs to create, find,
+// wait for and signal others. The kernel's run loop owns the processes
+// it started; processes made by clone are handed to it through Born.
+type System struct {
+	Phys   Phys
+	Frames Frames
+	// Program finds an executable by name (the embedded set).
+	Program func(name string) ([]byte, bool)
+	// Names lists the programs (/bin).
+	Names func() []string
+	// NewPID returns a fresh process id.
+	NewPID func() int
+	// Setup applies the kernel's per-process settings (input, limits).
+	Setup func(*Proc)
+
+	procs map[int]*Proc
+	born  []*Proc
+}
+
+// Add enters p in the table.
+func (s *System) Add(p *Proc) {
+	if s.procs == nil {
+		s.procs = map[int]*Proc{}
+	}
+	p.sys = s
+	s.procs[p.PID] = p
+}
+
+// Remove drops p from the table.
+func (s *System) Remove(p *Proc) { delete(s.procs, p.PID) }
+
+// Born returns (and forgets) the processes created since the last call.
+func (s *System) Born() []*Proc {
+	b := s.born
+	s.born = nil
+	return b
+}
+
+// Procs lists the live and zombie processes by pid.
+func (s *System) Procs() []*Proc {
+	var ps []*Proc
+	for _, p := range s.procs {
+		ps = append(ps, p)
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].PID < ps[j].PID })
+	return ps
+}
+
+// Lookup finds the process with pid.
+func (s *System) Lookup(pid int) *Proc { return s.procs[pid] }
+
+// programName maps an execve path to an embedded program: "/bin/NAME",
+// "./NAME" and "NAME" all name NAME.
+func programName(path string) (string, bool) {
+	name := strings.TrimPrefix(path, "/bin/")
+	name = strings.TrimPrefix(name, "./")
+	if name == "" || strings.Contains(name, "/") {
+		return "", false
+	}
+	return name, true
+}
