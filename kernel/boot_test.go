@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 }
 
 // kernelImage builds the kernel once per test binary into a temp dir.
-func kernelImage(t *testing.T) string {
+func kernelImage(t testing.TB) string {
 	t.Helper()
 	if _, err := exec.LookPath(qemuBinary); err != nil {
 		t.Skipf("%s not installed (scripts/prereqs.sh installs it): %v", qemuBinary, err)
@@ -59,7 +59,7 @@ func kernelImage(t *testing.T) string {
 }
 
 // boot starts QEMU with args; the machine is killed when the test ends.
-func boot(t *testing.T, args ...string) *qemu.Machine {
+func boot(t testing.TB, args ...string) *qemu.Machine {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	m, err := qemu.Start(ctx, qemuBinary, args)

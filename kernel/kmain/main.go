@@ -11,7 +11,9 @@
 //	          ("selftest fail" adds a failing check)
 //	echo      console that echoes what is typed (same as the default)
 //	panic     fault on purpose (nil dereference) to show the trap report
-//	(none)    interactive console
+//	init, sh  start the embedded init, which runs sh on the console;
+//	          power off with init's status
+//	(none)    init if the image embeds it, else the interactive console
 package main
 
 import (
@@ -51,10 +53,15 @@ func main() {
 // status. Its name is stable: kernel/gdbtest breaks on main.run.
 func run(m *machine, args []string) int {
 	mode := "console"
+	if _, ok := embeddedProgs["init"]; ok {
+		mode = "init" // the user-mode shell, when the image has one
+	}
 	if len(args) > 0 {
 		mode = args[0]
 	}
 	switch mode {
+	case "init", "sh":
+		return initMode(m)
 	case "selftest":
 		return selftest(m, args[1:]...)
 	case "panic":

@@ -5,6 +5,8 @@ package main
 import (
 	"os"
 	"sync"
+	"syscall"
+	"time"
 )
 
 // Console input for user processes. A goroutine, started when a process
@@ -26,19 +28,29 @@ var input = &userInput{wake: make(chan struct{}, 1)}
 
 const ctrlD = 0x04
 
-// pump copies console input into buf until stdin fails.
+// pump copies console input into buf. It polls the UART ring every
+// few milliseconds with a direct non-blocking read(0) rather than
+// parking on os.Stdin: the runtime polls its console only when the
+// scheduler idles, which never happens while a user process computes
+// (the run loop re-enters it after every tick), so a shell would not
+// see typing beside a busy program.
 func (in *userInput) pump() {
 	b := make([]byte, 256)
 	for {
-		n, err := os.Stdin.Read(b)
-		if n > 0 {
+		n, err := syscall.Read(0, b)
+		switch {
+		case n > 0:
 			in.add(b[:n])
-		}
-		if err != nil {
+		case err != nil && err != syscall.EAGAIN:
 			return
+		default:
+			time.Sleep(pollEvery)
 		}
 	}
 }
+
+// pollEvery is how often pump looks for console input.
+const pollEvery = 5 * time.Millisecond
 
 func (in *userInput) add(b []byte) {
 	in.mu.Lock()

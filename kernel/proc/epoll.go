@@ -29,6 +29,7 @@ type file struct {
 	pipe     *pipe             // pipe ends (fd.go)
 	nonblock bool              // O_NONBLOCK
 	node     *node             // files and directories (fs.go)
+	path     string            // their absolute path
 	off      int64             // read position (files), entry index (directories)
 }
 

@@ -184,13 +184,30 @@ func (p *Proc) sysFS(t *Thread, nr uint64, a []uint64) (uint64, bool) {
 	return 0, false
 }
 
+// resolve makes path absolute: relative paths start at / (AT_FDCWD) or
+// at the directory open on dirfd.
+func (p *Proc) resolve(dirfd int64, path string) (string, uint64) {
+	if strings.HasPrefix(path, "/") || dirfd == uabi.AT_FDCWD {
+		return "/" + path, 0
+	}
+	f := p.files[uint64(dirfd)]
+	switch {
+	case dirfd < 0 || f == nil:
+		return "", uabi.Errno(uabi.EBADF)
+	case f.kind != fdDir:
+		return "", uabi.Errno(uabi.ENOTDIR)
+	}
+	return f.path + "/" + path, 0
+}
+
 func (p *Proc) openat(dirfd int64, pathVA, flags uint64) uint64 {
 	path, err := p.Space.CopyInString(pathVA, 4096)
 	if err != nil {
 		return efault
 	}
-	if !strings.HasPrefix(path, "/") && dirfd != uabi.AT_FDCWD {
-		return uabi.Errno(uabi.ENOTDIR) // relative to a descriptor: only the cwd (/)
+	path, errno := p.resolve(dirfd, path)
+	if errno != 0 {
+		return errno
 	}
 	n := p.lookup(path)
 	switch {
@@ -208,7 +225,7 @@ func (p *Proc) openat(dirfd int64, pathVA, flags uint64) uint64 {
 	if fd < 0 {
 		return uabi.Errno(uabi.EMFILE)
 	}
-	f := &file{kind: fdFile, node: n}
+	f := &file{kind: fdFile, node: n, path: path}
 	if n.dir {
 		f.kind = fdDir
 	} else if n.null {
@@ -244,8 +261,9 @@ func (p *Proc) fstatat(dirfd int64, pathVA, statVA, flags uint64) uint64 {
 		}
 		return p.putStat(statVA, f.statNode())
 	}
-	if !strings.HasPrefix(path, "/") && dirfd != uabi.AT_FDCWD {
-		return uabi.Errno(uabi.ENOTDIR)
+	path, errno := p.resolve(dirfd, path)
+	if errno != 0 {
+		return errno
 	}
 	n := p.lookup(path)
 	if n == nil {
@@ -337,7 +355,10 @@ func (p *Proc) getdents(fd, buf, n uint64) uint64 {
 		le.PutUint64(rec[uabi.Dirent64Ino:], uint64(f.off+1))
 		le.PutUint64(rec[uabi.Dirent64Off:], uint64(f.off+1))
 		le.PutUint16(rec[uabi.Dirent64Reclen:], uint16(reclen))
-		rec[uabi.Dirent64Type] = 0 // DT_UNKNOWN: readers stat
+		rec[uabi.Dirent64Type] = 8 // DT_REG
+		if n := p.lookup(f.path + "/" + name); n != nil && n.dir {
+			rec[uabi.Dirent64Type] = 4 // DT_DIR
+		}
 		copy(rec[uabi.Dirent64Name:], name)
 		out = append(out, rec...)
 		f.off++
