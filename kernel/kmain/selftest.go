@@ -194,16 +194,21 @@ func checkSleep(*machine) (string, error) {
 	const d, n = 20 * time.Millisecond, 7
 	var over []time.Duration
 	for i := 0; i < n; i++ {
-		t0 := mtimeNow()
+		// Each clock reading is bracketed by mtime reads (as in
+		// checkWallClock): the host may deschedule QEMU between reads.
+		t0a := mtimeNow()
 		w0 := time.Now()
+		t0b := mtimeNow()
 		time.Sleep(d)
-		got := mtimeNow() - t0
+		t1a := mtimeNow()
 		wall := time.Since(w0)
+		t1b := mtimeNow()
+		got := t1a - t0b // the sleep lies inside [t0b, t1a]
 		if got < d {
 			return "", fmt.Errorf("Sleep(%v) returned after %v by mtime", d, got)
 		}
-		if diff := wall - got; diff < -time.Millisecond || diff > time.Millisecond {
-			return "", fmt.Errorf("time.Since says %v, mtime says %v", wall, got)
+		if lo, hi := t1a-t0b, t1b-t0a; wall < lo-time.Millisecond || wall > hi+time.Millisecond {
+			return "", fmt.Errorf("time.Since says %v, mtime says between %v and %v", wall, lo, hi)
 		}
 		over = append(over, got-d)
 	}
