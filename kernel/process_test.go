@@ -61,7 +61,6 @@ func TestShell(t *testing.T) {
 	m.Write([]byte("spin &\r"))
 	g := expect(t, m, `\[started (\d+)\]`)
 	pid := g[1]
-	expect(t, m, `spin: spinning`)
 	m.Write([]byte("ps\r"))
 	expect(t, m, `PID +TID STATE PRIO NAME`)
 	expect(t, m, `\n +1 +1 +[RS] +20 init`)

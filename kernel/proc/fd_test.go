@@ -169,3 +169,56 @@ func TestFileTree(t *testing.T) {
 		t.Errorf("stat line %q", got)
 	}
 }
+
+// TestFork: a plain fork copies memory (the child's writes stay its
+// own), shares open pipes, and wait4 returns its status; every frame
+// comes back.
+func TestFork(t *testing.T) {
+	p, a, free0 := newProc(t, "uhello")
+	sys := &System{Phys: p.Space.phys, Frames: a, NewPID: func() int { return 2 }}
+	sys.Add(p)
+	call, sc := sysCaller(t, p)
+	p.Space.CopyOut(sc, []byte("parent"))
+	if r := call(uabi.SYS_PIPE2, sc+64, 0); r != 0 {
+		t.Fatalf("pipe2 = %d", int64(r))
+	}
+	pid := call(uabi.SYS_CLONE, uint64(uabi.SIGCHLD))
+	born := sys.Born()
+	if pid != 2 || len(born) != 1 || born[0].PID != 2 {
+		t.Fatalf("clone = %d, born %v", int64(pid), born)
+	}
+	c := born[0]
+	if c.Threads[0].TF.X[RegA0] != 0 || c.Threads[0].TF.PC != p.Threads[0].TF.PC {
+		t.Errorf("child a0 %d pc %#x, parent pc %#x", c.Threads[0].TF.X[RegA0], c.Threads[0].TF.PC, p.Threads[0].TF.PC)
+	}
+	c.Space.CopyOut(sc, []byte("child!"))
+	got := make([]byte, 6)
+	p.Space.CopyIn(got, sc)
+	if string(got) != "parent" {
+		t.Errorf("parent memory after the child's write: %q", got)
+	}
+	if pp := c.files[3].pipe; pp == nil || pp.readers != 2 || pp.writers != 2 {
+		t.Errorf("pipe not shared: %+v", c.files[3])
+	}
+	if r := call(uabi.SYS_WAIT4, ^uint64(0), sc+128, uabi.WNOHANG, 0); r != 0 {
+		t.Errorf("wait4 WNOHANG with a live child = %d", int64(r))
+	}
+	c.Exit(5, "")
+	c.Release()
+	if r := call(uabi.SYS_WAIT4, 2, sc+128, 0, 0); r != 2 {
+		t.Fatalf("wait4 = %d", int64(r))
+	}
+	var st [4]byte
+	p.Space.CopyIn(st[:], sc+128)
+	if ws := binary.LittleEndian.Uint32(st[:]); ws != 5<<8 {
+		t.Errorf("status %#x, want 0x500", ws)
+	}
+	if r := call(uabi.SYS_WAIT4, ^uint64(0), 0, 0, 0); r != uabi.Errno(uabi.ECHILD) {
+		t.Errorf("wait4 without children = %d", int64(r))
+	}
+	p.Exit(0, "")
+	p.Release()
+	if a.FreeCount() != free0 {
+		t.Errorf("frames: %d free, want %d", a.FreeCount(), free0)
+	}
+}

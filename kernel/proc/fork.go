@@ -19,7 +19,9 @@ import (
 // then returns the child's pid. execve builds the new image in a fresh
 // Space and only then drops the old one, so a failing execve (no such
 // program, bad pointer) returns an error to the caller as on Linux.
-// Plain fork (copying the address space) is not provided: ENOSYS.
+// Plain fork (no CLONE_VM) copies the address space (Space.Clone) and
+// the parent continues at once; CLONE_VM without CLONE_VFORK or
+// CLONE_THREAD (two processes on one stack) is refused with ENOSYS.
 
 // maxArgs bounds execve's argv and envp.
 const maxArgs = 1024
@@ -47,14 +49,23 @@ func (p *Proc) sysProc(t *Thread, nr uint64, a []uint64) (uint64, bool) {
 	return 0, false
 }
 
-// fork creates a vfork child (see above).
+// fork creates a vfork or fork child (see above).
 func (p *Proc) fork(t *Thread, flags uint64) uint64 {
 	const vfork = uabi.CLONE_VM | uabi.CLONE_VFORK
-	if p.sys == nil || flags&vfork != vfork || flags&uabi.CLONE_THREAD != 0 {
+	copyMem := flags&uabi.CLONE_VM == 0
+	if p.sys == nil || !copyMem && flags&vfork != vfork || flags&uabi.CLONE_THREAD != 0 {
 		return uabi.Errno(uabi.ENOSYS)
 	}
+	space := p.Space
+	if copyMem {
+		s, err := p.Space.Clone()
+		if err != nil {
+			return uabi.Errno(uabi.ENOMEM)
+		}
+		space = s
+	}
 	pid := p.sys.NewPID()
-	c := &Proc{PID: pid, Name: p.Name, Space: p.Space, borrowed: true, Parent: p,
+	c := &Proc{PID: pid, Name: p.Name, Space: space, borrowed: !copyMem, Parent: p,
 		Image: p.Image, Brk: p.Brk, handlers: p.handlers, Unknown: map[uint64]int{}, nextTID: pid}
 	ct := c.newThread()
 	ct.TF = t.TF // pc already past the ecall
@@ -66,6 +77,9 @@ func (p *Proc) fork(t *Thread, flags uint64) uint64 {
 	}
 	p.sys.Add(c)
 	p.sys.born = append(p.sys.born, c)
+	if copyMem {
+		return uint64(pid)
+	}
 	t.State, t.cond = CondWait, func() bool { return c.Exited || !c.borrowed }
 	t.TF.X[RegA0] = uint64(pid)
 	return uint64(pid)

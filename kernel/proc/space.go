@@ -184,3 +184,23 @@ func (s *Space) Release() error {
 	s.regions = nil
 	return first
 }
+
+// Clone copies the space for fork: the same regions, and a new frame
+// with the same contents and permissions for every present page.
+func (s *Space) Clone() (*Space, error) {
+	c, err := NewSpace(s.phys, s.frames)
+	if err != nil {
+		return nil, err
+	}
+	c.MaxPages = s.MaxPages
+	c.regions = append([]region(nil), s.regions...)
+	for va, pa := range s.pages {
+		_, perm, _ := s.PT.Translate(va)
+		if err := c.mapZero(va, perm&(vm.R|vm.W|vm.X)); err != nil {
+			c.Release()
+			return nil, err
+		}
+		copy(c.phys.Bytes(c.pages[va], PageSize), s.phys.Bytes(pa, PageSize))
+	}
+	return c, nil
+}
