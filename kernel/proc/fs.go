@@ -187,6 +187,9 @@ func (p *Proc) sysFS(t *Thread, nr uint64, a []uint64) (uint64, bool) {
 // resolve makes path absolute: relative paths start at / (AT_FDCWD) or
 // at the directory open on dirfd.
 func (p *Proc) resolve(dirfd int64, path string) (string, uint64) {
+	if path == "" {
+		return "", uabi.Errno(uabi.ENOENT)
+	}
 	if strings.HasPrefix(path, "/") || dirfd == uabi.AT_FDCWD {
 		return "/" + path, 0
 	}
