@@ -5,7 +5,9 @@ GO       ?= go
 export PATH := /usr/local/go/bin:$(PATH)
 BOARD    ?= boards/qemu-virt.yaml
 KERNEL   ?= out/kernel.elf
-# Extra Go main packages to embed into the kernel (directories or .go files).
+# User programs embedded into every kernel image: init starts sh on the console.
+USERPROGS ?= $(addprefix kernel/user/,init sh hello gostress threads pipeping execer nilderef spin memhog sysfuzz switchbench)
+# Your own Go main packages to embed as well (directories or single .go files).
 PROGS    ?=
 GDBPORT  ?= 1234
 FUZZTIME ?= 10s
@@ -37,7 +39,7 @@ prereqs-base:
 ## kernel: build out/kernel.elf with the stock toolchain
 kernel:
 	@mkdir -p out
-	$(GO) run ./kernel/cmd/mkkernel -o $(KERNEL) $(if $(PROGS),-progs "$(PROGS)")
+	$(GO) run ./kernel/cmd/mkkernel -o $(KERNEL) -progs "$(strip $(USERPROGS) $(PROGS))"
 
 ## qemu: boot the kernel with its console (board profile $(BOARD))
 qemu: prereqs-base kernel

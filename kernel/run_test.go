@@ -7,7 +7,7 @@ import (
 // testProgs are the Go user programs (kernel/user, K3) embedded in the
 // test kernel.
 var testProgs = []string{"user/hello", "user/gostress", "user/threads", "user/spin", "user/nilderef", "user/memhog",
-	"user/execer", "user/pipeping", "user/init", "user/sh"}
+	"user/execer", "user/pipeping", "user/init", "user/sh", "user/sysfuzz"}
 
 // TestRepeatRuns runs the Go hello program 100 times in one boot: every
 // run must exit with 0 and the frame pool must be back to its start
@@ -73,6 +73,10 @@ func TestRunUserPrograms(t *testing.T) {
 			`goroutine 1 \[running\]:\r?\nmain\.main\(\)`,
 			`run nilderef: exited with status 2`, `run nilderef: \d+ signals sent, 1 faults delivered as signals`}, 2},
 		{"run memhog", []string{`memhog: 16 MiB`, `run memhog: killed: out of memory \(\d+ pages in use\)`}, 137},
+		// Issue 3: 100,000 random system calls (numbers and arguments)
+		// from user mode leave the kernel running and every frame freed.
+		{"run -t 200s sysfuzz -n 100000 -seed 1", []string{`sysfuzz: seed=1 calls=100000 done`,
+			`sysfuzz: ok=\d+ errors=\d+ skipped=\d+`, `run sysfuzz: exited with status 0`}, 0},
 		{"run -t 1s spin", []string{`spin: spinning`, `run spin: killed: time limit 1s .*; ([1-9]\d*) interrupts while in user mode`}, 137},
 	}
 	for _, c := range cases {
