@@ -288,19 +288,50 @@ var (
 	intMul, intAdd = uint64(2862933555777941757), uint64(3037000493)
 )
 
-// checkFPUnderPreemption runs the same call-free float/integer loop in
-// three goroutines while a fourth churns the heap, so timer interrupts,
-// async preemption and GC all interleave with it. Any register the trap
-// path or the preemption path failed to restore would make the results
-// disagree.
+// fpResult is one FP worker's final state.
+type fpResult struct {
+	f float64
+	x uint64
+}
+
+// runFPWorkers runs the same call-free float/integer loop n times in each
+// of workers goroutines, starting from x0, and returns their common result,
+// or an error when any two disagree: a register that the trap or the
+// preemption path failed to restore would make them differ.
+func runFPWorkers(workers, n int, x0 uint64) (fpResult, error) {
+	results := make(chan fpResult, workers)
+	for w := 0; w < workers; w++ {
+		go func() {
+			// Call-free loop. The coefficients come from variables so
+			// they stay in registers: a constant reloaded through the
+			// assembler's temporary register (X31) at the loop head
+			// makes it an unsafe point, and QEMU's TCG delivers
+			// interrupts only there (at translation-block starts).
+			m, a, xm, xa := fpMul, fpAdd, intMul, intAdd
+			f, x := 1.0, x0
+			for i := 0; i < n; i++ {
+				f = f*m + a/f
+				x = x*xm + xa
+			}
+			results <- fpResult{f, x}
+		}()
+	}
+	first := <-results
+	var err error
+	for w := 1; w < workers; w++ {
+		if r := <-results; r != first && err == nil {
+			err = fmt.Errorf("worker results differ: %v vs %v", r, first)
+		}
+	}
+	return first, err
+}
+
+// checkFPUnderPreemption runs the FP workers in three goroutines while a
+// fourth churns the heap, so timer interrupts, async preemption and GC all
+// interleave with them.
 func checkFPUnderPreemption(*machine) (string, error) {
 	const n, workers = 8_000_000, 3
 	_, _, _, _, _, _, async0, _ := rtStats()
-	type result struct {
-		f float64
-		x uint64
-	}
-	results := make(chan result, workers)
 	stop := make(chan struct{})
 	go func() { // heap churn
 		var keep [][]byte
@@ -316,30 +347,11 @@ func checkFPUnderPreemption(*machine) (string, error) {
 			}
 		}
 	}()
-	for w := 0; w < workers; w++ {
-		go func() {
-			// Call-free loop. The coefficients come from variables so
-			// they stay in registers: a constant reloaded through the
-			// assembler's temporary register (X31) at the loop head
-			// makes it an unsafe point, and QEMU's TCG delivers
-			// interrupts only there (at translation-block starts).
-			m, a, xm, xa := fpMul, fpAdd, intMul, intAdd
-			f, x := 1.0, uint64(7)
-			for i := 0; i < n; i++ {
-				f = f*m + a/f
-				x = x*xm + xa
-			}
-			results <- result{f, x}
-		}()
-	}
-	first := <-results
-	for w := 1; w < workers; w++ {
-		if r := <-results; r != first {
-			close(stop)
-			return "", fmt.Errorf("worker results differ: %v vs %v", r, first)
-		}
-	}
+	first, err := runFPWorkers(workers, n, 7)
 	close(stop)
+	if err != nil {
+		return "", err
+	}
 	_, _, _, _, _, _, async1, _ := rtStats()
 	if async1 == async0 {
 		return "", fmt.Errorf("no asynchronous preemption happened during the run")

@@ -79,35 +79,15 @@ func stressRound(round int) error {
 	runtime.GC()
 	debug.FreeOSMemory()
 	const n, workers = 2_000_000, 3
-	type result struct {
-		f float64
-		x uint64
-	}
-	results := make(chan result, workers)
 	stop := make(chan struct{})
 	churnErr := make(chan error, 1)
 	go func() { churnErr <- stressChurn(stop) }()
-	for w := 0; w < workers; w++ {
-		go func() {
-			m, a, xm, xa := fpMul, fpAdd, intMul, intAdd
-			f, x := 1.0, uint64(7+round)
-			for i := 0; i < n; i++ {
-				f = f*m + a/f
-				x = x*xm + xa
-			}
-			results <- result{f, x}
-		}()
-	}
-	first := <-results
-	for w := 1; w < workers; w++ {
-		if r := <-results; r != first {
-			close(stop)
-			<-churnErr
-			return fmt.Errorf("workers disagree: %v vs %v", r, first)
-		}
-	}
+	_, err := runFPWorkers(workers, n, uint64(7+round))
 	close(stop)
-	return <-churnErr
+	if cerr := <-churnErr; err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // stressMinLists is the churn's least work per round (about 6 MiB, a few collections),
