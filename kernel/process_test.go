@@ -71,6 +71,11 @@ func TestShell(t *testing.T) {
 	m.Write([]byte("nilderef\r"))
 	expect(t, m, `panic: runtime error: invalid memory address or nil pointer dereference`)
 	expect(t, m, `\[exit 2\]`)
+	// A memory hog is killed with the kernel's reason; the shell and the
+	// kernel keep running.
+	m.Write([]byte("memhog\r"))
+	expect(t, m, `copslab: pid \d+ \(memhog\) killed: out of memory \(\d+ pages in use\)`)
+	expect(t, m, `\[signal killed\]`)
 	m.Write([]byte("nosuch\r"))
 	expect(t, m, `nosuch: not found`)
 	m.Write([]byte("ps\r"))

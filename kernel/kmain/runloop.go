@@ -69,6 +69,9 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 			last = append(last, make([]*proc.Thread, len(born))...)
 		}
 		if p.Exited && p.Parent != nil {
+			if p.Killed != "" { // the kernel ended it: say why on the console
+				fmt.Printf("copslab: pid %d (%s) killed: %s\n", p.PID, p.Name, p.Killed)
+			}
 			p.Release() // a child's frames come back when it ends; its status waits for the parent
 		}
 	}
