@@ -24,6 +24,7 @@ func (s *Snapshot) Apply(e *sched.Event) {
 			p.push(c.Prio, c.ID)
 		}
 	case sched.CauseUintrSend:
+		p.raised = append(p.raised, e.Arg)
 		p.UintrPending = true
 	case sched.CauseIOSubmit, sched.CauseIODone:
 	default:
@@ -56,7 +57,7 @@ func (s *Snapshot) transition(p *ProcState, c *CoState, oldPrio uint8, e *sched.
 		c.Switches++
 	}
 	if e.Cause == sched.CauseUintr {
-		p.UintrPending = false
+		p.handled(e.Arg)
 	}
 	if e.From != e.To {
 		c.Since = e.Time
@@ -89,6 +90,22 @@ func (s *Snapshot) refresh(p *ProcState) {
 		best = 0
 	}
 	p.Prio = best
+}
+
+// handled records the handler's wake of request req: the request is no
+// longer outstanding, and the pending flag (the priority-0 boost) ends
+// when no raised request is left, as in the scheduler. A wake for a
+// request the model never saw sent (lost events, or raised before a Sync)
+// is ignored unless nothing is known to be outstanding, in which case the
+// flag is cleared; the next snapshot from the target corrects either way.
+func (p *ProcState) handled(req uint64) {
+	if i := slices.Index(p.raised, req); i >= 0 {
+		p.raised = slices.Delete(p.raised, i, i+1)
+	}
+	if len(p.raised) == 0 {
+		p.raised = nil
+		p.UintrPending = false
+	}
 }
 
 func (p *ProcState) push(prio uint8, id uint32) {

@@ -13,7 +13,8 @@
 // process's FIFO at its priority, a fetch pops it, SetPrio moves a Ready
 // coroutine to the tail of its new queue, a process's global priority is
 // its best ready or current coroutine, or 0 while a user interrupt is
-// pending). A copy of the live state is kept every KeyEvery events and at
+// pending: from its uintr-send until the handler has woken every raised
+// request, counted by request id). A copy of the live state is kept every KeyEvery events and at
 // each Sync, so the state at any instant t is the nearest keyframe before t
 // plus at most KeyEvery replayed events: scrubbing is O(KeyEvery), not
 // O(history).

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"sort"
 
 	"copslab/sched"
@@ -100,13 +101,22 @@ func (m *Model) add(e *sched.Event) {
 
 // Sync replaces the live state with a target snapshot taken after every
 // event added so far, keeps it as a keyframe and learns names from it.
-// Statistics the target does not know (Since, Switches) are carried over.
+// Statistics the target does not know (Since, Switches) and, while the
+// target reports an interrupt pending, the raised request ids are carried over.
 func (m *Model) Sync(s *Snapshot) {
 	s = s.Clone()
 	for i := range s.Cos {
 		c := &s.Cos[i]
 		if old := m.now.Co(c.ID); old != nil {
 			c.Since, c.Switches = old.Since, old.Switches
+		}
+	}
+	for i := range s.Procs {
+		p := &s.Procs[i]
+		if old := m.now.Proc(p.ID); old != nil && p.UintrPending {
+			p.raised = slices.Clone(old.raised) // the target does not report which requests are raised
+		} else {
+			p.raised = nil
 		}
 	}
 	if s.Time < m.now.Time {

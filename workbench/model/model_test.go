@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"encoding/json"
 	"reflect"
 	"slices"
 	"testing"
@@ -163,5 +164,61 @@ func TestLostEvents(t *testing.T) {
 	m.Add(a, b)
 	if m.Lost() != 3 {
 		t.Fatalf("lost %d, want 3", m.Lost())
+	}
+}
+
+// TestUintrPendingUntilEveryRequestWoken checks the scheduler's rule for
+// the pending flag: set at each uintr-send, cleared only when the handler
+// has woken every raised request (by request id), also through At and
+// across a Sync (targets do not report which requests are raised).
+func TestUintrPendingUntilEveryRequestWoken(t *testing.T) {
+	m := model.New()
+	m.Add(
+		ev(0, 1, 3, cr, rd, sched.CauseSpawn, 0),
+		ev(0, 2, 3, cr, rd, sched.CauseSpawn, 0),
+		ev(1, 1, 3, rd, rn, sched.CauseFetch, 0),
+		ev(1, 1, 3, rn, bl, sched.CauseBlock, 7),
+		ev(1, 2, 3, rd, rn, sched.CauseFetch, 0),
+		ev(1, 2, 3, rn, bl, sched.CauseBlock, 8),
+		ev(5, 1, 3, bl, bl, sched.CauseUintrSend, 7),
+		ev(6, 2, 3, bl, bl, sched.CauseUintrSend, 8),
+	)
+	if p := m.Now().Proc(1); !p.UintrPending || p.Prio != 0 {
+		t.Fatalf("two requests raised: %+v", p)
+	}
+	// A target snapshot (here through JSON, as in a recording) says
+	// pending but not which requests are raised.
+	b, err := json.Marshal(m.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap model.Snapshot
+	if err := json.Unmarshal(b, &snap); err != nil {
+		t.Fatal(err)
+	}
+	m.Sync(&snap)
+	if p := m.Now().Proc(1); !p.UintrPending || p.Prio != 0 {
+		t.Fatalf("after Sync: %+v", p)
+	}
+	m.Add(ev(8, 1, 3, bl, rd, sched.CauseUintr, 7))
+	if p := m.Now().Proc(1); !p.UintrPending || p.Prio != 0 {
+		t.Fatalf("request 8 is still raised, the boost must stay: %+v", p)
+	}
+	m.Add(ev(9, 1, 3, rd, rn, sched.CauseFetch, 0), ev(9, 1, 3, rn, bl, sched.CauseBlock, 9))
+	if p := m.Now().Proc(1); !p.UintrPending || p.Prio != 0 {
+		t.Fatalf("after a fetch: %+v", p)
+	}
+	m.Add(ev(10, 2, 3, bl, rd, sched.CauseUintr, 8))
+	if p := m.Now().Proc(1); p.UintrPending || p.Prio != 3 {
+		t.Fatalf("every request woken, the boost must end: %+v", p)
+	}
+	for _, c := range []struct {
+		t       uint64
+		pending bool
+		prio    uint8
+	}{{4, false, sched.Idle}, {5, true, 0}, {6, true, 0}, {8, true, 0}, {9, true, 0}, {10, false, 3}} {
+		if p := m.At(c.t).Proc(1); p.UintrPending != c.pending || p.Prio != c.prio {
+			t.Errorf("At(%d): pending %v prio %d, want %v %d", c.t, p.UintrPending, p.Prio, c.pending, c.prio)
+		}
 	}
 }

@@ -25,6 +25,14 @@ type ProcState struct {
 	Current      uint32                  // Running or Suspended coroutine, or sched.NoCo
 	Prio         uint8                   // entry in the global priority array, or sched.Idle
 	UintrPending bool                    // a user interrupt is pending (boost to 0)
+
+	// raised holds the request ids (Event.Arg) of the user interrupts
+	// sent to this process (uintr-send) whose handler has not yet woken
+	// the coroutine (CauseUintr). The scheduler keeps the pending flag
+	// until the handler has woken every raised request, so the model
+	// clears UintrPending only when this becomes empty. Targets do not
+	// report it: Sync carries it over from the model's own state.
+	raised []uint64
 }
 
 // Bitmap returns the local ready bitmap: bit p set ⇔ Queues[p] non-empty.
@@ -102,6 +110,7 @@ func (s *Snapshot) Clone() *Snapshot {
 		for q := range p.Queues {
 			p.Queues[q] = slices.Clone(p.Queues[q])
 		}
+		p.raised = slices.Clone(p.raised)
 		c.Procs[i] = p
 	}
 	c.Cos = slices.Clone(s.Cos)
