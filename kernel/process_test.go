@@ -36,15 +36,7 @@ func TestProcessCreation(t *testing.T) {
 
 // TestRepeatSpawn runs execer (which starts two children) 100 times in
 // one boot: the frame pool must be back to its start value.
-func TestRepeatSpawn(t *testing.T) {
-	m := bootProfile(t, "repeat 100 execer")
-	g := expect(t, m, `repeat: 100 runs of execer in \d+ ms \(([0-9.]+) ms each\), exit statuses map\[0:100\], frames free (\d+) before, (\d+) after`)
-	t.Logf("%s", g[0])
-	if g[2] != g[3] {
-		t.Errorf("frames leaked: %s", g[0])
-	}
-	wantExit(t, m, 0)
-}
+func TestRepeatSpawn(t *testing.T) { checkRepeat(t, "execer") }
 
 // TestShell boots without -append: init starts sh on the console. The
 // test types commands and checks what the shell prints: a program with

@@ -12,9 +12,13 @@ var testProgs = []string{"user/hello", "user/gostress", "user/threads", "user/sp
 // TestRepeatRuns runs the Go hello program 100 times in one boot: every
 // run must exit with 0 and the frame pool must be back to its start
 // value (issue 3's leak criterion).
-func TestRepeatRuns(t *testing.T) {
-	m := bootProfile(t, "repeat 100 hello")
-	g := expect(t, m, `repeat: 100 runs of hello in \d+ ms \(([0-9.]+) ms each\), exit statuses map\[0:100\], frames free (\d+) before, (\d+) after`)
+func TestRepeatRuns(t *testing.T) { checkRepeat(t, "hello") }
+
+// checkRepeat boots `repeat 100 NAME`: all 100 runs must exit with 0 and
+// the frame pool must end where it started.
+func checkRepeat(t *testing.T, name string) {
+	m := bootProfile(t, "repeat 100 "+name)
+	g := expect(t, m, `repeat: 100 runs of `+name+` in \d+ ms \(([0-9.]+) ms each\), exit statuses map\[0:100\], frames free (\d+) before, (\d+) after`)
 	t.Logf("%s", g[0])
 	if g[2] != g[3] {
 		t.Errorf("frames leaked: %s", g[0])
