@@ -88,7 +88,8 @@ func (s *Space) dropPages(rs []region) {
 	}
 }
 
-// free reports whether [start, end) overlaps no region and no page.
+// free reports whether [start, end) overlaps no region, no page and no
+// shared page.
 func (s *Space) free(start, end uint64) bool {
 	for _, r := range s.regions {
 		if r.start < end && start < r.end {
@@ -96,6 +97,11 @@ func (s *Space) free(start, end uint64) bool {
 		}
 	}
 	for va := range s.pages {
+		if va >= start && va < end {
+			return false
+		}
+	}
+	for va := range s.shared {
 		if va >= start && va < end {
 			return false
 		}
@@ -140,6 +146,7 @@ func (s *Space) Mmap(addr, length, prot, flags, fd uint64) uint64 {
 			return uabi.Errno(uabi.EINVAL)
 		}
 		s.dropPages(s.cut(st, end))
+		s.unshare(st, end)
 		start = st
 	case addr != 0 && addr%PageSize == 0 && addr+n <= UserTop && addr+n > addr && s.free(addr, addr+n):
 		start = addr // the hint fits
@@ -162,6 +169,7 @@ func (s *Space) Munmap(addr, length uint64) uint64 {
 		return uabi.Errno(uabi.EINVAL)
 	}
 	s.dropPages(s.cut(start, end))
+	s.unshare(start, end)
 	return 0
 }
 

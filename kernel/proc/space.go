@@ -54,8 +54,9 @@ type Space struct {
 	PT      *vm.PageTable
 	phys    Phys
 	frames  Frames
-	pages   map[uint64]uint64 // va page → frame
-	regions []region          // sorted by start, disjoint
+	pages   map[uint64]uint64     // va page → frame
+	regions []region              // sorted by start, disjoint
+	shared  map[uint64]sharedPage // va page → frame not owned (shared.go)
 	// MaxPages bounds the frames the space may own (0: no bound).
 	MaxPages int
 }
@@ -178,6 +179,7 @@ func (s *Space) Release() error {
 		}
 		delete(s.pages, va)
 	}
+	s.unshare(0, UserTop)
 	if err := s.PT.Destroy(); err != nil && first == nil {
 		first = err
 	}
@@ -185,8 +187,9 @@ func (s *Space) Release() error {
 	return first
 }
 
-// Clone copies the space for fork: the same regions, and a new frame
-// with the same contents and permissions for every present page.
+// Clone copies the space for fork: the same regions, a new frame with
+// the same contents and permissions for every present page, and the same
+// frames for the shared pages.
 func (s *Space) Clone() (*Space, error) {
 	c, err := NewSpace(s.phys, s.frames)
 	if err != nil {
@@ -194,6 +197,10 @@ func (s *Space) Clone() (*Space, error) {
 	}
 	c.MaxPages = s.MaxPages
 	c.regions = append([]region(nil), s.regions...)
+	if err := s.cloneShared(c); err != nil {
+		c.Release()
+		return nil, err
+	}
 	for va, pa := range s.pages {
 		_, perm, _ := s.PT.Translate(va)
 		if err := c.mapZero(va, perm&(vm.R|vm.W|vm.X)); err != nil {
