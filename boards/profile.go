@@ -1,7 +1,7 @@
 package boards
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
 	"os"
 	"slices"
@@ -85,73 +85,74 @@ const KernelPlaceholder = "{kernel}"
 
 // Load reads the YAML profile at path and checks it: unknown keys, missing
 // required keys, a bad memory size, a CPU count or port out of range, and
-// kernel_args without {kernel} are errors naming the file and the key.
+// kernel_args without {kernel} are errors. Each problem is reported as
+// "path:line: key: what is wrong" (ProfileError), all of them at once.
 func Load(path string) (*Profile, error) {
-	if _, err := os.Stat(path); err != nil {
+	data, err := os.ReadFile(path)
+	if err != nil {
 		return nil, fmt.Errorf("board profile: %w", err)
 	}
 	v := viper.New()
-	v.SetConfigFile(path)
 	v.SetConfigType("yaml")
-	if err := v.ReadInConfig(); err != nil {
-		return nil, fmt.Errorf("board profile %s: %w", path, err)
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+		return nil, syntaxError(path, err)
 	}
-	if unknown := unknownKeys(v.AllKeys()); len(unknown) > 0 {
-		return nil, fmt.Errorf("board profile %s: unknown keys: %s (known: %s)",
-			path, strings.Join(unknown, ", "), strings.Join(knownKeys, ", "))
+	lines := keyLines(data)
+	var errs []error
+	for _, k := range unknownKeys(v.AllKeys()) {
+		errs = append(errs, badKey(k, "unknown key (known: %s)", strings.Join(knownKeys, ", ")))
 	}
-	var missing []string
 	for _, k := range requiredKeys {
 		if !v.IsSet(k) {
-			missing = append(missing, k)
+			errs = append(errs, badKey(k, "missing required key"))
 		}
 	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("board profile %s: missing required keys: %s", path, strings.Join(missing, ", "))
+	if len(errs) > 0 {
+		return nil, locate(path, lines, errs...)
 	}
 	var raw rawProfile
 	if err := v.UnmarshalExact(&raw); err != nil {
-		return nil, fmt.Errorf("board profile %s: %w", path, err)
+		return nil, locate(path, lines, err)
 	}
-	p, err := raw.check()
-	if err != nil {
-		return nil, fmt.Errorf("board profile %s: %w", path, err)
+	p, errs := raw.check()
+	if len(errs) > 0 {
+		return nil, locate(path, lines, errs...)
 	}
 	p.Path = path
 	return p, nil
 }
 
 // check validates the decoded values and builds the Profile.
-func (r *rawProfile) check() (*Profile, error) {
+func (r *rawProfile) check() (*Profile, []error) {
 	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	bad := func(key, format string, a ...any) { errs = append(errs, badKey(key, format, a...)) }
 	if strings.TrimSpace(r.Name) == "" {
-		bad("name is empty")
+		bad("name", "is empty")
 	}
 	if r.QEMU.Binary == "" {
-		bad("qemu.binary is empty")
+		bad("qemu.binary", "is empty")
 	}
 	if r.QEMU.Machine == "" {
-		bad("qemu.machine is empty")
+		bad("qemu.machine", "is empty")
 	}
 	mem, err := ParseSize(r.QEMU.Memory)
 	if err != nil {
-		bad("qemu.memory: %v", err)
+		bad("qemu.memory", "%v", err)
 	}
 	if r.QEMU.CPUs < 1 || r.QEMU.CPUs > 512 {
-		bad("qemu.cpus = %d, want 1..512", r.QEMU.CPUs)
+		bad("qemu.cpus", "= %d, want 1..512", r.QEMU.CPUs)
 	}
 	if !containsPlaceholder(r.QEMU.KernelArgs) {
-		bad("qemu.kernel_args %q must mention %s", r.QEMU.KernelArgs, KernelPlaceholder)
+		bad("qemu.kernel_args", "%q must mention %s", r.QEMU.KernelArgs, KernelPlaceholder)
 	}
 	if r.GDB.Binary == "" {
-		bad("gdb.binary is empty")
+		bad("gdb.binary", "is empty")
 	}
 	if r.GDB.Port < 1 || r.GDB.Port > 65535 {
-		bad("gdb.port = %d, want 1..65535", r.GDB.Port)
+		bad("gdb.port", "= %d, want 1..65535", r.GDB.Port)
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, errs
 	}
 	return &Profile{
 		Name:        r.Name,

@@ -39,29 +39,37 @@ gdb:
 `
 
 // TestLoadBroken feeds broken variants of a good profile and checks that
-// each error names the problem.
+// each error is "file:line: ..." at the offending line and names the
+// problem.
 func TestLoadBroken(t *testing.T) {
 	cases := []struct {
-		name, old, new, want string
+		name, old, new string
+		want           []string // one "LINE: text" per expected error
 	}{
-		{"unknown top key", "name: t\n", "name: t\nmemry: 1G\n", "memry"},
-		{"unknown nested key", "  cpus: 1\n", "  cpus: 1\n  cpu: 2\n", "cpu"},
-		{"missing machine", "  machine: virt\n", "", "qemu.machine"},
-		{"missing gdb", "gdb:\n  binary: gdb-multiarch\n  port: 1234\n", "", "gdb.binary"},
-		{"no unit", "memory: 512M", "memory: 512", "no unit"},
-		{"bad unit", "memory: 512M", "memory: 512Q", "unknown unit"},
-		{"zero memory", "memory: 512M", "memory: 0M", "positive"},
-		{"garbage memory", "memory: 512M", "memory: lots", "qemu.memory"},
-		{"zero cpus", "cpus: 1", "cpus: 0", "qemu.cpus"},
-		{"cpus not a number", "cpus: 1", "cpus: one", "cpus"},
-		{"bad port", "port: 1234", "port: 70000", "gdb.port"},
-		{"no placeholder", `["-kernel", "{kernel}"]`, `["-kernel", "k.elf"]`, "{kernel}"},
-		{"yaml syntax", "name: t\n", "name: [t\n", "board profile"},
+		{"unknown top key", "name: t\n", "name: t\nmemry: 1G\n", []string{"2: memry: unknown key"}},
+		{"unknown nested key", "  cpus: 1\n", "  cpus: 1\n  cpu: 2\n", []string{"7: qemu.cpu: unknown key"}},
+		{"missing machine", "  machine: virt\n", "", []string{"2: qemu.machine: missing required key"}},
+		{"missing gdb", "gdb:\n  binary: gdb-multiarch\n  port: 1234\n", "", []string{"1: gdb.binary: missing", "1: gdb.port: missing"}},
+		{"no unit", "memory: 512M", "memory: 512", []string{"5: qemu.memory: size \"512\" has no unit"}},
+		{"bad unit", "memory: 512M", "memory: 512Q", []string{"5: qemu.memory: size \"512Q\": unknown unit"}},
+		{"zero memory", "memory: 512M", "memory: 0M", []string{"5: qemu.memory: size \"0M\": want a positive number"}},
+		{"garbage memory", "memory: 512M", "memory: lots", []string{"5: qemu.memory:"}},
+		{"zero cpus", "cpus: 1", "cpus: 0", []string{"6: qemu.cpus: = 0, want 1..512"}},
+		{"cpus not a number", "cpus: 1", "cpus: one", []string{"6: 'qemu.cpus' cannot parse"}},
+		{"bad port", "port: 1234", "port: 70000", []string{"12: gdb.port: = 70000"}},
+		{"no placeholder", `["-kernel", "{kernel}"]`, `["-kernel", "k.elf"]`, []string{"9: qemu.kernel_args: [\"-kernel\" \"k.elf\"] must mention {kernel}"}},
+		{"yaml syntax", "name: t\n", "name: [t\n", []string{"1: While parsing config: yaml"}},
+		{"yaml syntax later", "  bios: none\n", "  bios: none: x\n", []string{"7: While parsing config: yaml: line 7: mapping values"}},
+		{"two problems", "cpus: 1", "cpus: 0\n  speed: 9", []string{"7: qemu.speed: unknown key"}},
+		{"two values", "port: 1234", "port: 0", []string{"6: qemu.cpus: = 0", "12: gdb.port: = 0"}},
 	}
 	dir := t.TempDir()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			text := strings.Replace(goodProfile, c.old, c.new, 1)
+			if c.name == "two values" {
+				text = strings.Replace(text, "cpus: 1", "cpus: 0", 1)
+			}
 			if text == goodProfile {
 				t.Fatalf("replacement %q not found", c.old)
 			}
@@ -73,8 +81,23 @@ func TestLoadBroken(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Load accepted:\n%s", text)
 			}
-			if !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), path) {
-				t.Errorf("error %q does not mention %q and the file", err, c.want)
+			for _, w := range c.want {
+				line, rest, _ := strings.Cut(w, ": ")
+				prefix := path + ":" + line + ": "
+				found := false
+				for _, l := range strings.Split(err.Error(), "\n") {
+					if strings.HasPrefix(l, prefix) && strings.Contains(l, rest) {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("error\n%s\nhas no line starting %q containing %q", err, prefix, rest)
+				}
+			}
+			for _, l := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(l, path+":") {
+					t.Errorf("error line %q does not start with file:line", l)
+				}
 			}
 		})
 	}
