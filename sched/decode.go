@@ -85,6 +85,7 @@ func (d *decoder) header() error {
 
 // cos reads and checks every control block.
 func (d *decoder) cos(s *Snapshot) error {
+	live := 0
 	for i := range d.cbs {
 		off := OffCos + i*CBSize
 		cb := CB{ID: d.u32(off), Next: d.u16(off + 4), Prev: d.u16(off + 6),
@@ -99,6 +100,8 @@ func (d *decoder) cos(s *Snapshot) error {
 			return d.errf(off+12, "free coroutine slot %d in state %v", i, cb.State)
 		case !free && cb.ID == 0:
 			return d.errf(off, "coroutine slot %d in use without an id", i)
+		case cb.ID == NoCo:
+			return d.errf(off, "coroutine slot %d holds the reserved id %#x", i, cb.ID)
 		case cb.ID == 0:
 			continue
 		case int(slotOf(cb.ID)) != i:
@@ -113,8 +116,16 @@ func (d *decoder) cos(s *Snapshot) error {
 			return d.errf(off+8, "coroutine %#x: process %d", cb.ID, cb.Proc)
 		case !free && cb.State == Exited:
 			return d.errf(off+12, "exited coroutine %#x not on the free list", cb.ID)
+		case !free && cb.State == Created:
+			return d.errf(off+12, "coroutine %#x left in Created (Spawn queues it Ready at once)", cb.ID)
 		}
 		s.Cos = append(s.Cos, CoSnap{ID: cb.ID, Proc: cb.Proc, Kind: cb.Kind, Prio: cb.Prio, State: cb.State})
+		if !free {
+			live++
+		}
+	}
+	if got := int(d.u16(26)); got != live {
+		return d.errf(26, "header live count %d, %d coroutines are live", got, live)
 	}
 	return nil
 }

@@ -50,6 +50,17 @@ func (d *decoder) unusedProc(p, off int, gp uint8) error {
 	if d.u8(off+36) != 0 || d.u16(off+32) != NoIdx || d.u16(off+34) != 0 {
 		return d.errf(off, "unused process slot %d has state", p)
 	}
+	for i := 0; i < 2*NumPrio; i++ {
+		if l := d.u16(off + 2*i); l != NoIdx {
+			return d.errf(off+2*i, "unused process slot %d has queue link %d", p, l)
+		}
+	}
+	if h := d.u8(off + 38); h != NoHart {
+		return d.errf(off+38, "unused process slot %d names hart %d", p, h)
+	}
+	if d.u8(off+37)&ProcUintr != 0 {
+		return d.errf(off+37, "unused process slot %d has a user interrupt pending", p)
+	}
 	if gp != Idle {
 		return d.errf(OffProcPrio+p, "unused process %d has global priority %d", p, gp)
 	}

@@ -36,13 +36,14 @@ func LockTag(hart uint8, user bool) uint32 {
 	return t
 }
 
-// TryLock takes the region lock for tag if it is free.
+// TryLock takes the region lock for tag if it is free. Tag 0 is the free
+// value itself and never takes the lock.
 //
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
 func (r *Region) TryLock(tag uint32) bool {
-	return atomic.CompareAndSwapUint32(&r.Lock, 0, tag)
+	return tag != 0 && atomic.CompareAndSwapUint32(&r.Lock, 0, tag)
 }
 
 // SpinLock tries up to limit times to take the lock; kernel side only.
@@ -52,6 +53,9 @@ func (r *Region) TryLock(tag uint32) bool {
 //
 //go:nosplit
 func (r *Region) SpinLock(tag uint32, limit int) bool {
+	if tag == 0 {
+		return false
+	}
 	for i := 0; i < limit; i++ {
 		if atomic.CompareAndSwapUint32(&r.Lock, 0, tag) {
 			return true
@@ -61,13 +65,13 @@ func (r *Region) SpinLock(tag uint32, limit int) bool {
 }
 
 // Unlock releases the lock held by tag. It returns ErrNotLocked and leaves
-// the lock alone if tag is not the owner.
+// the lock alone if tag is not the owner (tag 0 never owns it).
 //
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
 func (r *Region) Unlock(tag uint32) Errno {
-	if atomic.CompareAndSwapUint32(&r.Lock, tag, 0) {
+	if tag != 0 && atomic.CompareAndSwapUint32(&r.Lock, tag, 0) {
 		return OK
 	}
 	return ErrNotLocked

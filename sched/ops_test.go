@@ -142,7 +142,8 @@ func TestIllegalTransitionsLeaveStateIntact(t *testing.T) {
 		{"spawn bad prio", errnoOf(r.Spawn(c, 1, KindUser, 8, NoWaker)), ErrBadPrio},
 		{"spawn bad kind", errnoOf(r.Spawn(c, 1, NumKinds, 0, NoWaker)), ErrBadKind},
 		{"fetch unused proc", errnoOf(r.Fetch(c, 40)), ErrBadProc},
-		{"run on bad hart", r.RunOn(MaxHarts, 1), ErrBadProc},
+		{"run on bad hart", r.RunOn(MaxHarts, 1), ErrBadHart},
+		{"leave bad hart", r.Leave(MaxHarts), ErrBadHart},
 	}
 	for _, tc := range cases {
 		if tc.e != tc.want {

@@ -71,7 +71,7 @@ func (r *Region) RunOn(hart uint8, proc uint16) Errno {
 		return ErrNotLocked
 	}
 	if hart >= MaxHarts {
-		return ErrBadProc
+		return ErrBadHart
 	}
 	p := r.proc(proc)
 	if p == nil {
@@ -87,17 +87,25 @@ func (r *Region) RunOn(hart uint8, proc uint16) Errno {
 	return OK
 }
 
-// Leave records that hart runs no process (kernel only; lock held).
+// Leave records that hart runs no process (kernel only). The lock must be
+// held; a hart number out of range is ErrBadHart and changes nothing.
 //
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
-func (r *Region) Leave(hart uint8) {
+func (r *Region) Leave(hart uint8) Errno {
+	if !r.held() {
+		return ErrNotLocked
+	}
+	if hart >= MaxHarts {
+		return ErrBadHart
+	}
 	h := hart & (MaxHarts - 1)
 	if old := r.HartProc[h]; old != NoIdx {
 		r.Procs[old&(MaxProcs-1)].Hart = NoHart
 	}
 	r.HartProc[h] = NoIdx
+	return OK
 }
 
 // SetUintr sets or clears proc's pending-user-interrupt flag, which boosts

@@ -98,6 +98,7 @@ const (
 	ErrBusy            // the process already has a running/suspended coroutine, or the lock is taken
 	ErrBadRegion       // the region header is not initialised
 	ErrBadKind         // kind not one of the Kind constants
+	ErrBadHart         // hart number not below MaxHarts
 	numErrnos
 )
 
@@ -105,7 +106,7 @@ var errnoText = [numErrnos]string{
 	"ok", "region lock not held", "no such coroutine", "bad process",
 	"bad priority", "illegal state transition", "cause does not fit operation",
 	"no free coroutine slot", "no ready coroutine", "busy", "region not initialised",
-	"bad kind",
+	"bad kind", "bad hart",
 }
 
 func (e Errno) Error() string {

@@ -1,0 +1,130 @@
+package sched
+
+import (
+	"encoding/binary"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestDecodeRejectsHiddenState covers corruptions an earlier decoder
+// accepted: state in an unused process slot, a wrong header live count, a
+// coroutine left in Created and a live coroutine with the reserved id.
+func TestDecodeRejectsHiddenState(t *testing.T) {
+	base := busyRegion(t)
+	const unused = 10 // busyRegion uses processes 0..4
+	pOff := OffProcs + unused*ProcBlockSize
+	var blocked uint16 = NoIdx
+	for i := range base.Cos {
+		if base.Cos[i].Flags&CBFree == 0 && base.Cos[i].ID != 0 && base.Cos[i].State == Blocked {
+			blocked = uint16(i)
+			break
+		}
+	}
+	if blocked == NoIdx {
+		t.Fatal("fixture has no blocked coroutine")
+	}
+	cases := []struct {
+		name string
+		mut  func(b []byte)
+		off  int
+		msg  string
+	}{
+		{"unused head link", func(b []byte) { binary.LittleEndian.PutUint16(b[pOff+2*3:], 5) }, pOff + 6, "queue link"},
+		{"unused tail link", func(b []byte) { binary.LittleEndian.PutUint16(b[pOff+16+2*7:], 5) }, pOff + 30, "queue link"},
+		{"unused hart", func(b []byte) { b[pOff+38] = 2 }, pOff + 38, "hart"},
+		{"unused uintr", func(b []byte) { b[pOff+37] = ProcUintr }, pOff + 37, "user interrupt"},
+		{"header live", func(b []byte) { b[26]++ }, 26, "live count"},
+		{"left in Created", func(b []byte) { b[OffCos+int(blocked)*CBSize+12] = byte(Created) }, OffCos + int(blocked)*CBSize + 12, "Created"},
+	}
+	for _, tc := range cases {
+		b := append([]byte(nil), base.Bytes()...)
+		tc.mut(b)
+		expectDecodeError(t, tc.name, b, tc.off, tc.msg)
+	}
+}
+
+func expectDecodeError(t *testing.T, name string, b []byte, off int, msg string) {
+	t.Helper()
+	_, err := Decode(b)
+	var de *DecodeError
+	if !errors.As(err, &de) {
+		t.Errorf("%s: got %v, want a DecodeError", name, err)
+		return
+	}
+	if de.Off != off || !strings.Contains(de.Msg, msg) {
+		t.Errorf("%s: %v (off %d), want offset %d and %q", name, err, de.Off, off, msg)
+	}
+}
+
+// TestDecodeRejectsReservedID: NoCo (all ones) never names a coroutine;
+// Spawn skips the generation that would produce it, so a dump holding it
+// in a live slot is corrupt.
+func TestDecodeRejectsReservedID(t *testing.T) {
+	r := newTestRegion(t)
+	for i := 0; i < MaxCos; i++ {
+		mustSpawn(t, r, 1, 3)
+	}
+	if slotOf(NoCo) != MaxCos-1 || r.Cos[MaxCos-1].State != Ready {
+		t.Fatal("fixture: last slot not in use")
+	}
+	if _, err := r.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	r.Cos[MaxCos-1].ID = NoCo
+	expectDecodeError(t, "reserved id", r.Bytes(), OffCos+(MaxCos-1)*CBSize, "reserved")
+}
+
+// TestLeavePreconditions: Leave asserts the lock and rejects a hart number
+// out of range instead of masking it onto another hart.
+func TestLeavePreconditions(t *testing.T) {
+	r := newTestRegion(t)
+	mustSpawn(t, r, 1, 2)
+	must(t, r.RunOn(1, 1))
+	if e := r.Leave(MaxHarts + 1); e != ErrBadHart {
+		t.Fatalf("leave hart %d: %v, want ErrBadHart", MaxHarts+1, e)
+	}
+	if r.HartProc[1] != 1 || r.Procs[1].Hart != 1 {
+		t.Fatal("leave of an out-of-range hart took process 1 off hart 1")
+	}
+	must(t, r.Unlock(testTag))
+	if e := r.Leave(1); e != ErrNotLocked {
+		t.Fatalf("leave without the lock: %v, want ErrNotLocked", e)
+	}
+	if r.HartProc[1] != 1 {
+		t.Fatal("leave without the lock changed the hart table")
+	}
+	if e := r.RunOn(MaxHarts, 1); e != ErrNotLocked {
+		t.Fatalf("run on without the lock: %v", e)
+	}
+	r.TryLock(testTag)
+	if e := r.RunOn(MaxHarts, 1); e != ErrBadHart {
+		t.Fatalf("run on hart %d: %v, want ErrBadHart", MaxHarts, e)
+	}
+	must(t, r.Leave(1))
+	if r.HartProc[1] != NoIdx || r.Procs[1].Hart != NoHart {
+		t.Fatal("leave did not clear hart 1")
+	}
+}
+
+// TestLockTagZero: tag 0 means "free", so it can neither take nor release
+// the lock.
+func TestLockTagZero(t *testing.T) {
+	r := new(Region)
+	r.Init()
+	if r.TryLock(0) {
+		t.Fatal("TryLock(0) reported success")
+	}
+	if r.SpinLock(0, 5) {
+		t.Fatal("SpinLock(0) reported success")
+	}
+	if e := r.Unlock(0); e != ErrNotLocked {
+		t.Fatalf("Unlock(0) of a free lock: %v, want ErrNotLocked", e)
+	}
+	if !r.TryLock(7) {
+		t.Fatal("lock busy")
+	}
+	if e := r.Unlock(0); e != ErrNotLocked || r.Lock != 7 {
+		t.Fatalf("Unlock(0) of a held lock: %v, lock %d", e, r.Lock)
+	}
+}
