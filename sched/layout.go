@@ -7,7 +7,7 @@ package sched
 // All integers are little-endian (RISC-V and the x86-64/arm64 hosts).
 // Links and indices are uint16 slot numbers; NoIdx (0xFFFF) is "none".
 //
-//	Region (RegionSize = 60064 bytes)
+//	Region (RegionSize = 60320 bytes)
 //	off    size  field
 //	0      4     Magic     "COPS" = 0x53504F43
 //	4      2     Version   RegionVersion
@@ -18,11 +18,11 @@ package sched
 //	13     1     NHarts    MaxHarts (8)
 //	14     2     -
 //	16     4     Lock      0 free, else owner tag (lock.go)
-//	20     2     Cursor    round-robin cursor of HighestProc
+//	20     2     -
 //	22     2     FreeHead  free coroutine slots, FIFO through CB.Next
 //	24     2     FreeTail
 //	26     2     Live      coroutines not Exited
-//	28     4     -
+//	28     4     Placements  placements so far (RunOn), wrapping; stamps Placed
 //	32     8     Seq       sequence number of the next trace event
 //	40     8     Tail      sequence number of the oldest event in the ring
 //	48     8     Overflow  events dropped because the ring was full
@@ -30,9 +30,10 @@ package sched
 //	64     64    ProcPrio  global priority array: [proc] best priority or Idle (0xFF)
 //	128    16    HartProc  [hart] process running on it, or NoIdx
 //	144    16    -
-//	160    2560  Procs     [MaxProcs]ProcBlock, 40 bytes each
-//	2720   16384 Cos       [MaxCos]CB, 16 bytes each
-//	19104  40960 Ring      [RingSize]Event, 40 bytes each; event seq s is at s%RingSize
+//	160    256   Placed    [proc] Placements when it was last placed (fairness, pick.go)
+//	416    2560  Procs     [MaxProcs]ProcBlock, 40 bytes each
+//	2976   16384 Cos       [MaxCos]CB, 16 bytes each
+//	19360  40960 Ring      [RingSize]Event, 40 bytes each; event seq s is at s%RingSize
 //
 //	ProcBlock (40 bytes)
 //	0      16    Head      [NumPrio] first ready coroutine slot per priority
@@ -66,7 +67,7 @@ package sched
 // Magic and version of the region header.
 const (
 	RegionMagic   = 0x53504F43 // "COPS" little-endian
-	RegionVersion = 1
+	RegionVersion = 2
 )
 
 // Byte offsets and sizes (checked by layout_test.go).
@@ -75,7 +76,8 @@ const (
 	OffSeq      = 32
 	OffProcPrio = 64
 	OffHartProc = 128
-	OffProcs    = 160
+	OffPlaced   = 160
+	OffProcs    = OffPlaced + MaxProcs*4
 	OffCos      = OffProcs + MaxProcs*ProcBlockSize
 	OffRing     = OffCos + MaxCos*CBSize
 	RegionSize  = OffRing + RingSize*EventSize
@@ -107,12 +109,12 @@ type Region struct {
 	NPrio    uint8
 	NHarts   uint8
 	_        [2]byte
-	Lock     uint32
-	Cursor   uint16
-	FreeHead uint16
-	FreeTail uint16
-	Live     uint16
-	_        [4]byte
+	Lock       uint32
+	_          [2]byte
+	FreeHead   uint16
+	FreeTail   uint16
+	Live       uint16
+	Placements uint32
 	Seq      uint64
 	Tail     uint64
 	Overflow uint64
@@ -120,6 +122,7 @@ type Region struct {
 	ProcPrio [MaxProcs]uint8
 	HartProc [MaxHarts]uint16
 	_        [16]byte
+	Placed   [MaxProcs]uint32
 	Procs    [MaxProcs]ProcBlock
 	Cos      [MaxCos]CB
 	Ring     [RingSize]Event

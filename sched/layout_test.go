@@ -18,7 +18,8 @@ func TestLayout(t *testing.T) {
 		got, want uintptr
 	}{
 		{"Region.Lock", unsafe.Offsetof(r.Lock), OffLock},
-		{"Region.Cursor", unsafe.Offsetof(r.Cursor), 20},
+		{"Region.Placements", unsafe.Offsetof(r.Placements), 28},
+		{"Region.Placed", unsafe.Offsetof(r.Placed), OffPlaced},
 		{"Region.FreeHead", unsafe.Offsetof(r.FreeHead), 22},
 		{"Region.FreeTail", unsafe.Offsetof(r.FreeTail), 24},
 		{"Region.Live", unsafe.Offsetof(r.Live), 26},

@@ -33,9 +33,9 @@ func (r *Region) refresh(proc uint16) {
 }
 
 // HighestProc returns the process the kernel should run next: the best
-// global priority among processes not running on a hart, ties broken
-// round-robin starting after the last process placed with RunOn. It
-// returns (NoProc, Idle) when no process has anything to run.
+// global priority among processes not running on a hart; among equals the
+// one placed least recently (see HighestProcMask). It returns
+// (NoProc, Idle) when no process has anything to run.
 //
 // nosplit: hot path shared with the vDSO page.
 //
@@ -45,16 +45,33 @@ func (r *Region) HighestProc() (uint16, uint8) { return r.HighestProcMask(^uint6
 // HighestProcMask is HighestProc restricted to the processes whose bit is
 // set in allow (a hart's affinity mask; bit p is process slot p).
 //
+// Fairness: among processes of the best priority it takes the one whose
+// last placement is oldest (Placements - Placed[p], modulo 2^32; never
+// placed counts as oldest, ties go to the lower slot). Every RunOn
+// restamps the placed process, so a process of the best priority that a
+// hart may run is passed over at most once per other process of that
+// priority, however placements of other priorities, other harts and other
+// masks interleave. (A single round-robin cursor shared by every placement
+// is not enough: a placement elsewhere moves it past the whole group and
+// the first member of the group wins again.)
+//
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
 func (r *Region) HighestProcMask(allow uint64) (uint16, uint8) {
-	bestP, bestPrio := NoProc, uint8(Idle)
-	for i := uint16(1); i <= MaxProcs; i++ {
-		p := (r.Cursor + i) & (MaxProcs - 1)
+	bestP, bestPrio, bestAge := NoProc, uint8(Idle), uint32(0)
+	for i := uint16(0); i < MaxProcs; i++ {
+		p := i & (MaxProcs - 1)
 		pr := r.ProcPrio[p]
-		if pr < bestPrio && allow&(1<<p) != 0 && r.Procs[p].Hart == NoHart {
-			bestP, bestPrio = p, pr
+		if pr == Idle || allow&(1<<p) == 0 || r.Procs[p].Hart != NoHart {
+			continue
+		}
+		age := r.Placements - r.Placed[p]
+		if r.Placed[p] == 0 {
+			age = ^uint32(0)
+		}
+		if pr < bestPrio || (pr == bestPrio && age > bestAge) {
+			bestP, bestPrio, bestAge = p, pr, age
 		}
 	}
 	return bestP, bestPrio
@@ -83,7 +100,11 @@ func (r *Region) RunOn(hart uint8, proc uint16) Errno {
 	r.Leave(hart)
 	r.HartProc[hart&(MaxHarts-1)] = proc
 	p.Hart = hart
-	r.Cursor = proc
+	r.Placements++
+	if r.Placements == 0 {
+		r.Placements = 1 // 0 in Placed means never placed
+	}
+	r.Placed[proc&(MaxProcs-1)] = r.Placements
 	return OK
 }
 

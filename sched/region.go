@@ -42,6 +42,7 @@ func (r *Region) AddProc(proc uint16) Errno {
 		return ErrBusy
 	}
 	p.Flags = ProcUsed
+	r.Placed[proc&(MaxProcs-1)] = 0 // a new process has never been placed
 	r.refresh(proc)
 	return OK
 }
