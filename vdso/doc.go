@@ -1,6 +1,15 @@
-// Package vdso will map the shared scheduler (package sched: its code and its
-// shared region) into every user process, so that the kernel reads each
-// process's best coroutine priority directly. See
-// ../shared/notes/vdso-shared-code.md for the rules that code must follow.
-// Not built yet: it follows the user-process issue.
+// Package vdso is the code and data every user process gets from the
+// kernel without a system call, as Linux's vDSO: one ELF image (built
+// by package copslab/vdso/image when the kernel is built) mapped
+// read+execute into every process and announced with AT_SYSINFO_EHDR,
+// and one read-only data page after it that the kernel keeps filled.
+//
+// This package holds the parts that are compiled into the image — the
+// data page's layout (data.go) and the clock functions behind
+// __vdso_clock_gettime and __vdso_gettimeofday (clock.go) — so that the
+// kernel and host tests use the very same code. The scheduler's hot
+// path comes from package copslab/sched. Every function the image
+// exports follows the rules of ../shared/notes/vdso-shared-code.md; the
+// image builder decodes their machine code and refuses any reference
+// outside the image.
 package vdso
