@@ -101,31 +101,31 @@ const (
 // Region is the shared scheduler state. It contains no Go pointers; its
 // in-memory layout is exactly the byte layout documented above.
 type Region struct {
-	Magic    uint32
-	Version  uint16
-	NProcs   uint16
-	NCos     uint16
-	NRing    uint16
-	NPrio    uint8
-	NHarts   uint8
-	_        [2]byte
+	Magic      uint32
+	Version    uint16
+	NProcs     uint16
+	NCos       uint16
+	NRing      uint16
+	NPrio      uint8
+	NHarts     uint8
+	_          [2]byte
 	Lock       uint32
 	_          [2]byte
 	FreeHead   uint16
 	FreeTail   uint16
 	Live       uint16
 	Placements uint32
-	Seq      uint64
-	Tail     uint64
-	Overflow uint64
-	_        [8]byte
-	ProcPrio [MaxProcs]uint8
-	HartProc [MaxHarts]uint16
-	_        [16]byte
-	Placed   [MaxProcs]uint32
-	Procs    [MaxProcs]ProcBlock
-	Cos      [MaxCos]CB
-	Ring     [RingSize]Event
+	Seq        uint64
+	Tail       uint64
+	Overflow   uint64
+	_          [8]byte
+	ProcPrio   [MaxProcs]uint8
+	HartProc   [MaxHarts]uint16
+	_          [16]byte
+	Placed     [MaxProcs]uint32
+	Procs      [MaxProcs]ProcBlock
+	Cos        [MaxCos]CB
+	Ring       [RingSize]Event
 }
 
 // ProcBlock is one process's part of the region.
