@@ -22,6 +22,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"copslab/kernel/ktrace"
 )
 
 // ticks counts timer interrupts (the runtime's tick handler increments it
@@ -43,6 +45,7 @@ func main() {
 		rtExit(1)
 	}
 	m.start()
+	ktrace.SetClock(func() uint64 { return uint64(mtimeNow()) })
 	fmt.Printf("copslab kernel (%s %s/%s, bare metal, machine mode): memory %d MiB at %#x (from FDT), hart 0 of %d\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, m.ramSize>>20, m.ramBase, m.harts)
 	fmt.Printf("copslab: bootargs %q; wall clock %s (rtc %#x)\n", m.bootargs, time.Now().UTC().Format(time.RFC3339), m.rtc)

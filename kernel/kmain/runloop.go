@@ -8,6 +8,7 @@ import (
 	"time"
 	"unsafe"
 
+	"copslab/kernel/ktrace"
 	"copslab/kernel/proc"
 )
 
@@ -47,6 +48,7 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 			continue
 		}
 		cur, last[i] = i, t
+		ktrace.Place(t.TID)
 		p := ps[i]
 		if p.DeliverPending(t); p.Exited {
 			continue
@@ -57,6 +59,7 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 		p.Entries++
 		if t.TF.Cause&proc.CauseInterrupt != 0 {
 			p.Interrupts++
+			ktrace.Interrupted()
 			runtime.Gosched()
 			continue
 		}

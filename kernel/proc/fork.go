@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"copslab/kernel/ktrace"
 	"encoding/binary"
 
 	"copslab/kernel/uabi"
@@ -76,11 +77,13 @@ func (p *Proc) fork(t *Thread, flags uint64) uint64 {
 		p.sys.Setup(c)
 	}
 	p.sys.Add(c)
+	ktrace.Spawn(c.PID, ct.TID, ct.Nice)
 	p.sys.born = append(p.sys.born, c)
 	if copyMem {
 		return uint64(pid)
 	}
 	t.State, t.cond = CondWait, func() bool { return c.Exited || !c.borrowed }
+	ktrace.Block(t.TID)
 	t.TF.X[RegA0] = uint64(pid)
 	return uint64(pid)
 }
@@ -145,6 +148,7 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 	}
 	for _, th := range p.Threads {
 		th.State = Dead
+		ktrace.Exit(th.TID)
 	}
 	p.Release()
 	p.Space, p.borrowed, p.Image, p.Brk, p.Name = s, false, q.Image, q.Brk, name
@@ -155,6 +159,7 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 		}
 	}
 	p.closeOnExec()
+	ktrace.Spawn(p.PID, p.Threads[0].TID, 0)
 	return 0
 }
 

@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"copslab/kernel/ktrace"
 	"fmt"
 
 	"copslab/kernel/uabi"
@@ -66,6 +67,7 @@ func New(pid int, name string, img []byte, args []string, phys Phys, frames Fram
 		s.Release()
 		return nil, err
 	}
+	ktrace.Spawn(pid, p.Threads[0].TID, 0)
 	return p, nil
 }
 

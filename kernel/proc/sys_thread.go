@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"copslab/kernel/ktrace"
 	"encoding/binary"
 
 	"copslab/kernel/uabi"
@@ -22,6 +23,7 @@ func (p *Proc) sysThread(t *Thread, env Env, nr uint64, a []uint64) (uint64, boo
 		return p.clone(t, a[0], a[1], a[2], a[3], a[4]), true
 	case uabi.SYS_EXIT:
 		t.State = Dead
+		ktrace.Exit(t.TID)
 		p.removeDead()
 		if len(p.Threads) == 0 {
 			p.Exit(int(a[0]&0xff), "")
@@ -64,6 +66,7 @@ func (p *Proc) clone(t *Thread, flags, sp, ptid, tls, ctid uint64) uint64 {
 	c := p.newThread()
 	c.TF = t.TF // PC is already past the ecall
 	c.TF.X[RegA0] = 0
+	ktrace.Spawn(p.PID, c.TID, c.Nice)
 	if sp != 0 {
 		c.TF.X[RegSP] = sp
 	}
@@ -161,5 +164,6 @@ func (p *Proc) setpriority(t *Thread, which, who uint64, nice int64) uint64 {
 		return uabi.Errno(uabi.ESRCH)
 	}
 	th.Nice = int(min(max(nice, -20), 19))
+	ktrace.SetPrio(th.TID, th.Nice)
 	return 0
 }

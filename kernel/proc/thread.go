@@ -1,5 +1,10 @@
 package proc
 
+import (
+	"copslab/kernel/ktrace"
+	"copslab/sched"
+)
+
 // Threads and their scheduling inside one process.
 //
 // Every thread has its own TrapFrame; they share the Space. A thread is
@@ -41,18 +46,21 @@ type Thread struct {
 // Block parks t until woken or until deadline (0: no deadline).
 func (t *Thread) block(st State, addr uint64, deadline int64) {
 	t.State, t.waitAddr, t.deadline = st, addr, deadline
+	ktrace.Block(t.TID)
 }
 
 // waitFor parks t until cond holds, then runs its ecall again.
 func (t *Thread) waitFor(cond func() bool) {
 	t.State, t.cond = CondWait, cond
 	t.TF.PC -= 4
+	ktrace.Block(t.TID)
 }
 
 // wake makes t runnable with system call result r.
 func (t *Thread) wake(r uint64) {
 	t.State, t.waitAddr, t.deadline = Runnable, 0, 0
 	t.TF.X[RegA0] = r
+	ktrace.Wake(t.TID, sched.CauseWake)
 }
 
 // Pick returns the next thread to run. With none runnable it returns
@@ -65,6 +73,7 @@ func (p *Proc) Pick(now int64) (*Thread, int64) {
 			continue
 		}
 		if t.deadline <= now {
+			ktrace.Wake(t.TID, sched.CauseTimer)
 			if t.State == FutexWait {
 				t.wake(timedOut)
 			} else {
@@ -78,12 +87,14 @@ func (p *Proc) Pick(now int64) (*Thread, int64) {
 		for _, t := range p.Threads {
 			if t.State == ReadWait {
 				t.State = Runnable // re-executes its read
+				ktrace.Wake(t.TID, sched.CauseWake)
 			}
 		}
 	}
 	for _, t := range p.Threads {
 		if t.State == CondWait && t.cond() {
 			t.State, t.cond = Runnable, nil
+			ktrace.Wake(t.TID, sched.CauseWake)
 		}
 	}
 	// Strict priority: the runnable thread with the lowest Nice runs;

@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"copslab/kernel/ktrace"
 	"fmt"
 
 	"copslab/kernel/uabi"
@@ -55,6 +56,7 @@ func (p *Proc) Exit(status int, why string) {
 	p.Exited, p.Status, p.Killed = true, status, why
 	for _, t := range p.Threads {
 		t.State = Dead
+		ktrace.Exit(t.TID)
 	}
 	p.closeAll()
 }
