@@ -51,3 +51,17 @@ case "$(go env GOVERSION)" in
 go1.26*) ;;
 *) echo "prereqs: Go 1.26.x required, found $(go env GOVERSION)" >&2; exit 1 ;;
 esac
+
+# Delve: the workbench's source pane drives dlv with the JSON-RPC client of
+# github.com/go-delve/delve, so dlv is installed at the version go.mod pins
+# for that module, into GOBIN (else GOPATH/bin), where copslab looks first.
+if [ "$want" = all ]; then
+	root=$(cd "$(dirname "$0")/.." && pwd)
+	dlv_version=$(awk '$1 == "github.com/go-delve/delve" { print $2 }' "$root/go.mod")
+	gobin=$(go env GOBIN)
+	[ -n "$gobin" ] || gobin="$(go env GOPATH | cut -d: -f1)/bin"
+	if ! "$gobin/dlv" version 2>/dev/null | grep -qx "Version: ${dlv_version#v}"; then
+		echo "prereqs: installing dlv $dlv_version into $gobin" >&2
+		(cd "$root" && go install "github.com/go-delve/delve/cmd/dlv@$dlv_version")
+	fi
+fi
