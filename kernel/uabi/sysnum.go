@@ -99,7 +99,7 @@ const (
 )
 
 // NSyscalls is one past the highest number in the table.
-const NSyscalls = 467
+const NSyscalls = 472
 
 // sysNames maps every asm-generic riscv64 system call number to its name
 // (gaps: 244..257 are reserved for arch calls, 295..423 are 32-bit time64
@@ -429,4 +429,9 @@ var sysNames = [NSyscalls]string{
 	464: "getxattrat",
 	465: "listxattrat",
 	466: "removexattrat",
+	467: "open_tree_attr",
+	468: "file_getattr",
+	469: "file_setattr",
+	470: "listns",
+	471: "rseq_slice_yield",
 }

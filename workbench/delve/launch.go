@@ -129,6 +129,7 @@ func startServer(ctx context.Context, dlv, exe string, args ...string) (*server,
 	cmdArgs := append([]string{"exec", "--headless", "--api-version=2", "--listen=127.0.0.1:0", exe, "--"}, args...)
 	cmd := exec.Command(dlv, cmdArgs...)
 	cmd.Dir = filepath.Dir(exe)
+	dieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

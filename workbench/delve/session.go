@@ -218,15 +218,31 @@ func (s *Session) Next() (*Stop, error) { return s.stopped(s.client.Next()) }
 // return values.
 func (s *Session) StepOut() (*Stop, error) { return s.stopped(s.client.StepOut()) }
 
-// RunToDecision runs to the decision numbered n (from 1, one decision per
-// sandbox step, as the workbench's Step button counts them) and stops at
-// the first call of DecisionFunc in it.
-func (s *Session) RunToDecision(n int) (*Stop, error) {
-	return s.runTo(varStopDecision, strconv.Itoa(max(n, 1)))
+// Restart starts the debuggee over (breakpoints are kept); it is stopped
+// before main again.
+func (s *Session) Restart() error {
+	if _, err := s.client.Restart(false); err != nil {
+		return fmt.Errorf("restarting the debuggee: %w", err)
+	}
+	s.last = nil
+	return nil
 }
 
-// NextDecision is RunToDecision of the decision after the current one.
+// RunToDecision runs to the decision numbered n (from 1, one decision per
+// sandbox step, as the workbench's Step button counts them) and stops at
+// the first call of DecisionFunc in it. A debuggee already at or past
+// decision n (or finished) is restarted first.
+func (s *Session) RunToDecision(n int) (*Stop, error) {
+	n = max(n, 1)
+	past := s.last != nil && (s.last.Exited || s.last.Decision >= n)
+	return s.runTo(past, varStopDecision, strconv.Itoa(n))
+}
+
+// NextDecision runs to the decision after the current one (RunToDecision).
 func (s *Session) NextDecision() (*Stop, error) {
+	if s.last != nil && s.last.Exited {
+		return s.last, errors.New("the run is over: restart the debugger")
+	}
 	d := 0
 	if s.last != nil {
 		d = s.last.Decision
@@ -236,19 +252,25 @@ func (s *Session) NextDecision() (*Stop, error) {
 
 // RunToTime runs to the first decision that starts at or after t (sandbox
 // nanoseconds, as the timeline shows them) and stops at the first call of
-// DecisionFunc in it: "step into the next decision" from the timeline.
+// DecisionFunc in it: "step into the next decision" from the timeline. A
+// debuggee whose current decision started after t (or finished) is
+// restarted first.
 func (s *Session) RunToTime(t uint64) (*Stop, error) {
-	return s.runTo(varStopTime, strconv.FormatUint(max(t, 1), 10))
+	t = max(t, 1)
+	past := s.last != nil && (s.last.Exited || s.last.Clock > t)
+	return s.runTo(past, varStopTime, strconv.FormatUint(t, 10))
 }
 
 // runTo arms the debuggee's stop variable, runs with the user's
 // breakpoints disabled to arrived and then to DecisionFunc.
-func (s *Session) runTo(variable, value string) (*Stop, error) {
-	if s.last != nil && s.last.Exited {
-		return s.last, errors.New("the run is over: restart the debugger")
-	}
+func (s *Session) runTo(restart bool, variable, value string) (*Stop, error) {
 	if len(s.Symbols[DecisionFunc]) == 0 {
 		return nil, fmt.Errorf("the decision function %s is not in the debuggee", DecisionFunc)
+	}
+	if restart {
+		if err := s.Restart(); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.client.SetVariable(api.EvalScope{GoroutineID: -1}, variable, value); err != nil {
 		return nil, fmt.Errorf("setting %s: %w", variable, err)
