@@ -74,7 +74,7 @@ func (d *decoder) proc(p, off int) (ProcSnap, int, error) {
 	queued := 0
 	for q := 0; q < NumPrio; q++ {
 		n, last, err := d.walk(d.u16(off+2*q), off+2*q, func(slot int, cb *CB) error {
-			if cb.Flags&CBFree != 0 || cb.State != Ready || int(cb.Proc) != p || int(cb.Prio) != q {
+			if cb.Flags&CBFree != 0 || cb.State != Ready || int(cb.Proc) != p || int(queueOf(cb.Prio)) != q {
 				return d.errf(OffCos+slot*CBSize, "slot %d (state %v, process %d, priority %d) in ready queue %d of process %d",
 					slot, cb.State, cb.Proc, cb.Prio, q, p)
 			}
@@ -147,7 +147,7 @@ func (d *decoder) expectPrio(ps *ProcSnap) uint8 {
 		}
 	}
 	if ps.UintrPending {
-		best = 0
+		best = uintrPrio(best)
 	}
 	return best
 }

@@ -26,10 +26,24 @@ func (r *Region) refresh(proc uint16) {
 			}
 		}
 		if p.Flags&ProcUintr != 0 {
-			best = 0
+			best = uintrPrio(best)
 		}
 	}
 	r.ProcPrio[proc&(MaxProcs-1)] = best
+}
+
+// uintrPrio is the global priority of a process whose best is best and
+// which has a user interrupt pending: 0, the COPS boost (bugNoBoost, a
+// test build only: merely runnable at the worst priority).
+//
+// nosplit: hot path shared with the vDSO page.
+//
+//go:nosplit
+func uintrPrio(best uint8) uint8 {
+	if bugNoBoost {
+		return min(best, NumPrio-1)
+	}
+	return 0
 }
 
 // HighestProc returns the process the kernel should run next: the best

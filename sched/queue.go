@@ -21,6 +21,19 @@ func lowestBit(b uint8) uint8 {
 	return NumPrio
 }
 
+// queueOf is the ready queue of a coroutine of priority prio: its own
+// (bugFIFO, a test build only: the worst priority's for everyone).
+//
+// nosplit: hot path shared with the vDSO page.
+//
+//go:nosplit
+func queueOf(prio uint8) uint8 {
+	if bugFIFO {
+		return NumPrio - 1
+	}
+	return prio & (NumPrio - 1)
+}
+
 // push appends slot s to the tail of its priority's queue in process p.
 //
 // nosplit: hot path shared with the vDSO page.
@@ -28,7 +41,7 @@ func lowestBit(b uint8) uint8 {
 //go:nosplit
 func (r *Region) push(p *ProcBlock, s uint16) {
 	cb := &r.Cos[s&(MaxCos-1)]
-	q := cb.Prio & (NumPrio - 1)
+	q := queueOf(cb.Prio)
 	cb.Next = NoIdx
 	cb.Prev = p.Tail[q]
 	if p.Tail[q] == NoIdx {
@@ -47,7 +60,7 @@ func (r *Region) push(p *ProcBlock, s uint16) {
 //go:nosplit
 func (r *Region) unlink(p *ProcBlock, s uint16) {
 	cb := &r.Cos[s&(MaxCos-1)]
-	q := cb.Prio & (NumPrio - 1)
+	q := queueOf(cb.Prio)
 	if cb.Prev == NoIdx {
 		p.Head[q] = cb.Next
 	} else {

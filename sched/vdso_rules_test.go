@@ -16,7 +16,7 @@ import (
 var hotPath = []string{
 	"slotOf", "LockTag",
 	"(*Region).TryLock", "(*Region).SpinLock", "(*Region).Unlock", "(*Region).held",
-	"(*Region).emit", "lowestBit",
+	"(*Region).emit", "lowestBit", "queueOf", "uintrPrio",
 	"(*Region).push", "(*Region).unlink", "(*Region).popBest", "(*Region).freePush", "(*Region).freePop",
 	"(*Region).lookup", "(*Region).proc", "(*Region).Spawn", "(*Region).Fetch", "(*Region).leaveRunning",
 	"(*Region).Yield", "(*Region).Block", "(*Region).Exit", "(*Region).Wake", "(*Region).Suspend",

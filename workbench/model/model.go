@@ -33,6 +33,8 @@ type Model struct {
 	recent  []sched.Event
 	names   map[uint32]string
 	pnames  map[uint16]string
+	limits  Limits
+	warn    warnState
 }
 
 type keyframe struct {
@@ -57,6 +59,10 @@ func (m *Model) Reset() {
 		queues:  map[uint16]*Counter{},
 		names:   map[uint32]string{},
 		pnames:  map[uint16]string{},
+		limits:  m.limits,
+	}
+	if m.limits == (Limits{}) {
+		m.limits = DefaultLimits
 	}
 	m.keys = []keyframe{{0, m.now.Clone()}}
 }
@@ -87,6 +93,7 @@ func (m *Model) add(e *sched.Event) {
 	m.flow(e)
 	m.chain(e)
 	m.counter(e)
+	m.warnings(e)
 	if e.From != e.To {
 		m.trans[e.From%sched.NumStates][e.To%sched.NumStates]++
 	}

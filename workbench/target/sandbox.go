@@ -117,3 +117,10 @@ func convertSnapshot(s *sched.Snapshot, now uint64) *model.Snapshot {
 	}
 	return out
 }
+
+// NewSandbox starts the sandbox on an already parsed scenario; src names
+// it (a built-in name or a file) for titles.
+func NewSandbox(sc *sandbox.Scenario, src string) (Target, error) {
+	t := &sandboxTarget{sc: sc, src: src}
+	return t, t.Restart()
+}

@@ -1,0 +1,5 @@
+//go:build copslab_bug_fifo
+
+package sched
+
+const copslabBugFIFO = true

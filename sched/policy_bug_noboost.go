@@ -1,0 +1,5 @@
+//go:build copslab_bug_noboost
+
+package sched
+
+const copslabBugNoBoost = true

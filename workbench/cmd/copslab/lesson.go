@@ -1,0 +1,157 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"copslab/lessons"
+	"copslab/workbench/config"
+	"copslab/workbench/lesson"
+)
+
+// copslab lesson list|check: the lessons without a window, for students
+// and for grading.
+func init() {
+	register(&command{
+		name:    "lesson",
+		summary: "guided lessons headless: lesson list | lesson check NAME|all [--target sandbox|qemu] [--json]",
+		run:     runLesson,
+	})
+}
+
+// errLessonsFailed makes the exit status 1 after the report was printed.
+var errLessonsFailed = errors.New("some lessons failed")
+
+func runLesson(args []string) error {
+	fs := pflag.NewFlagSet("lesson", pflag.ContinueOnError)
+	config.AddFlags(fs)
+	asJSON := fs.Bool("json", false, "print a machine-readable result")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(fs)
+	if err != nil {
+		return err
+	}
+	dir, fsys := lessonsFS(cfg.String("lessons.dir"), fs.Changed("lessons"))
+	if fsys == nil {
+		return fmt.Errorf("lessons folder %s not found", dir)
+	}
+	ls, err := lesson.Load(fsys, dir)
+	if err != nil {
+		return err
+	}
+	rest := fs.Args()
+	switch {
+	case len(rest) == 1 && rest[0] == "list":
+		return listLessons(os.Stdout, ls, *asJSON)
+	case len(rest) == 2 && rest[0] == "check":
+		env := &lesson.Env{FS: fsys, Target: cfg.String("target.kind")}
+		return checkLessons(os.Stdout, env, ls, rest[1], *asJSON)
+	}
+	return errors.New("usage: copslab lesson list | copslab lesson check NAME|all [--target sandbox|qemu] [--json] [--lessons DIR]")
+}
+
+// lessonsFS returns the lessons folder: dir when it exists, else (unless
+// it was asked for explicitly) the lessons built into copslab.
+func lessonsFS(dir string, explicit bool) (string, fs.FS) {
+	if st, err := os.Stat(dir); err == nil && st.IsDir() {
+		return dir, os.DirFS(dir)
+	}
+	if explicit {
+		return dir, nil
+	}
+	return "(built in)", lessons.FS
+}
+
+func listLessons(w io.Writer, ls []*lesson.Lesson, asJSON bool) error {
+	type item struct {
+		Name    string `json:"name"`
+		Title   string `json:"title"`
+		Concept string `json:"concept"`
+		Steps   int    `json:"steps"`
+	}
+	var items []item
+	for _, l := range ls {
+		items = append(items, item{l.Name, l.Title, l.Concept, len(l.Steps)})
+	}
+	if asJSON {
+		return json.NewEncoder(w).Encode(items)
+	}
+	for _, it := range items {
+		fmt.Fprintf(w, "%-22s %2d steps  %s\n", it.Name, it.Steps, it.Title)
+	}
+	return nil
+}
+
+func checkLessons(w io.Writer, env *lesson.Env, ls []*lesson.Lesson, name string, asJSON bool) error {
+	if name != "all" {
+		l, err := lesson.Find(ls, name)
+		if err != nil {
+			return err
+		}
+		ls = []*lesson.Lesson{l}
+	}
+	var reports []*lesson.Report
+	failed := 0
+	for _, l := range ls {
+		r := env.Run(l)
+		reports = append(reports, r)
+		if !r.Passed {
+			failed++
+		}
+		if !asJSON {
+			printReport(w, r)
+		}
+	}
+	if asJSON {
+		out := struct {
+			Target  string           `json:"target"`
+			Passed  int              `json:"passed"`
+			Failed  int              `json:"failed"`
+			Lessons []*lesson.Report `json:"lessons"`
+		}{env.Target, len(ls) - failed, failed, reports}
+		if out.Target == "" {
+			out.Target = "sandbox"
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(w, "%d of %d lessons passed\n", len(ls)-failed, len(ls))
+	}
+	if failed > 0 {
+		return fmt.Errorf("%w: %d of %d", errLessonsFailed, failed, len(ls))
+	}
+	return nil
+}
+
+func printReport(w io.Writer, r *lesson.Report) {
+	mark := map[bool]string{true: "PASS", false: "FAIL"}
+	fmt.Fprintf(w, "%s %s — %s\n", mark[r.Passed], r.Lesson, r.Title)
+	if r.Error != "" {
+		fmt.Fprintf(w, "     error: %s\n", r.Error)
+	}
+	for _, s := range r.Steps {
+		fmt.Fprintf(w, "  %s step %d: %s\n", mark[s.Passed], s.Step, s.Title)
+		if s.Error != "" {
+			fmt.Fprintf(w, "       error: %s\n", s.Error)
+		}
+		for _, c := range s.Checks {
+			if !c.OK {
+				fmt.Fprintf(w, "       ✗ %s (line %d): got %s\n", c.Check, c.Line, c.Got)
+			}
+		}
+		if p := s.Predict; p != nil && !p.Holds {
+			fmt.Fprintf(w, "       ✗ prediction %q: expected %v, observed %v\n", p.Ask, p.Expected, p.Observed)
+		}
+	}
+}
