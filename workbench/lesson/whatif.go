@@ -7,7 +7,7 @@ type WhatIf struct {
 	Line int
 }
 
-func (w *WhatIf) validate() error { return nil }
+func (w *WhatIf) validate() error { return errAt(w.Line, "whatif is not available yet") }
 
 // Run replays s's scenario with the change.
 func (w *WhatIf) Run(s *Session) error { return errors.New("whatif: not implemented") }
