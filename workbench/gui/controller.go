@@ -12,6 +12,8 @@ package gui
 
 import (
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -67,6 +69,14 @@ type Controller struct {
 
 	cmds chan command
 	post func(func()) // runs a function on the UI goroutine: fyne.Do
+
+	// stopped is set once the window goes away (any goroutine): nothing
+	// is posted after it, and posted functions not yet run do nothing.
+	// Once Fyne's loop has ended, fyne.Do runs a function right away on
+	// the caller's goroutine, so without this the worker would touch
+	// widgets from its own goroutine while the application quits.
+	stopped   atomic.Bool
+	closeOnce sync.Once
 }
 
 // NewController starts the worker for t (nil: a recording, no target).
@@ -75,7 +85,17 @@ func NewController(t target.Target, m *model.Model, post func(func())) *Controll
 	if post == nil {
 		post = fyne.Do
 	}
-	c := &Controller{M: m, Live: true, cmds: make(chan command, 16), speed: 50_000, post: post}
+	c := &Controller{M: m, Live: true, cmds: make(chan command, 16), speed: 50_000}
+	c.post = func(f func()) {
+		if c.stopped.Load() {
+			return
+		}
+		post(func() {
+			if !c.stopped.Load() {
+				f()
+			}
+		})
+	}
 	if t != nil {
 		c.drv = session.New(t)
 		go c.worker()
@@ -137,11 +157,21 @@ func (c *Controller) SetSpeed(ns uint64) {
 	}
 }
 
+// Close stops the worker and closes the target; it may be called more
+// than once.
 func (c *Controller) Close() {
-	if c.drv != nil {
-		c.cmds <- command{kind: cmdQuit}
-	}
+	c.Stop()
+	c.closeOnce.Do(func() {
+		if c.drv != nil {
+			c.cmds <- command{kind: cmdQuit}
+		}
+	})
 }
+
+// Stop makes the controller post nothing more to the UI goroutine. Unlike
+// the other methods it may be called from any goroutine (a signal
+// handler, as the application quits).
+func (c *Controller) Stop() { c.stopped.Store(true) }
 
 // SetCursor moves the time cursor (and stops following the live end).
 func (c *Controller) SetCursor(t uint64) {

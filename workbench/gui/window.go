@@ -3,7 +3,9 @@ package gui
 import (
 	"encoding/json"
 	"os"
+	"os/signal"
 	"strconv"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -189,6 +191,7 @@ func Show(a fyne.App, title string, t target.Target, m *model.Model) {
 	win.SetContent(w.Content())
 	win.Resize(fyne.NewSize(1280, 800))
 	win.SetOnClosed(w.C.Close)
+	quitOnSignal(a, w.C)
 	if path := os.Getenv("COPSLAB_UI_MAP"); path != "" {
 		go func() {
 			time.Sleep(time.Second)
@@ -200,4 +203,19 @@ func Show(a fyne.App, title string, t target.Target, m *model.Model) {
 		}()
 	}
 	win.ShowAndRun()
+	w.C.Close()
+}
+
+// quitOnSignal ends the application on SIGINT or SIGTERM. Fyne quits on
+// them by itself, but the controller must stop posting first: once the
+// loop has ended, functions posted by the worker would run on its own
+// goroutine and every widget call would log a thread error.
+func quitOnSignal(a fyne.App, c *Controller) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		<-sig
+		c.Stop()
+		fyne.Do(a.Quit)
+	}()
 }

@@ -4,10 +4,18 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
+
+	"copslab/workbench/cmd/copslab/internal/cloc"
 )
+
+// Every imported package (Fyne included) is initialised by now: give
+// programs copslab starts the user's locale variables back.
+func init() { cloc.Restore() }
 
 // command is one subcommand of copslab.
 type command struct {
@@ -35,29 +43,46 @@ func main() {
 		name, args = os.Args[1], os.Args[2:]
 	}
 	if name == "help" || name == "-h" || name == "--help" {
-		usage()
+		usage(os.Stdout)
 		return
 	}
 	c, ok := commands[name]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "copslab: unknown command %q\n\n", name)
-		usage()
+		usage(os.Stderr)
 		os.Exit(2)
 	}
-	if err := c.run(args); err != nil {
-		fmt.Fprintf(os.Stderr, "copslab %s: %v\n", name, err)
-		os.Exit(1)
-	}
+	os.Exit(exitCode(name, c.run(args), os.Stdout, os.Stderr))
 }
 
-func usage() {
+// exitCode reports err the same way for every command and returns the
+// exit status: 0 for success and --help, 2 for misuse, 1 otherwise.
+func exitCode(name string, err error, stdout, stderr io.Writer) int {
+	var help *helpRequest
+	var bad *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &help):
+		help.f.usage(stdout)
+		return 0
+	case errors.As(err, &bad):
+		fmt.Fprintf(stderr, "copslab %s: %s\n\n", name, bad.msg)
+		bad.f.usage(stderr)
+		return 2
+	}
+	fmt.Fprintf(stderr, "copslab %s: %v\n", name, err)
+	return 1
+}
+
+func usage(w io.Writer) {
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	fmt.Fprintln(os.Stderr, "usage: copslab [command] [flags]\n\ncommands:")
+	fmt.Fprintln(w, "usage: copslab [command] [flags]   (copslab COMMAND --help: its flags)\n\ncommands:")
 	for _, n := range names {
-		fmt.Fprintf(os.Stderr, "  %-10s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 }

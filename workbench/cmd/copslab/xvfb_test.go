@@ -20,6 +20,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -65,28 +67,29 @@ func TestWindowUnderXvfb(t *testing.T) {
 		t.Skip("starts X and a GL window; skipped with -short")
 	}
 	dir := t.TempDir()
-	exe := filepath.Join(dir, "bin", "copslab")
-	if out, err := exec.Command("go", "build", "-o", exe, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	exe := copslabExe(t)
 	display := xvfb(t)
 	uiMap := filepath.Join(dir, "ui.json")
-	env := append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1",
-		"COPSLAB_UI_MAP="+uiMap, "XDG_CONFIG_HOME="+dir, "LANG=en_US.UTF-8")
+	env := append(cLocaleEnv(t), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "COPSLAB_UI_MAP="+uiMap)
 	app := exec.Command(exe, "gui", "--scenario", "webserver")
 	app.Env = env
 	var logs bytes.Buffer
-	app.Stdout, app.Stderr = &logs, &logs
+	var logsMu sync.Mutex // the app writes while the test reads
+	output := func() string { logsMu.Lock(); defer logsMu.Unlock(); return logs.String() }
+	app.Stdout, app.Stderr = lockedWriter{&logs, &logsMu}, lockedWriter{&logs, &logsMu}
 	if err := app.Start(); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- app.Wait() }()
+	ended := false
 	t.Cleanup(func() {
-		app.Process.Kill()
-		<-exited
+		if !ended {
+			app.Process.Kill()
+			<-exited
+		}
 		if t.Failed() {
-			t.Logf("copslab output:\n%s", logs.String())
+			t.Logf("copslab output:\n%s", output())
 		}
 	})
 	pos := waitUIMap(t, uiMap, exited)
@@ -115,9 +118,36 @@ func TestWindowUnderXvfb(t *testing.T) {
 	click("run")
 	time.Sleep(2 * time.Second) // let it run a while, then look
 	waitChange(t, env, dir, "2-running", stepped, 2000)
-	if err := app.Process.Signal(os.Interrupt); err != nil {
-		t.Log(err)
+	// SIGTERM while running: a prompt, clean exit with nothing logged
+	// (no locale complaint under C.UTF-8, no thread errors from the
+	// worker delivering while Fyne shuts down).
+	if err := app.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
 	}
+	select {
+	case err := <-exited:
+		ended = true
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("copslab still runs 30 s after SIGTERM")
+	}
+	if out := output(); out != "" {
+		t.Errorf("copslab wrote %d lines, want none; first:\n%.2000s", strings.Count(out, "\n"), out)
+	}
+}
+
+// lockedWriter serialises writes to a buffer read by the test.
+type lockedWriter struct {
+	b  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (w lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
 }
 
 // waitChange takes screenshots until at least min pixels differ from
