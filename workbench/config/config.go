@@ -23,7 +23,7 @@ import (
 // Key is one configuration setting.
 type Key struct {
 	Name    string // dotted key, as in the file
-	Flag    string // command-line flag
+	Flag    string // command-line flag; "" while no command uses the key yet
 	Default any    // string or int
 	Help    string
 }
@@ -32,12 +32,15 @@ type Key struct {
 var Keys = []Key{
 	{"target.kind", "target", "sandbox", "target kind: sandbox or qemu"},
 	{"target.scenario", "scenario", "tiny", "sandbox scenario: built-in name or YAML file"},
-	{"qemu.path", "qemu", "qemu-system-riscv64", "QEMU binary"},
-	{"qemu.options", "qemu-options", "", "extra QEMU options"},
-	{"board.profile", "board", "boards/qemu-virt.yaml", "board profile (YAML)"},
-	{"ports.host", "host", "127.0.0.1", "address debug ports listen on (loopback by default)"},
-	{"ports.gdb", "gdb-port", 1234, "GDB remote-protocol port"},
-	{"lessons.dir", "lessons", "lessons", "lessons directory"},
+	// Settable in the file and the environment already; each gets its
+	// flag back (qemu, qemu-options, board, host, gdb-port, lessons) when
+	// a command uses it, so no flag is offered that does nothing.
+	{"qemu.path", "", "qemu-system-riscv64", "QEMU binary"},
+	{"qemu.options", "", "", "extra QEMU options"},
+	{"board.profile", "", "boards/qemu-virt.yaml", "board profile (YAML)"},
+	{"ports.host", "", "127.0.0.1", "address debug ports listen on (loopback by default)"},
+	{"ports.gdb", "", 1234, "GDB remote-protocol port"},
+	{"lessons.dir", "", "lessons", "lessons directory"},
 }
 
 // Source says where a value came from.
@@ -62,10 +65,13 @@ type Config struct {
 	path string // where it was looked for
 }
 
-// AddFlags registers --config and one flag per key on fs.
+// AddFlags registers --config and the flag of every key that has one.
 func AddFlags(fs *pflag.FlagSet) {
 	fs.String("config", "", "config file (default "+DefaultPath()+")")
 	for _, k := range Keys {
+		if k.Flag == "" {
+			continue
+		}
 		switch d := k.Default.(type) {
 		case int:
 			fs.Int(k.Flag, d, k.Help)
@@ -113,7 +119,7 @@ func Load(fs *pflag.FlagSet) (*Config, error) {
 }
 
 func (c *Config) flag(k Key) *pflag.Flag {
-	if c.fs == nil {
+	if c.fs == nil || k.Flag == "" {
 		return nil
 	}
 	return c.fs.Lookup(k.Flag)

@@ -39,15 +39,18 @@ func setup(t *testing.T, file string, args ...string) (*config.Config, error) {
 }
 
 func TestPrecedenceAndSources(t *testing.T) {
-	c, err := setup(t, "qemu:\n  path: /file/qemu\nports:\n  gdb: 2000\nlessons:\n  dir: /file/lessons\n", "--gdb-port=3000")
+	c, err := setup(t, "qemu:\n  path: /file/qemu\nports:\n  gdb: 2000\nlessons:\n  dir: /file/lessons\ntarget:\n  scenario: fromfile\n", "--scenario=fromflag")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.String("lessons.dir") != "/file/lessons" || c.Source("lessons.dir") != config.FromFile {
 		t.Errorf("file: %q from %s", c.String("lessons.dir"), c.Source("lessons.dir"))
 	}
-	if c.Int("ports.gdb") != 3000 || c.Source("ports.gdb") != config.FromFlag {
-		t.Errorf("flag beats file: %d from %s", c.Int("ports.gdb"), c.Source("ports.gdb"))
+	if c.String("target.scenario") != "fromflag" || c.Source("target.scenario") != config.FromFlag {
+		t.Errorf("flag beats file: %q from %s", c.String("target.scenario"), c.Source("target.scenario"))
+	}
+	if c.Int("ports.gdb") != 2000 || c.Source("ports.gdb") != config.FromFile {
+		t.Errorf("file: %d from %s", c.Int("ports.gdb"), c.Source("ports.gdb"))
 	}
 	if c.String("target.kind") != "sandbox" || c.Source("target.kind") != config.FromDefault {
 		t.Errorf("default: %q from %s", c.String("target.kind"), c.Source("target.kind"))
@@ -89,5 +92,17 @@ func TestMissingExplicitFile(t *testing.T) {
 	_, err := setup(t, "", "--config", "/nonexistent/copslab.yaml")
 	if err == nil || !strings.Contains(err.Error(), "/nonexistent/copslab.yaml") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestNoIdleFlags: a command offers only flags that something reads; keys
+// no command uses yet are file and environment settings only.
+func TestNoIdleFlags(t *testing.T) {
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	config.AddFlags(fs)
+	var got []string
+	fs.VisitAll(func(f *pflag.Flag) { got = append(got, f.Name) })
+	if want := "config scenario target"; strings.Join(got, " ") != want {
+		t.Errorf("flags %q, want %q", got, want)
 	}
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"os"
 
-	"github.com/spf13/pflag"
-
 	"copslab/workbench/config"
 )
 
@@ -14,12 +12,12 @@ func init() {
 		name:    "config",
 		summary: "print the effective configuration and where each value came from",
 		run: func(args []string) error {
-			fs := pflag.NewFlagSet("config", pflag.ContinueOnError)
-			config.AddFlags(fs)
-			if err := fs.Parse(args); err != nil {
+			fs := newFlags("config", "copslab config [flags]")
+			config.AddFlags(fs.FlagSet)
+			if err := fs.parse(args, 0); err != nil {
 				return err
 			}
-			c, err := config.Load(fs)
+			c, err := config.Load(fs.FlagSet)
 			if err != nil {
 				return err
 			}

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
-
-	"github.com/spf13/pflag"
 
 	"copslab/workbench/export"
 	"copslab/workbench/record"
@@ -15,19 +12,20 @@ import (
 func init() {
 	register(&command{
 		name:    "export",
-		summary: "export a recording: export run.rec --perfetto out.json",
+		summary: "export a recording: export RUN.rec --perfetto OUT.json",
 		run:     runExport,
 	})
 }
 
 func runExport(args []string) error {
-	fs := pflag.NewFlagSet("export", pflag.ContinueOnError)
-	out := fs.String("perfetto", "", "write a Chrome/Perfetto JSON trace to this file")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags("export", "copslab export RUN.rec --perfetto OUT.json")
+	fs.notes = "RUN.rec is a recording made by copslab record; open OUT.json in ui.perfetto.dev."
+	out := fs.String("perfetto", "", "write a Chrome/Perfetto JSON trace to this file (required)")
+	if err := fs.parse(args, 1); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || *out == "" {
-		return errors.New("usage: copslab export RUN.rec --perfetto OUT.json")
+	if *out == "" {
+		return fs.bad("--perfetto OUT.json is required")
 	}
 	fmt.Fprintf(os.Stderr, "reading %s ...\n", fs.Arg(0))
 	_, m, err := record.LoadFile(fs.Arg(0))

@@ -13,11 +13,17 @@ import (
 func init() {
 	register(&command{
 		name:    "gdbproxy",
-		summary: "forward gdb to a stub (QEMU -gdb) and log each packet pair",
+		summary: "forward gdb to a stub (QEMU -gdb) and log each packet pair: gdbproxy --listen ADDR --target ADDR",
 		run: func(args []string) error {
+			fs := newFlags("gdbproxy", "copslab gdbproxy [--listen 127.0.0.1:2345] [--target 127.0.0.1:1234]")
+			var o proxy.Options
+			o.AddFlags(fs.FlagSet)
+			if err := fs.parse(args, 0); err != nil {
+				return err
+			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
-			return proxy.Command(ctx, args, os.Stdout, nil)
+			return o.Run(ctx, os.Stdout, nil)
 		},
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"runtime"
 
 	"fyne.io/fyne/v2/app"
-	"github.com/spf13/pflag"
 
 	"copslab/workbench/config"
 	"copslab/workbench/gui"
@@ -25,7 +24,7 @@ func init() {
 	})
 	register(&command{
 		name:    "open",
-		summary: "open a recording in the workbench window: open run.rec",
+		summary: "open a recording in the workbench window: open RUN.rec",
 		run:     runOpen,
 	})
 }
@@ -43,15 +42,15 @@ func checkDisplay() error {
 }
 
 func runGUI(args []string) error {
-	fs := pflag.NewFlagSet("gui", pflag.ContinueOnError)
-	config.AddFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags("gui", "copslab gui [--scenario FILE|NAME]")
+	config.AddFlags(fs.FlagSet)
+	if err := fs.parse(args, 0); err != nil {
 		return err
 	}
 	if err := checkDisplay(); err != nil {
 		return err
 	}
-	cfg, err := config.Load(fs)
+	cfg, err := config.Load(fs.FlagSet)
 	if err != nil {
 		return err
 	}
@@ -66,10 +65,13 @@ func runGUI(args []string) error {
 }
 
 func runOpen(args []string) error {
-	if len(args) != 1 {
-		return errors.New("usage: copslab open RUN.rec")
+	fs := newFlags("open", "copslab open RUN.rec")
+	fs.notes = "RUN.rec is a recording made by copslab record; the window scrubs it (no run controls)."
+	if err := fs.parse(args, 1); err != nil {
+		return err
 	}
-	meta, m, err := record.LoadFile(args[0])
+	file := fs.Arg(0)
+	meta, m, err := record.LoadFile(file)
 	if err != nil {
 		return err
 	}
@@ -77,6 +79,6 @@ func runOpen(args []string) error {
 		return err
 	}
 	a := app.NewWithID("org.copslab.workbench")
-	gui.Show(a, fmt.Sprintf("copslab — recording %s (%s: %s)", args[0], meta.Target, meta.Scenario), nil, m)
+	gui.Show(a, fmt.Sprintf("copslab — recording %s (%s: %s)", file, meta.Target, meta.Scenario), nil, m)
 	return nil
 }

@@ -5,8 +5,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/spf13/pflag"
-
 	"copslab/workbench/config"
 	"copslab/workbench/record"
 	"copslab/workbench/session"
@@ -17,21 +15,21 @@ import (
 func init() {
 	register(&command{
 		name:    "record",
-		summary: "record a run: --target sandbox --scenario FILE|NAME --for 5s -o run.rec",
+		summary: "record a run: record --scenario FILE|NAME --for 5ms -o RUN.rec",
 		run:     runRecord,
 	})
 }
 
 func runRecord(args []string) error {
-	fs := pflag.NewFlagSet("record", pflag.ContinueOnError)
-	config.AddFlags(fs)
+	fs := newFlags("record", "copslab record [--scenario FILE|NAME] [--for T] [-o RUN.rec]")
+	config.AddFlags(fs.FlagSet)
 	dur := fs.Duration("for", 0, "virtual time to record (0: until the run ends)")
 	out := fs.StringP("output", "o", "run.rec", "recording file")
 	every := fs.Int("snap-every", session.DefaultSnapEvery, "decisions between snapshots (keyframes)")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args, 0); err != nil {
 		return err
 	}
-	cfg, err := config.Load(fs)
+	cfg, err := config.Load(fs.FlagSet)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -10,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"github.com/spf13/pflag"
 
 	"copslab/workbench/gui"
 	"copslab/workbench/record"
@@ -20,26 +18,27 @@ import (
 func init() {
 	register(&command{
 		name:    "render",
-		summary: "render a view of a recording to PNG: render --view timeline|tasks|states|queues|uintr run.rec -o shot.png",
+		summary: "render a view of a recording to PNG: render RUN.rec --view VIEW -o OUT.png",
 		run:     runRender,
 	})
 }
 
 func runRender(args []string) error {
-	fs := pflag.NewFlagSet("render", pflag.ContinueOnError)
+	fs := newFlags("render", "copslab render RUN.rec [--view VIEW] [-o OUT.png] [--at T]")
+	fs.notes = "RUN.rec is a recording made by copslab record. Needs no display (Fyne's software renderer)."
 	view := fs.String("view", "timeline", "view to render: timeline, tasks, states, queues, uintr")
 	out := fs.StringP("output", "o", "shot.png", "PNG file to write")
-	at := fs.Duration("at", -1, "time cursor (virtual time; default: the end of the run)")
+	at := fs.Duration("at", 0, "time cursor in virtual time, e.g. 200us (default: the end of the run)")
 	w := fs.Int("width", 1200, "image width in pixels")
 	h := fs.Int("height", 600, "image height in pixels")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: copslab render --view VIEW RUN.rec -o OUT.png")
 	}
 	if _, err := gui.NewView(*view); err != nil {
-		return err
+		return fs.bad(err.Error())
+	}
+	if *at < 0 || *w <= 0 || *h <= 0 {
+		return fs.bad("--at, --width and --height must not be negative")
 	}
 	fmt.Fprintf(os.Stderr, "reading %s ...\n", fs.Arg(0))
 	_, m, err := record.LoadFile(fs.Arg(0))
@@ -47,7 +46,7 @@ func runRender(args []string) error {
 		return err
 	}
 	cursor := m.End()
-	if *at >= 0 {
+	if fs.Changed("at") {
 		cursor = uint64(time.Duration(*at))
 	}
 	test.NewApp() // software rendering needs an app, not a display

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,42 +14,56 @@ import (
 func init() {
 	register(&command{
 		name:    "sandbox",
-		summary: "run a scheduler scenario in the host sandbox (list | run FILE|NAME [-trace] [-until T])",
+		summary: "run a scheduler scenario in the host sandbox: sandbox list | run FILE|NAME [--trace=false] [--until T] | show NAME",
 		run:     runSandbox,
 	})
 }
 
-const sandboxUsage = `usage:
-  copslab sandbox list                       built-in scenarios
-  copslab sandbox run FILE|NAME [flags]      run a scenario file or a built-in one
-  copslab sandbox show NAME                  print a built-in scenario's YAML
+// sandboxFlags are the flags of sandbox run, and the usage of all three
+// sandbox commands.
+type sandboxFlags struct {
+	*flags
+	trace, summary *bool
+	until          *time.Duration
+}
 
-run flags:
-  -trace        print every transition with its cause (default true)
-  -until T      stop at virtual time T (e.g. 500us, 2ms; default: the scenario's end)
-  -summary      print the summary tables (default true)`
+func newSandboxFlags() *sandboxFlags {
+	fs := newFlags("sandbox", `copslab sandbox list              built-in scenarios
+       copslab sandbox run FILE|NAME     run a scenario file or a built-in one [flags]
+       copslab sandbox show NAME         print a built-in scenario's YAML`)
+	return &sandboxFlags{
+		flags:   fs,
+		trace:   fs.Bool("trace", true, "print every transition with its cause"),
+		summary: fs.Bool("summary", true, "print the summary tables"),
+		until:   fs.Duration("until", 0, "stop at this virtual time, e.g. 500us (default: the scenario's end)"),
+	}
+}
 
 func runSandbox(args []string) error {
+	fs := newSandboxFlags()
 	if len(args) == 0 {
-		return errors.New(sandboxUsage)
+		return fs.bad("missing command: list, run or show")
 	}
 	switch args[0] {
-	case "list":
-		return sandboxList(os.Stdout)
-	case "show":
-		if len(args) != 2 {
-			return errors.New(sandboxUsage)
+	case "list", "show":
+		if err := fs.parse(args[1:], map[string]int{"list": 0, "show": 1}[args[0]]); err != nil {
+			return err
 		}
-		data, err := sandbox.Scenarios.ReadFile("scenarios/" + args[1] + ".yaml")
+		if args[0] == "list" {
+			return sandboxList(os.Stdout)
+		}
+		data, err := sandbox.Scenarios.ReadFile("scenarios/" + fs.Arg(0) + ".yaml")
 		if err != nil {
-			return fmt.Errorf("no built-in scenario %q", args[1])
+			return fmt.Errorf("no built-in scenario %q", fs.Arg(0))
 		}
 		_, err = os.Stdout.Write(data)
 		return err
 	case "run":
 		return sandboxRun(args[1:], os.Stdout)
+	case "-h", "--help", "help":
+		return &helpRequest{fs.flags}
 	}
-	return fmt.Errorf("unknown sandbox command %q\n%s", args[0], sandboxUsage)
+	return fs.bad(fmt.Sprintf("unknown sandbox command %q", args[0]))
 }
 
 func sandboxList(w io.Writer) error {
@@ -66,24 +78,12 @@ func sandboxList(w io.Writer) error {
 }
 
 func sandboxRun(args []string, w io.Writer) error {
-	fs := flag.NewFlagSet("sandbox run", flag.ContinueOnError)
-	trace := fs.Bool("trace", true, "print every transition with its cause")
-	summary := fs.Bool("summary", true, "print the summary tables")
-	until := fs.Duration("until", 0, "stop at this virtual time (e.g. 500us)")
-	// Accept the scenario before or after the flags.
-	var target string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		target, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
+	fs := newSandboxFlags()
+	if err := fs.parse(args, 1); err != nil { // the scenario may come before or after the flags
 		return err
 	}
-	if target == "" && fs.NArg() == 1 {
-		target = fs.Arg(0)
-	} else if target == "" || fs.NArg() != 0 {
-		return errors.New(sandboxUsage)
-	}
-	sc, err := loadScenario(target)
+	trace, summary, until := fs.trace, fs.summary, fs.until
+	sc, err := loadScenario(fs.Arg(0))
 	if err != nil {
 		return err
 	}

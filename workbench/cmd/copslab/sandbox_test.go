@@ -38,7 +38,7 @@ func TestSandboxRunFileAndErrors(t *testing.T) {
 	good := filepath.Join(dir, "one.yaml")
 	os.WriteFile(good, []byte("processes:\n  - name: p\n    coroutines: [{name: c, work: [compute: 2]}]\n"), 0o644)
 	var b strings.Builder
-	if err := sandboxRun([]string{good, "-until", "1ms"}, &b); err != nil || !strings.Contains(b.String(), "Running→Exited") {
+	if err := sandboxRun([]string{good, "--until", "1ms"}, &b); err != nil || !strings.Contains(b.String(), "Running→Exited") {
 		t.Fatalf("file run: %v\n%s", err, b.String())
 	}
 	bad := filepath.Join(dir, "bad.yaml")
