@@ -22,7 +22,7 @@ import (
 )
 
 var (
-	saved   string // variable rewritten, or ""
+	saved    string // variable rewritten, or ""
 	original string // its original value
 )
 
