@@ -124,6 +124,9 @@ func (s *Sim) handlerDone(h *hart) {
 	for _, r := range h.handled {
 		co := p.waiter[r.req]
 		delete(p.waiter, r.req)
+		if s.completeSubmitted(c, co, r.req) {
+			continue
+		}
 		s.check(s.reg.Wake(c, co.id, sched.CauseUintr, sched.NoWaker, r.req), "uintr wake")
 	}
 	h.handled = h.handled[:0]
@@ -194,6 +197,10 @@ func (s *Sim) execute(h *hart, c *coro) bool {
 			c.step++
 			s.check(s.reg.Yield(ctx, c.id), "yield")
 			return false
+		case OpWait, OpSignal, OpSubmit, OpAwait:
+			if !s.syncStep(ctx, c, st) {
+				return false
+			}
 		case OpSpawn:
 			c.step++
 			st := startReq{at: s.tick, ps: c.p.spec, p: c.p, spec: st.Spawn, waker: c.id}

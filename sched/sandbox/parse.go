@@ -96,6 +96,16 @@ func intf(dst *int, lo, hi uint64) fieldFunc {
 	}
 }
 
+func boolf(dst *bool, what string) fieldFunc {
+	return func(v *yaml.Node) error {
+		if v.Kind != yaml.ScalarNode || (v.Value != "true" && v.Value != "false") {
+			return lineError(v.Line, "%s must be true or false", what)
+		}
+		*dst = v.Value == "true"
+		return nil
+	}
+}
+
 const maxTicks = 1 << 40
 
 // fromNode fills sc from the document's top mapping. It returns the lines
@@ -103,20 +113,15 @@ const maxTicks = 1 << 40
 // reject a scenario that sets the handler's cost twice.
 func (sc *Scenario) fromNode(n *yaml.Node) (costsUintr, handler int, err error) {
 	err = mapping(n, "scenario", map[string]fieldFunc{
-		"name":        str(&sc.Name),
-		"description": str(&sc.Description),
-		"harts":       intf(&sc.Harts, 1, sched.MaxHarts),
-		"tick_ns":     u64(&sc.TickNS, 1, 1_000_000_000),
-		"quantum":     u64(&sc.Quantum, 1, maxTicks),
-		"until":       u64(&sc.Until, 0, maxTicks),
-		"max_ticks":   u64(&sc.MaxTicks, 1, maxTicks),
-		"kernel_syscalls": func(v *yaml.Node) error {
-			if v.Kind != yaml.ScalarNode || (v.Value != "true" && v.Value != "false") {
-				return lineError(v.Line, "kernel_syscalls must be true or false")
-			}
-			sc.KernelSyscalls = v.Value == "true"
-			return nil
-		},
+		"name":            str(&sc.Name),
+		"description":     str(&sc.Description),
+		"harts":           intf(&sc.Harts, 1, sched.MaxHarts),
+		"tick_ns":         u64(&sc.TickNS, 1, 1_000_000_000),
+		"quantum":         u64(&sc.Quantum, 1, maxTicks),
+		"until":           u64(&sc.Until, 0, maxTicks),
+		"max_ticks":       u64(&sc.MaxTicks, 1, maxTicks),
+		"kernel_syscalls": boolf(&sc.KernelSyscalls, "kernel_syscalls"),
+		"lost_wakeups":    boolf(&sc.LostWakeups, "lost_wakeups"),
 		"costs": func(v *yaml.Node) error {
 			return mapping(v, "costs", map[string]fieldFunc{
 				"coswitch":   u64(&sc.Costs.CoSwitch, 0, 1_000_000),
@@ -257,19 +262,25 @@ func workFromNode(v *yaml.Node) ([]Step, error) {
 // sleep: ticks, or spawn: coroutine.
 func stepFromNode(n *yaml.Node) (Step, error) {
 	s := Step{Line: n.Line}
-	if n.Kind == yaml.ScalarNode && n.Value == "yield" {
-		s.Op = OpYield
+	if n.Kind == yaml.ScalarNode && (n.Value == "yield" || n.Value == "await") {
+		s.Op = map[string]Op{"yield": OpYield, "await": OpAwait}[n.Value]
 		return s, nil
 	}
 	if n.Kind != yaml.MappingNode || len(n.Content) != 2 {
-		return s, lineError(n.Line, "a work step is \"yield\" or one of compute/read/write/sleep/spawn with a value")
+		return s, lineError(n.Line, "a work step is \"yield\", \"await\" or one of compute/read/write/sleep/submit/wait/signal/spawn with a value")
 	}
 	k, v := n.Content[0], n.Content[1]
 	var err error
 	switch k.Value {
-	case "compute", "read", "write", "io", "sleep":
-		s.Op = map[string]Op{"compute": OpCompute, "read": OpIO, "write": OpIO, "io": OpIO, "sleep": OpSleep}[k.Value]
+	case "compute", "read", "write", "io", "sleep", "submit":
+		s.Op = map[string]Op{"compute": OpCompute, "read": OpIO, "write": OpIO, "io": OpIO, "sleep": OpSleep, "submit": OpSubmit}[k.Value]
 		s.Ticks, err = uintIn(v, 1, maxTicks)
+	case "wait", "signal":
+		s.Op = map[string]Op{"wait": OpWait, "signal": OpSignal}[k.Value]
+		if v.Kind != yaml.ScalarNode || v.Value == "" {
+			err = lineError(v.Line, "%s needs the name of an event", k.Value)
+		}
+		s.Name = v.Value
 	case "yield":
 		s.Op = OpYield
 	case "spawn":
@@ -278,7 +289,7 @@ func stepFromNode(n *yaml.Node) (Step, error) {
 		c, err = coFromNode(v, false)
 		s.Spawn = &c
 	default:
-		err = lineError(k.Line, "unknown work step %q (want compute, read, write, sleep, yield or spawn)", k.Value)
+		err = lineError(k.Line, "unknown work step %q (want compute, read, write, sleep, submit, await, wait, signal, yield or spawn)", k.Value)
 	}
 	return s, err
 }

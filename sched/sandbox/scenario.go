@@ -25,6 +25,12 @@ type Scenario struct {
 	// after raising the user interrupt. Off: the kernel side is markers only.
 	KernelSyscalls bool
 	Procs          []ProcSpec
+	// LostWakeups makes the user-interrupt handler racy (YAML
+	// "lost_wakeups"): a completion whose coroutine is not blocked on it
+	// (it submitted and has not reached await yet) is dropped instead of
+	// recorded, so the later await blocks for ever. For the lessons about
+	// the handler/lock race; see signals.go.
+	LostWakeups bool
 	// Uintr times the stages of a user-interrupt wakeup (YAML "uintr:").
 	// A Scenario built in Go with a zero Uintr behaves as before it
 	// existed: the kernel and delivery stages take no time and the handler
@@ -121,10 +127,14 @@ const (
 	OpSleep             // block for Ticks ticks
 	OpYield             // give the hart to the next ready coroutine
 	OpSpawn             // spawn Spawn in the same process
+	OpWait              // take a signal of event Name, blocking until one is given (signals.go)
+	OpSignal            // give a signal of event Name: wake its oldest waiter, or keep it
+	OpSubmit            // start an asynchronous I/O of Ticks ticks without waiting for it
+	OpAwait             // block until every submitted I/O has completed
 	numOps
 )
 
-var opNames = [numOps]string{"compute", "io", "sleep", "yield", "spawn"}
+var opNames = [numOps]string{"compute", "io", "sleep", "yield", "spawn", "wait", "signal", "submit", "await"}
 
 func (o Op) String() string {
 	if o < numOps {
@@ -138,6 +148,7 @@ type Step struct {
 	Op    Op
 	Ticks uint64
 	Spawn *CoSpec
+	Name  string // OpWait, OpSignal: the event
 	Line  int
 }
 
@@ -205,6 +216,11 @@ func (sc *Scenario) validate() error {
 	}
 	if slots >= sched.MaxProcs {
 		return fmt.Errorf("scenario needs %d process/thread slots, the region has %d (slot 0 is the kernel)", slots, sched.MaxProcs-1)
+	}
+	for _, p := range sc.Procs {
+		if line := p.splitIOLine(); line > 0 && p.Mode == ModeThreads {
+			return lineError(line, "submit and await need mode coroutines (process %q runs threads)", p.Name)
+		}
 	}
 	if cos > sched.MaxCos {
 		return fmt.Errorf("scenario starts %d coroutines, the region has %d slots", cos, sched.MaxCos)

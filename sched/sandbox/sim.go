@@ -9,20 +9,21 @@ import (
 // Sim is one run of a scenario. It is deterministic: the same scenario
 // always produces the same events. A Sim is not safe for concurrent use.
 type Sim struct {
-	sc    *Scenario
-	reg   *sched.Region
-	tick  uint64
-	procs []*proc           // by region slot; procs[0] is the kernel
-	cos   map[uint32]*coro  // every coroutine ever spawned, by id
-	kcos  map[uint32]string // kernel-syscall coroutine names, by id
-	order []*coro           // spawn order
-	harts []*hart           // sc.Harts of them
-	dev   devices           // pending I/O, sleeps and delayed spawns
-	buf   [256]sched.Event  // drain buffer
-	out   []sched.Event     // events of the current Step/RunUntil
-	count counters
-	err   error
-	done  bool
+	sc     *Scenario
+	reg    *sched.Region
+	tick   uint64
+	procs  []*proc           // by region slot; procs[0] is the kernel
+	cos    map[uint32]*coro  // every coroutine ever spawned, by id
+	kcos   map[uint32]string // kernel-syscall coroutine names, by id
+	order  []*coro           // spawn order
+	harts  []*hart           // sc.Harts of them
+	dev    devices           // pending I/O, sleeps and delayed spawns
+	events map[string]*event // named signals (signals.go)
+	buf    [256]sched.Event  // drain buffer
+	out    []sched.Event     // events of the current Step/RunUntil
+	count  counters
+	err    error
+	done   bool
 }
 
 // proc is one kernel-schedulable context: a coroutines-mode process, or one
@@ -50,8 +51,10 @@ type coro struct {
 	spec      *CoSpec
 	step      int
 	iter      int
-	left      uint64 // compute ticks left in the current step
-	iterStart uint64 // tick the current request started
+	left      uint64   // compute ticks left in the current step
+	iterStart uint64   // tick the current request started
+	submitted []uint64 // submitted I/O not yet delivered (signals.go)
+	awaiting  bool     // blocked in await
 	stats     CoStats
 }
 

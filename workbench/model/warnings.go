@@ -10,10 +10,10 @@ package model
 //     L of worse priority, and while H was blocked a coroutine M of a
 //     priority between them ran while L waited (Ready or Suspended): H, the
 //     best, waited on L, which waited on M.
-//   - Lost wakeup: a coroutine blocks on an I/O request (Block's Arg) whose
-//     completion (io-done) was already reported: the completion was
-//     delivered before anyone waited for it, and nothing will wake the
-//     coroutine again.
+//   - Lost wakeup: a coroutine is still blocked on an I/O request (Block's
+//     Arg) Limits.Lost after both its block and the request's completion
+//     (io-done), in either order: the completion came and nobody woke it
+//     (e.g. it was delivered before the coroutine waited, and dropped).
 //   - Interrupt storm: a process has a user interrupt pending without a
 //     break for Limits.StormHold, with at least Limits.StormSends
 //     interrupts (uintr-send) in that time: they arrive faster than its
@@ -78,13 +78,16 @@ type Limits struct {
 	Starve     uint64 // ns Ready while others run
 	StormHold  uint64 // ns a process's interrupt stays pending without a break
 	StormSends int    // uintr-sends to it in that interval
+	Lost       uint64 // ns blocked on a completed request
 }
 
 // DefaultLimits: 1 ms of starvation (100 quanta of the built-in
 // scenarios); a storm is an interrupt pending for 50 µs on end with 8 or
 // more interrupts in it (in the built-in scenarios the flag never stays
-// set longer than 7 µs).
-var DefaultLimits = Limits{Starve: 1_000_000, StormHold: 50_000, StormSends: 8}
+// set longer than 7 µs); a completed request normally wakes its coroutine
+// within a few µs (kernel work, delivery, handler), so 200 µs without a
+// wake is a lost wakeup.
+var DefaultLimits = Limits{Starve: 1_000_000, StormHold: 50_000, StormSends: 8, Lost: 200_000}
 
 // warnState is the detectors' memory.
 type warnState struct {
@@ -93,8 +96,17 @@ type warnState struct {
 	starved   map[uint32]bool   // warned during the current Ready interval
 	nextDue   uint64            // no Ready coroutine can be past the limit before this
 	blockedAt map[uint32]uint64
-	doneReq   map[uint64]bool // requests whose io-done was seen
+	doneReq   map[uint64]uint64 // io-done time of each completed request
+	blockedOn map[uint64]uint32 // request → the coroutine blocked on it
+	lost      map[uint32]lostW  // blocked on a completed request
+	lostDue   uint64            // no entry of lost is overdue before this
 	pending   map[uint16]*pendingIv
+}
+
+// lostW is a coroutine blocked on a completed request since since.
+type lostW struct {
+	req, since uint64
+	warned     bool
 }
 
 // pendingIv is a process's current interval with an interrupt pending.
@@ -114,11 +126,15 @@ func (m *Model) warnings(e *sched.Event) {
 	w := &m.warn
 	if w.readyAt == nil {
 		w.readyAt, w.starved, w.blockedAt = map[uint32]uint64{}, map[uint32]bool{}, map[uint32]uint64{}
-		w.doneReq, w.pending = map[uint64]bool{}, map[uint16]*pendingIv{}
+		w.doneReq, w.pending = map[uint64]uint64{}, map[uint16]*pendingIv{}
+		w.blockedOn, w.lost = map[uint64]uint32{}, map[uint32]lostW{}
 	}
 	switch e.Cause {
 	case sched.CauseIODone:
-		w.doneReq[e.Arg] = true
+		w.doneReq[e.Arg] = e.Time
+		if co, ok := w.blockedOn[e.Arg]; ok {
+			m.watchLost(co, e.Arg, e.Time)
+		}
 		return
 	case sched.CauseUintrSend:
 		m.storm(e)
@@ -132,11 +148,20 @@ func (m *Model) warnings(e *sched.Event) {
 		delete(w.readyAt, e.Co)
 		delete(w.starved, e.Co)
 	}
+	if len(w.lost) > 0 && e.Time > w.lostDue {
+		m.lostWakeups(e.Time)
+	}
 	if e.From == sched.Blocked {
 		if e.Cause == sched.CauseWake && e.Waker != sched.NoWaker {
 			m.inversion(e, w.blockedAt[e.Co])
 		}
 		delete(w.blockedAt, e.Co)
+		delete(w.lost, e.Co)
+		for req, co := range w.blockedOn {
+			if co == e.Co {
+				delete(w.blockedOn, req)
+			}
+		}
 	}
 	switch e.To {
 	case sched.Ready:
@@ -152,11 +177,48 @@ func (m *Model) warnings(e *sched.Event) {
 		}
 	case sched.Blocked:
 		w.blockedAt[e.Co] = e.Time
-		if e.Arg != 0 && w.doneReq[e.Arg] {
-			m.addWarning(Warning{Kind: WarnLostWakeup, T: e.Time, Since: e.Time, Co: e.Co, Other: sched.NoCo, Proc: e.Proc, Req: e.Arg,
-				Detail: fmt.Sprintf("#%d blocked waiting for request %d, whose completion was already delivered", e.Co, e.Arg)})
+		if e.Arg != 0 {
+			w.blockedOn[e.Arg] = e.Co
+			if _, done := w.doneReq[e.Arg]; done {
+				m.watchLost(e.Co, e.Arg, e.Time)
+			}
 		}
 	}
+}
+
+// watchLost starts watching co, blocked on the completed request req.
+func (m *Model) watchLost(co uint32, req, t uint64) {
+	w := &m.warn
+	if len(w.lost) == 0 || t+m.limits.Lost < w.lostDue {
+		w.lostDue = t + m.limits.Lost
+	}
+	w.lost[co] = lostW{req: req, since: t}
+}
+
+// lostWakeups warns about watched coroutines blocked past the limit at t.
+func (m *Model) lostWakeups(t uint64) {
+	w := &m.warn
+	next := ^uint64(0)
+	ids := make([]uint32, 0, len(w.lost))
+	for id := range w.lost {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		l := w.lost[id]
+		switch {
+		case l.warned:
+		case t-l.since > m.limits.Lost:
+			l.warned = true
+			w.lost[id] = l
+			c := m.now.Co(id)
+			m.addWarning(Warning{Kind: WarnLostWakeup, T: t, Since: l.since, Co: id, Other: sched.NoCo, Proc: c.Proc, Req: l.req,
+				Detail: fmt.Sprintf("#%d is still blocked on request %d, which completed at %s", id, l.req, fmtDur(w.doneReq[l.req]))})
+		default:
+			next = min(next, l.since+m.limits.Lost)
+		}
+	}
+	w.lostDue = next
 }
 
 func (m *Model) addWarning(w Warning) { m.warn.list = append(m.warn.list, w) }
