@@ -5,15 +5,28 @@
 //   - each process → a trace process (pid = process id + 1, named);
 //     each coroutine → a thread track in it (tid = coroutine id, named);
 //   - each state interval of a coroutine → a complete slice ("X") named
-//     after the state (Exited is not drawn);
+//     after the state (Exited is not drawn), zero-length ones included: a
+//     coroutine woken, run and blocked again at one instant shows its
+//     Ready and Running slices, not two Blocked slices in a row;
 //   - harts → threads of an extra "harts" process, slices named after the
 //     coroutine they run;
 //   - each process's ready-queue length → a counter ("C") "ready";
-//   - each wakeup → a flow ("s" on the waker's track, "f" with bp "e" on
-//     the woken coroutine's track); user-interrupt chain stages are
-//     instant events ("i") on the waiting coroutine's track.
+//   - each wakeup → a flow from the waker to the woken coroutine's Ready
+//     slice. The source is a zero-length slice named after the wakeup:
+//     on the waking coroutine's track for a coroutine's wake, on the
+//     "I/O completions" track of the "kernel" process at io-done for a
+//     user-interrupt wakeup (the device completed the I/O), on its
+//     "kernel wakeups" track for a timer or a thread the kernel woke.
+//     Flows are bound to slices by id ("bind_id" with "flow_out" on the
+//     source, "flow_in" on the woken slice), not by timestamp: at a
+//     wakeup the Blocked slice ends exactly where Ready begins, so a
+//     flow event placed at that instant could bind to either;
+//   - user-interrupt chain stages → instant events ("i") on the waiting
+//     coroutine's track.
 //
-// Timestamps are microseconds (floating point, so nanoseconds survive).
+// Timestamps are microseconds. Every time and duration is computed in
+// integer nanoseconds and divided by 1000 only when written, so a 6,660 ns
+// slice reads 6.66 and consecutive slices meet exactly.
 package export
 
 import (
@@ -27,8 +40,15 @@ import (
 	"copslab/workbench/model"
 )
 
-// HartsPid is the trace process holding the hart tracks.
-const HartsPid = 100000
+// HartsPid is the trace process holding the hart tracks; KernelPid holds
+// the sources of wakeups that no coroutine made, on the tracks IOTid and
+// KernelTid.
+const (
+	HartsPid  = 100000
+	KernelPid = 100001
+	IOTid     = 1
+	KernelTid = 2
+)
 
 // TraceEvent is one record of the Chrome trace event format (the subset
 // we write; also used by tests to parse a trace back).
@@ -44,6 +64,10 @@ type TraceEvent struct {
 	Bp   string         `json:"bp,omitempty"`
 	S    string         `json:"s,omitempty"`
 	Args map[string]any `json:"args,omitempty"`
+	// Flow binding of a slice (flow events version 2).
+	BindID  uint64 `json:"bind_id,omitempty"`
+	FlowIn  bool   `json:"flow_in,omitempty"`
+	FlowOut bool   `json:"flow_out,omitempty"`
 }
 
 // Trace is the JSON object form of a trace file.
@@ -58,10 +82,9 @@ func Perfetto(w io.Writer, m *model.Model) error {
 	e := &emitter{w: bw, m: m}
 	bw.WriteString(`{"displayTimeUnit":"ns","traceEvents":[`)
 	e.metadata()
-	e.slices()
+	e.slices() // and the flows
 	e.harts()
 	e.counters()
-	e.flows()
 	e.chains()
 	bw.WriteString("\n]}\n")
 	if e.err != nil {
@@ -127,30 +150,102 @@ func (e *emitter) metadata() {
 	if len(e.m.HartLanes()) > 0 {
 		e.meta("process_name", HartsPid, 0, "harts")
 	}
+	if len(e.m.Flows()) > 0 {
+		e.meta("process_name", KernelPid, 0, "kernel")
+		e.meta("thread_name", KernelPid, IOTid, "I/O completions")
+		e.meta("thread_name", KernelPid, KernelTid, "kernel wakeups")
+	}
 	for _, h := range e.m.HartLanes() {
 		e.meta("thread_name", HartsPid, int(h.Hart), "hart "+strconv.Itoa(int(h.Hart)))
 	}
 }
 
 func (e *emitter) slice(name, cat string, p, t int, from, to uint64, args map[string]any) {
-	d := us(to) - us(from)
-	e.put(&TraceEvent{Name: name, Cat: cat, Ph: "X", Ts: us(from), Dur: &d, Pid: p, Tid: t, Args: args})
+	e.put(e.sliceEvent(name, cat, p, t, from, to, args))
 }
 
+func (e *emitter) sliceEvent(name, cat string, p, t int, from, to uint64, args map[string]any) *TraceEvent {
+	d := us(to - from) // integer nanoseconds first: no float rounding in the difference
+	return &TraceEvent{Name: name, Cat: cat, Ph: "X", Ts: us(from), Dur: &d, Pid: p, Tid: t, Args: args}
+}
+
+// open is a coroutine's current state interval while slices walks the
+// events.
+type open struct {
+	s     sched.State
+	since uint64
+	proc  uint16
+	bind  uint64 // flow id ending on this slice, or 0
+	first bool   // the state before a coroutine's first event
+}
+
+// slices writes every state interval of every coroutine, walking the
+// events (the timeline's lanes merge changes at one instant, the export
+// keeps them), and the wakeup flows with their source slices.
 func (e *emitter) slices() {
-	end := e.m.End()
-	for _, l := range e.m.Lanes() {
-		for i, mk := range l.Marks {
-			if mk.S == sched.Exited {
-				continue
+	flows := e.m.Flows()
+	nflow := 0
+	cur := map[uint32]*open{}
+	for i := range e.m.Events() {
+		ev := &e.m.Events()[i]
+		o := cur[ev.Co]
+		if o == nil {
+			o = &open{s: ev.From, since: ev.Time, proc: ev.Proc, first: true}
+			cur[ev.Co] = o
+		}
+		if ev.From == ev.To {
+			continue
+		}
+		e.closeSlice(ev.Co, o, ev.Time)
+		*o = open{s: ev.To, since: ev.Time, proc: ev.Proc}
+		if ev.From == sched.Blocked && ev.To == sched.Ready && nflow < len(flows) {
+			// The model records a flow for exactly these events, in order.
+			if f := &flows[nflow]; f.To == ev.Co && f.T == ev.Time {
+				o.bind = uint64(nflow + 1)
+				e.flowSource(f, o.bind)
 			}
-			to := end
-			if i+1 < len(l.Marks) {
-				to = l.Marks[i+1].T
-			}
-			e.slice(mk.S.String(), "state", pid(l.Proc), int(l.ID), mk.T, to, nil)
+			nflow++
 		}
 	}
+	end := e.m.End()
+	for _, l := range e.m.Lanes() {
+		if o := cur[l.ID]; o != nil {
+			e.closeSlice(l.ID, o, max(end, o.since))
+		}
+	}
+}
+
+func (e *emitter) closeSlice(co uint32, o *open, to uint64) {
+	if o.s == sched.Exited || (o.first && to == o.since) {
+		return // no interval: created and spawned by one event
+	}
+	ev := e.sliceEvent(o.s.String(), "state", pid(o.proc), int(co), o.since, to, nil)
+	if o.bind != 0 {
+		ev.BindID, ev.FlowIn = o.bind, true
+	}
+	e.put(ev)
+}
+
+// flowSource writes the zero-length slice a wakeup's flow starts from.
+func (e *emitter) flowSource(f *model.Flow, id uint64) {
+	woken := e.m.CoName(f.To)
+	if woken == "" {
+		woken = "co"
+	}
+	name := fmt.Sprintf("%s → %s #%d", f.Cause, woken, f.To)
+	args := map[string]any{"woken": f.To}
+	p, t := KernelPid, KernelTid
+	switch src := e.m.LaneOf(f.From); {
+	case f.Cause == sched.CauseUintr:
+		p, t = KernelPid, IOTid
+		name = fmt.Sprintf("io-done req=%d → %s #%d", f.Req, woken, f.To)
+		args["req"] = f.Req
+	case src >= 0 && f.Cause == sched.CauseWake:
+		p, t = pid(e.m.Lanes()[src].Proc), int(f.From)
+	}
+	ev := e.sliceEvent(name, "wakeup", p, t, f.FromT, f.FromT, args)
+	ev.BindID, ev.FlowOut = id, true
+	e.put(ev)
 }
 
 func (e *emitter) harts() {
@@ -178,20 +273,6 @@ func (e *emitter) counters() {
 		for _, s := range c.Samples {
 			e.put(&TraceEvent{Name: "ready", Ph: "C", Ts: us(s.T), Pid: pid(c.Proc), Args: map[string]any{"ready": s.N}})
 		}
-	}
-}
-
-func (e *emitter) flows() {
-	lanes := e.m.Lanes()
-	for i, f := range e.m.Flows() {
-		src, dst := e.m.LaneOf(f.From), e.m.LaneOf(f.To)
-		if src < 0 || dst < 0 {
-			continue // a timer or an unknown source has no track to start from
-		}
-		id := strconv.Itoa(i + 1)
-		name := f.Cause.String()
-		e.put(&TraceEvent{Name: name, Cat: "wakeup", Ph: "s", Ts: us(f.FromT), Pid: pid(lanes[src].Proc), Tid: int(f.From), ID: id})
-		e.put(&TraceEvent{Name: name, Cat: "wakeup", Ph: "f", Bp: "e", Ts: us(f.T), Pid: pid(lanes[dst].Proc), Tid: int(f.To), ID: id})
 	}
 }
 

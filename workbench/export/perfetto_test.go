@@ -3,6 +3,7 @@ package export_test
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
 	"testing"
 
 	"copslab/sched"
@@ -67,7 +68,6 @@ func TestKnownScenario(t *testing.T) {
 	names := map[key]string{}
 	var slices, hartSlices []export.TraceEvent
 	counters := 0
-	flows := map[string][]export.TraceEvent{}
 	instants := 0
 	for _, e := range tr.TraceEvents {
 		switch e.Ph {
@@ -76,13 +76,11 @@ func TestKnownScenario(t *testing.T) {
 		case "X":
 			if e.Pid == export.HartsPid {
 				hartSlices = append(hartSlices, e)
-			} else {
+			} else if e.Cat == "state" {
 				slices = append(slices, e)
 			}
 		case "C":
 			counters++
-		case "s", "f":
-			flows[e.ID] = append(flows[e.ID], e)
 		case "i":
 			instants++
 		default:
@@ -102,6 +100,7 @@ func TestKnownScenario(t *testing.T) {
 		{1, "Ready", 0, 1}, {1, "Running", 1, 1}, {1, "Blocked", 2, 7}, {1, "Ready", 9, 0.5}, {1, "Running", 9.5, 2.5},
 		{2, "Ready", 0, 3}, {2, "Running", 3, 6},
 	}
+	sort.SliceStable(slices, func(i, j int) bool { return slices[i].Tid < slices[j].Tid })
 	if len(slices) != len(want) {
 		t.Fatalf("%d slices, want %d: %+v", len(slices), len(want), slices)
 	}
@@ -118,13 +117,16 @@ func TestKnownScenario(t *testing.T) {
 	if counters != 5 {
 		t.Errorf("%d counter samples, want 5", counters)
 	}
-	// one user-interrupt flow from the io-done on co 1 to its wake; it
-	// starts on co 1's own track (the sandbox records io-done there).
+	// one user-interrupt flow: from the io-done on the kernel's I/O
+	// completions track (not from the woken coroutine itself, where the
+	// sandbox records the marker) to the reader's Ready slice.
+	flows := checkFlows(t, tr)
 	if len(flows) != 1 {
 		t.Fatalf("flows %+v", flows)
 	}
 	for _, f := range flows {
-		if len(f) != 2 || f[0].Ph != "s" || f[1].Ph != "f" || f[1].Bp != "e" || f[0].Ts != 8 || f[1].Ts != 9 || f[1].Tid != 1 || f[0].Name != "uintr" {
+		if f.out.Pid != export.KernelPid || f.out.Tid != export.IOTid || f.out.Ts != 8 || f.out.Name != "io-done req=9 → reader #1" ||
+			f.in.Tid != 1 || f.in.Ts != 9 || f.in.Name != "Ready" || names[key{export.KernelPid, export.IOTid}] != "I/O completions" {
 			t.Fatalf("flow %+v", f)
 		}
 	}
@@ -141,7 +143,6 @@ func TestStructure(t *testing.T) {
 	m.Add(modeltest.Gen{Procs: 3, Cos: 5, Harts: 2, Seed: 7}.Events(20000)...)
 	tr := parse(t, m)
 	named := map[key]bool{}
-	flows := map[string][]export.TraceEvent{}
 	var nx, nc int
 	for _, e := range tr.TraceEvents {
 		switch e.Ph {
@@ -154,16 +155,11 @@ func TestStructure(t *testing.T) {
 			}
 		case "C":
 			nc++
-		case "s", "f":
-			flows[e.ID] = append(flows[e.ID], e)
 		}
 	}
+	flows := checkFlows(t, tr)
 	if nx < 10000 || nc < 1000 || len(flows) < 100 {
 		t.Fatalf("too little: %d slices %d counters %d flows", nx, nc, len(flows))
 	}
-	for id, f := range flows {
-		if len(f) != 2 || f[0].Ph != "s" || f[1].Ph != "f" || f[0].Ts > f[1].Ts {
-			t.Fatalf("flow %s: %+v", id, f)
-		}
-	}
+	checkSlices(t, tr)
 }

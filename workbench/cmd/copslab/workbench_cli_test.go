@@ -45,6 +45,12 @@ func TestRecordExportRender(t *testing.T) {
 	tracks := map[string]bool{}
 	for _, e := range tr.TraceEvents {
 		count[e.Ph]++
+		if e.FlowOut {
+			count["flow_out"]++
+		}
+		if e.FlowIn {
+			count["flow_in"]++
+		}
 		if e.Name == "thread_name" {
 			tracks[e.Args["name"].(string)] = true
 		}
@@ -53,7 +59,7 @@ func TestRecordExportRender(t *testing.T) {
 		t.Errorf("tracks %v", tracks)
 	}
 	// reader: Ready, Running, Blocked, Ready, Running, Blocked, Ready, Running; worker: Ready, Running, Ready, Running.
-	if count["X"] < 12 || count["C"] == 0 || count["s"] != 2 || count["f"] != 2 {
+	if count["X"] < 12 || count["C"] == 0 || count["flow_out"] != 2 || count["flow_in"] != 2 {
 		t.Errorf("phases %v", count)
 	}
 	png1 := filepath.Join(dir, "q.png")
