@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/viper"
+
+	"copslab/kernel/build"
 )
 
 // Profile is a checked board profile. Field names follow the YAML keys.
@@ -15,6 +17,11 @@ type Profile struct {
 	Name        string // short board name, e.g. "qemu-virt"
 	Description string
 	Path        string // file the profile was loaded from
+
+	// Board is the kernel board this profile's image is built for
+	// (kernel.board; a key of copslab/kernel/build.Boards, default virt):
+	// `go run ./kernel/cmd/mkkernel -board NAME`.
+	Board string
 
 	QEMU QEMUConfig
 	GDB  GDBConfig
@@ -42,7 +49,10 @@ type GDBConfig struct {
 type rawProfile struct {
 	Name        string `mapstructure:"name"`
 	Description string `mapstructure:"description"`
-	QEMU        struct {
+	Kernel      struct {
+		Board string `mapstructure:"board"`
+	} `mapstructure:"kernel"`
+	QEMU struct {
 		Binary     string   `mapstructure:"binary"`
 		Machine    string   `mapstructure:"machine"`
 		Memory     string   `mapstructure:"memory"`
@@ -65,7 +75,7 @@ var requiredKeys = []string{
 }
 
 // knownKeys are all keys a profile may have.
-var knownKeys = append([]string{"description", "qemu.bios", "qemu.nographic", "qemu.extra"}, requiredKeys...)
+var knownKeys = append([]string{"description", "kernel.board", "qemu.bios", "qemu.nographic", "qemu.extra"}, requiredKeys...)
 
 // unknownKeys returns the keys (viper's flattened, lower-case form) that
 // are not in knownKeys, sorted.
@@ -129,6 +139,13 @@ func (r *rawProfile) check() (*Profile, []error) {
 	if strings.TrimSpace(r.Name) == "" {
 		bad("name", "is empty")
 	}
+	board := r.Kernel.Board
+	if board == "" {
+		board = build.DefaultBoard
+	}
+	if _, err := build.Tags(board); err != nil {
+		bad("kernel.board", "%q is not a kernel board (known: %s)", board, strings.Join(build.BoardNames(), ", "))
+	}
 	if r.QEMU.Binary == "" {
 		bad("qemu.binary", "is empty")
 	}
@@ -157,6 +174,7 @@ func (r *rawProfile) check() (*Profile, []error) {
 	return &Profile{
 		Name:        r.Name,
 		Description: r.Description,
+		Board:       board,
 		QEMU: QEMUConfig{
 			Binary: r.QEMU.Binary, Machine: r.QEMU.Machine, Memory: mem,
 			CPUs: r.QEMU.CPUs, BIOS: r.QEMU.BIOS, NoGraphic: r.QEMU.NoGraphic,

@@ -61,6 +61,7 @@ func TestLoadBroken(t *testing.T) {
 		{"yaml syntax", "name: t\n", "name: [t\n", []string{"1: While parsing config: yaml"}},
 		{"yaml syntax later", "  bios: none\n", "  bios: none: x\n", []string{"7: While parsing config: yaml: line 7: mapping values"}},
 		{"two problems", "cpus: 1", "cpus: 0\n  speed: 9", []string{"7: qemu.speed: unknown key"}},
+		{"unknown board", "name: t\n", "name: t\nkernel:\n  board: pdp11\n", []string{"3: kernel.board: \"pdp11\" is not a kernel board (known: sifive_u, virt)"}},
 		{"two values", "port: 1234", "port: 0", []string{"6: qemu.cpus: = 0", "12: gdb.port: = 0"}},
 	}
 	dir := t.TempDir()
@@ -108,6 +109,26 @@ func TestLoadBroken(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(dir, "absent.yaml")); err == nil {
 		t.Error("missing file accepted")
+	}
+}
+
+// TestLoadSifiveU: the sifive_u profile builds the sifive_u kernel and
+// powers off through semihosting.
+func TestLoadSifiveU(t *testing.T) {
+	p, err := Load("qemu-sifive_u.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Board != "sifive_u" || p.QEMU.Machine != "sifive_u" || p.QEMU.CPUs != 2 {
+		t.Errorf("profile = %+v", p)
+	}
+	got := ShellQuote(p.QEMUArgs("out/kernel-sifive_u.elf", RunOptions{Append: "selftest"}))
+	want := "-machine sifive_u -m 512M -smp 2 -bios none -nographic -kernel out/kernel-sifive_u.elf -append selftest -semihosting-config enable=on,target=native"
+	if got != want {
+		t.Errorf("args\n got %s\nwant %s", got, want)
+	}
+	if v := loadVirt(t); v.Board != "virt" {
+		t.Errorf("virt profile board = %q", v.Board)
 	}
 }
 

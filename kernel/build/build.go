@@ -34,6 +34,8 @@ const (
 type Options struct {
 	// Out is the ELF file to write (required).
 	Out string
+	// Board is the board to build for, a key of Boards; empty: DefaultBoard.
+	Board string
 	// Progs are Go main packages to embed as user programs (progs.go):
 	// each an existing directory or .go file, named after it.
 	Progs []string
@@ -55,6 +57,9 @@ func Build(opts Options) error {
 		return errors.New("kernel build: Options.Out is empty")
 	}
 	if err := checkProgs(opts.Progs); err != nil {
+		return err
+	}
+	if _, err := boardTags(opts.Board); err != nil {
 		return err
 	}
 	if opts.Go == "" {
@@ -155,6 +160,7 @@ func writeOverlay(opts Options, gen string) (string, error) {
 	for _, f := range own {
 		replace[filepath.Join(rtSrc, "copslab_"+filepath.Base(f))] = f
 	}
+	replace[filepath.Join(rtSrc, "goos", "goos.go")] = filepath.Join(opts.Root, GoosFile)
 	if gen != "" {
 		replace[filepath.Join(opts.Root, "kernel", "kmain", "zz_progs_gen.go")] = gen
 	}
@@ -206,7 +212,11 @@ func goBuild(opts Options, overlay, linked string) error {
 		return err
 	}
 	ldflags := fmt.Sprintf("-T %#x -E %s", TextAddr, Entry)
-	args := []string{"build", "-overlay", overlay, "-tags", Tag,
+	tags, err := boardTags(opts.Board)
+	if err != nil {
+		return err
+	}
+	args := []string{"build", "-overlay", overlay, "-tags", tags,
 		"-ldflags", ldflags, "-o", out, MainPkg}
 	cmd := exec.Command(opts.Go, args...)
 	cmd.Dir = opts.Root

@@ -59,7 +59,7 @@ func discover() (*machine, error) {
 			}
 		}
 	}
-	m.uart, m.uartIRQ = device(tree, "ns16550a")
+	m.uart, m.uartIRQ = device(tree, "ns16550a", "sifive,uart0")
 	m.clint, _ = device(tree, "sifive,clint0", "riscv,clint0")
 	m.test, _ = device(tree, "sifive,test0", "sifive,test1")
 	m.rtc, _ = device(tree, "google,goldfish-rtc")
@@ -68,7 +68,7 @@ func discover() (*machine, error) {
 	if nodes := append(tree.Compatible("sifive,plic-1.0.0"), tree.Compatible("riscv,plic0")...); len(nodes) > 0 {
 		plicNode = nodes[0]
 	}
-	m.plicCtx = machineContext(plicNode)
+	m.plicCtx = machineContext(tree, plicNode, bootHart)
 	if m.uart == 0 || m.clint == 0 {
 		return nil, fmt.Errorf("no UART (%#x) or CLINT (%#x) in the device tree", m.uart, m.clint)
 	}
@@ -93,16 +93,31 @@ func device(t *fdt.Tree, cs ...string) (base uint64, irq uint32) {
 	return 0, 0
 }
 
-// machineContext finds hart 0's machine-mode context in the PLIC's
-// interrupts-extended list of (phandle, cause) pairs: the first pair
-// whose cause is 11, the machine external interrupt.
-func machineContext(plic *fdt.Node) uint32 {
+// machineContext finds the boot hart's machine-mode context in the
+// PLIC's interrupts-extended list of (phandle, cause) pairs: the pair
+// whose phandle is the hart's interrupt controller (/cpus/cpu@N) and
+// whose cause is 11, the machine external interrupt. Without that
+// controller in the tree it falls back to the first cause-11 pair.
+func machineContext(t *fdt.Tree, plic *fdt.Node, hart int) uint32 {
 	if plic == nil {
 		return 0
 	}
+	var intc uint32
+	if cpus := t.Find("/cpus"); cpus != nil {
+		for _, c := range cpus.Children {
+			if r, ok := c.U32("reg"); ok && int(r) == hart {
+				for _, ic := range c.Children {
+					if p, ok := ic.U32("phandle"); ok {
+						intc = p
+					}
+				}
+			}
+		}
+	}
 	b, _ := plic.Prop("interrupts-extended")
 	for i := 0; i+8 <= len(b); i += 8 {
-		if binary.BigEndian.Uint32(b[i+4:]) == 11 {
+		ph, cause := binary.BigEndian.Uint32(b[i:]), binary.BigEndian.Uint32(b[i+4:])
+		if cause == 11 && (intc == 0 || ph == intc) {
 			return uint32(i / 8)
 		}
 	}

@@ -46,8 +46,8 @@ func main() {
 	}
 	m.start()
 	ktrace.SetClock(func() uint64 { return uint64(mtimeNow()) })
-	fmt.Printf("copslab kernel (%s %s/%s, bare metal, machine mode): memory %d MiB at %#x (from FDT), hart 0 of %d\n",
-		runtime.Version(), runtime.GOOS, runtime.GOARCH, m.ramSize>>20, m.ramBase, m.harts)
+	fmt.Printf("copslab kernel (%s %s/%s, bare metal, machine mode): memory %d MiB at %#x (from FDT), hart %d of %d\n",
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, m.ramSize>>20, m.ramBase, bootHart, m.harts)
 	fmt.Printf("copslab: bootargs %q; wall clock %s (rtc %#x)\n", m.bootargs, time.Now().UTC().Format(time.RFC3339), m.rtc)
 	os.Exit(run(m, strings.Fields(m.bootargs)))
 }

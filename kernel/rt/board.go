@@ -2,39 +2,47 @@
 
 package runtime
 
+import "runtime/goos"
+
 // Board hooks, shaped after TamaGo's runtime/goos API (tamago v1.26.0):
 //
 //	goos.RamStart, RamSize -> bmMem.lo, bmMem.limit (mem.go)
 //	goos.Hwinit0           -> _rt0_riscv64_copslab (entry_riscv64.s)
-//	goos.Printk            -> bmPrintk
-//	goos.Nanotime          -> bmNanotime
-//	goos.Hwinit1           -> copslabHwinit1 (called by the kernel's main
-//	                          once the FDT is parsed)
+//	goos.Printk            <- bmConsolePutc (goos.go)
+//	goos.Nanotime          <- bmNanotime
+//	goos.Hwinit1           <- bmBoardInit (goos.go); copslabHwinit1 (api.go)
+//	                          is the kernel's second step once the FDT is
+//	                          parsed: PLIC, UART receive, tick
 //	goos.Idle              -> bmIdle (timer.go)
 //	goos.Exit              -> bmExit
 //
-// The runtime reaches them through the Linux system calls it already
-// makes (write, clock_gettime, futex, epoll_pwait, exit_group), so no
-// upstream file needs a call to them.
+// "<-": the runtime layer calls the board's hook (runtime/goos, goos.go);
+// "->": the runtime layer implements it. The runtime reaches them through
+// the Linux system calls it already makes (write, clock_gettime, futex,
+// epoll_pwait, exit_group), so no upstream file needs a call to them.
 
-// bmBoard holds the device addresses. The defaults are QEMU virt's, used
-// until the kernel has read the FDT and called copslabConfigure.
+// bmBoard holds the device addresses. The defaults are the board's
+// (boardcfg_*.go, chosen by the build tag of the board the kernel is built
+// for), used until the kernel has read the FDT and called
+// copslabConfigure.
 type bmBoardConfig struct {
-	uart     uintptr // ns16550a registers (1-byte stride)
+	uart     uintptr // console UART registers
+	uartKind uint32  // bmUartNS16550 or bmUartSiFive
 	clint    uintptr // CLINT: msip, mtimecmp, mtime
 	plic     uintptr // PLIC base, 0 = no external interrupts
-	test     uintptr // sifive_test finisher
-	plicCtx  uint32  // PLIC context of hart 0 in machine mode
+	test     uintptr // sifive_test finisher; 0: power off by semihosting
+	plicCtx  uint32  // PLIC context of the boot hart in machine mode
 	uartIRQ  uint32  // PLIC source of the UART
 	timebase uint64  // mtime frequency in Hz
 }
 
-var bmBoard = bmBoardConfig{
-	uart:     0x10000000,
-	clint:    0x2000000,
-	test:     0x100000,
-	timebase: 10000000,
-}
+// Console UART kinds.
+const (
+	bmUartNS16550 = 0 // QEMU virt
+	bmUartSiFive  = 1 // SiFive FU540, Rocket chip
+)
+
+var bmBoard = bmBoardDefault
 
 // bmFDT is the FDT address QEMU passed in a1 (set by the entry code).
 var bmFDT uintptr
@@ -51,32 +59,55 @@ const (
 //
 //go:nosplit
 func bmExit(code int32) {
+	if bmBoard.test == 0 {
+		bmSemihostExitCode(code)
+	}
 	v := uint32(bmFinisherPass)
 	if code != 0 {
 		v = uint32(code)<<16 | bmFinisherFail
 	}
 	for {
-		bmStore32(bmBoard.test, v)
+		if bmBoard.test != 0 {
+			bmStore32(bmBoard.test, v)
+		}
 		bmWFI()
 	}
 }
 
-// bmPrintk writes one byte to the console, polling the transmitter.
+// bmSemihostExitCode asks a semihosting host (QEMU with
+// -semihosting-config enable=on) to exit with code. Boards without a
+// test finisher (sifive_u) power off this way; without a host it traps
+// as a breakpoint, and bmExit parks the hart.
 //
 // nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
-func bmPrintk(c byte) {
-	bmUARTPutc(c)
+func bmSemihostExitCode(code int32) {
+	if bmSemihost.tried {
+		return // the ebreak trapped: no host
+	}
+	bmSemihost.tried = true
+	// ADP_Stopped_ApplicationExit and the status.
+	bmSemihost.block = [2]uint64{0x20026, uint64(code)}
+	bmSemihostExit(&bmSemihost.block)
 }
 
-// bmNanotime returns nanoseconds since reset, from the CLINT's mtime.
+var bmSemihost struct {
+	tried bool
+	block [2]uint64
+}
+
+// func bmSemihostExit(block *[2]uint64) (goos_riscv64.s)
+func bmSemihostExit(block *[2]uint64)
+
+// bmNanotime returns nanoseconds since reset: the board's goos.Nanotime
+// (TamaGo's SiFive CLINT driver reading mtime).
 //
 // nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
 func bmNanotime() int64 {
-	return bmTicksToNs(bmMtime())
+	return goos.Nanotime()
 }
 
 // nosplit: reachable from the trap handler, whose stack is not a Go stack.

@@ -14,11 +14,13 @@
 // func _rt0_riscv64_copslab()
 //
 // Hwinit0: first code run, reached from the boot stub with a0 = hart id,
-// a1 = FDT address. Hart 0 installs the trap vector, turns the FPU on,
-// builds a Linux-style argv/envp/auxv and enters the runtime's rt0_go;
-// every other hart parks.
+// a1 = FDT address. The board's boot hart (bmBootHart: 0 on virt, 1 on
+// sifive_u, whose hart 0 has no FPU) installs the trap vector, turns the
+// FPU on, builds a Linux-style argv/envp/auxv and enters the runtime's
+// rt0_go; every other hart parks.
 TEXT _rt0_riscv64_copslab(SB),NOSPLIT|NOFRAME|TOPFRAME,$0
-	BNE	A0, ZERO, park
+	MOV	$const_bmBootHart, T0
+	BNE	A0, T0, park
 	MOV	A1, runtime·bmFDT(SB)
 
 	MOV	$runtime·bmTrapVector(SB), T0

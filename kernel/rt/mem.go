@@ -2,7 +2,10 @@
 
 package runtime
 
-import "unsafe"
+import (
+	"runtime/goos"
+	"unsafe"
+)
 
 // Physical memory for the runtime (TamaGo's RamStart/RamSize).
 //
@@ -44,9 +47,17 @@ func bmMemInit() {
 	bmMem.lo = alignUp(firstmoduledata.end, bmPage)
 	bmMem.bump = bmMem.lo
 	bmMem.high = bmMem.lo
+	// The end of RAM the board states (goos.go), else a guess; the FDT
+	// QEMU places at the top of RAM bounds both.
 	bmMem.limit = bmDefaultLimit
+	if goos.RamSize != 0 {
+		bmMem.limit = uintptr(goos.RamStart + goos.RamSize)
+	}
 	if bmFDT != 0 && bmLoad32(bmFDT) == 0xedfe0dd0 { // big-endian magic d00dfeed
-		bmMem.limit = bmFDT &^ (bmPage - 1)
+		fdt := bmFDT &^ (bmPage - 1)
+		if goos.RamSize == 0 || fdt < bmMem.limit {
+			bmMem.limit = fdt
+		}
 	}
 }
 

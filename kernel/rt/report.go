@@ -24,9 +24,9 @@ var bmCauseNames = [16]string{"instruction address misaligned", "instruction acc
 func bmPrint(s string) {
 	for i := 0; i < len(s); i++ {
 		if s[i] == '\n' {
-			bmUARTPutc('\r')
+			bmConsolePutc('\r')
 		}
-		bmUARTPutc(s[i])
+		bmConsolePutc(s[i])
 	}
 }
 
@@ -35,10 +35,10 @@ func bmPrint(s string) {
 //go:nosplit
 func bmPrintHex(label string, v uint64) {
 	bmPrint(label)
-	bmUARTPutc('0')
-	bmUARTPutc('x')
+	bmConsolePutc('0')
+	bmConsolePutc('x')
 	for shift := 60; shift >= 0; shift -= 4 {
-		bmUARTPutc("0123456789abcdef"[(v>>uint(shift))&15])
+		bmConsolePutc("0123456789abcdef"[(v>>uint(shift))&15])
 	}
 }
 
@@ -51,7 +51,7 @@ func bmPrintDec(v uint64) {
 		div *= 10
 	}
 	for ; div > 0; div /= 10 {
-		bmUARTPutc(byte('0' + v/div%10))
+		bmConsolePutc(byte('0' + v/div%10))
 	}
 }
 

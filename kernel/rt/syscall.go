@@ -180,9 +180,9 @@ func bmWrite(fd int32, p uintptr, n int) int64 {
 		b := unsafe.Slice((*byte)(unsafe.Pointer(p)), n)
 		for _, c := range b {
 			if c == '\n' {
-				bmUARTPutc('\r')
+				bmConsolePutc('\r')
 			}
-			bmUARTPutc(c)
+			bmConsolePutc(c)
 		}
 		return int64(n)
 	case bmFdEventfd: // netpollBreak: nothing sleeps on another hart

@@ -38,7 +38,7 @@ func bmMtime() uint64 { return bmLoad64(bmBoard.clint + bmClintMtime) }
 // nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
-func bmSetMtimecmp(t uint64) { bmStore64(bmBoard.clint+bmClintMtimecmp, t) }
+func bmSetMtimecmp(t uint64) { bmStore64(bmBoard.clint+bmClintMtimecmp+8*bmBootHart, t) }
 
 // bmArmTimer programs mtimecmp for the next tick, or never.
 //

@@ -32,6 +32,7 @@ var bmStats struct {
 	faults       atomic.Uint32
 	idle         atomic.Uint64 // mtime ticks spent in wfi (bmIdle)
 	userSyscalls atomic.Uint64 // ecalls from U-mode (user.go)
+	emulated     atomic.Uint64 // instructions emulated (emulate.go)
 }
 
 // bmTrap is called by bmTrapVector with interrupts off, on the trap stack.
@@ -84,6 +85,9 @@ func bmTrap(f *bmTrapFrame) {
 		bmStats.syscalls.Add(1)
 		f.x[10] = uint64(bmSyscall(f))
 		f.mepc += 4
+		return
+	}
+	if f.mcause == bmExcIllegal && bmEmulate(f) {
 		return
 	}
 	bmFault(f)

@@ -16,6 +16,16 @@ const (
 	bmMcrOut2    = 1 << 3 // gates the interrupt line on a real 16550
 	bmLsrDR      = 1 << 0 // data ready
 	bmLsrTHRE    = 1 << 5 // transmit holding register empty
+
+	// SiFive UART (FU540-C000 manual, chapter 13), 32-bit registers.
+	bmSifiveTxdata  = 0x00
+	bmSifiveTxFull  = 1 << 31
+	bmSifiveRxdata  = 0x04
+	bmSifiveRxctrl  = 0x0c
+	bmSifiveIE      = 0x10
+	bmSifiveRxEmpty = 1 << 31
+	bmSifiveRxen    = 1 << 0
+	bmSifiveIERxwm  = 1 << 1
 )
 
 // bmRx is the console receive ring: the interrupt handler is the only
@@ -29,10 +39,19 @@ var bmRx struct {
 	dropped atomic.Uint64 // lost because the ring was full
 }
 
+// bmUARTEarlyPutc transmits one byte before the board's Printk works
+// (goos.go), polling the transmitter.
+//
 // nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
-func bmUARTPutc(c byte) {
+func bmUARTEarlyPutc(c byte) {
+	if bmBoard.uartKind == bmUartSiFive {
+		for bmLoad32(bmBoard.uart+bmSifiveTxdata)&bmSifiveTxFull != 0 {
+		}
+		bmStore32(bmBoard.uart+bmSifiveTxdata, uint32(c))
+		return
+	}
 	for bmLoad8(bmBoard.uart+bmUartLSR)&bmLsrTHRE == 0 {
 	}
 	bmStore8(bmBoard.uart+bmUartTHR, c)
@@ -42,6 +61,11 @@ func bmUARTPutc(c byte) {
 // enabling it resets the receiver and would drop a byte typed before
 // boot; without it QEMU holds further input back until RBR is read.
 func bmUARTEnableRx() {
+	if bmBoard.uartKind == bmUartSiFive {
+		bmStore32(bmBoard.uart+bmSifiveRxctrl, bmSifiveRxen) // watermark 0: interrupt on 1 byte
+		bmStore32(bmBoard.uart+bmSifiveIE, bmSifiveIERxwm)
+		return
+	}
 	bmStore8(bmBoard.uart+bmUartMCR, bmLoad8(bmBoard.uart+bmUartMCR)|bmMcrOut2)
 	bmStore8(bmBoard.uart+bmUartIER, bmIerRxAvail)
 }
@@ -52,8 +76,11 @@ func bmUARTEnableRx() {
 //
 //go:nosplit
 func bmUARTDrain() {
-	for bmLoad8(bmBoard.uart+bmUartLSR)&bmLsrDR != 0 {
-		c := bmLoad8(bmBoard.uart + bmUartRBR)
+	for {
+		c, ok := bmUARTGetc()
+		if !ok {
+			return
+		}
 		t := bmRx.tail.Load()
 		if t-bmRx.head.Load() >= uint32(len(bmRx.buf)) {
 			bmRx.dropped.Add(1)
@@ -64,6 +91,22 @@ func bmUARTDrain() {
 		bmRx.bytes.Add(1)
 		bmRx.edge.Store(true)
 	}
+}
+
+// bmUARTGetc reads one received byte, if any.
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
+//go:nosplit
+func bmUARTGetc() (byte, bool) {
+	if bmBoard.uartKind == bmUartSiFive {
+		v := bmLoad32(bmBoard.uart + bmSifiveRxdata)
+		return byte(v), v&bmSifiveRxEmpty == 0
+	}
+	if bmLoad8(bmBoard.uart+bmUartLSR)&bmLsrDR == 0 {
+		return 0, false
+	}
+	return bmLoad8(bmBoard.uart + bmUartRBR), true
 }
 
 // bmRxRead copies buffered input into p and returns the count (0: empty).

@@ -1,0 +1,70 @@
+package kernel_test
+
+import (
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+
+	"copslab/boards"
+	"copslab/kernel/build"
+)
+
+var (
+	sifiveOnce sync.Once
+	sifiveELF  string
+	sifiveErr  error
+)
+
+// sifiveImage builds the kernel for QEMU sifive_u (no user programs: the
+// self-test needs none) once per test binary.
+func sifiveImage(t *testing.T) (string, *boards.Profile) {
+	t.Helper()
+	kernelImage(t) // skips without QEMU; its temp dir is removed by TestMain
+	p, err := boards.Load("../boards/qemu-sifive_u.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sifiveOnce.Do(func() {
+		sifiveELF = filepath.Join(filepath.Dir(kernelELF), "kernel-sifive_u.elf")
+		sifiveErr = build.Build(build.Options{Out: sifiveELF, Board: p.Board,
+			Go: filepath.Join(runtime.GOROOT(), "bin", "go")})
+	})
+	if sifiveErr != nil {
+		t.Fatalf("building the sifive_u kernel: %v", sifiveErr)
+	}
+	return sifiveELF, p
+}
+
+// TestSifiveUSelftest boots the sifive_u image on QEMU's sifive_u machine
+// from its board profile: the kernel runs on hart 1 (a U54; hart 0, the
+// E51, has no FPU), reads the FU540's device tree, prints through TamaGo's
+// SiFive UART driver, keeps time with TamaGo's CLINT driver, passes every
+// self-check and powers off through semihosting with status 0.
+func TestSifiveUSelftest(t *testing.T) {
+	kernel, p := sifiveImage(t)
+	m := boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: "selftest"})...)
+	expect(t, m, `copslab kernel \(go[^)]*\): memory 512 MiB at 0x80000000 \(from FDT\), hart 1 of 2`)
+	expect(t, m, `selftest: wallclock: ok: no RTC in the device tree`)
+	expect(t, m, `selftest: sleep: ok: 7 x Sleep\(20ms\)`)
+	tm := expect(t, m, `selftest: timer: ok: (\d+) timer interrupts during 100ms of computing`)
+	if atoi(t, tm[1]) == 0 {
+		t.Errorf("no timer interrupts during compute: %q", tm[0])
+	}
+	fp := expect(t, m, `selftest: fp-under-preemption: ok: 3 workers agree \(f=[0-9.e+]+, x=0x[0-9a-f]+\) after (\d+) async preemptions`)
+	if atoi(t, fp[1]) == 0 {
+		t.Errorf("no async preemption during the FP run: %q", fp[0])
+	}
+	expect(t, m, `selftest: sv39: ok: mapped 8 pages`)
+	expect(t, m, `selftest: PASS \(12 checks\)`)
+	wantExit(t, m, 0)
+}
+
+// TestSifiveUFailureStatus: a failing check reaches QEMU's exit status
+// through the semihosting exit too.
+func TestSifiveUFailureStatus(t *testing.T) {
+	kernel, p := sifiveImage(t)
+	m := boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: "selftest fail"})...)
+	expect(t, m, `selftest: FAIL \(1 of \d+ checks failed\)`)
+	wantExit(t, m, 1)
+}

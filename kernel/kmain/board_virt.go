@@ -1,0 +1,10 @@
+//go:build copslab && !board_sifive_u && !board_none
+
+package main
+
+// The board: QEMU virt (kernel/build's default; boards/qemu-virt.yaml).
+// Importing the board package supplies the runtime/goos hooks.
+import _ "copslab/kernel/board/qemuvirt"
+
+// bootHart is the hart the kernel runs on (kernel/rt's bmBootHart).
+const bootHart = 0
