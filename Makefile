@@ -36,10 +36,10 @@ prereqs:
 prereqs-base:
 	@scripts/prereqs.sh base
 
-## kernel: build out/kernel.elf with the stock toolchain
+## kernel: build $(KERNEL) for the board of profile $(BOARD) with the stock toolchain
 kernel:
 	@mkdir -p out
-	$(GO) run ./kernel/cmd/mkkernel -o $(KERNEL) -progs "$(strip $(USERPROGS) $(PROGS))"
+	$(GO) run ./kernel/cmd/mkkernel -o $(KERNEL) -board $(BOARD) -progs "$(strip $(USERPROGS) $(PROGS))"
 
 ## qemu: boot the kernel with its console (board profile $(BOARD))
 qemu: prereqs-base kernel

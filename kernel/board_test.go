@@ -68,3 +68,21 @@ func TestSifiveUFailureStatus(t *testing.T) {
 	expect(t, m, `selftest: FAIL \(1 of \d+ checks failed\)`)
 	wantExit(t, m, 1)
 }
+
+// TestSifiveUConsoleInput types into the sifive_u console: the SiFive
+// UART's receive interrupt must arrive through the PLIC's context for
+// hart 1 in machine mode (found in the device tree).
+func TestSifiveUConsoleInput(t *testing.T) {
+	kernel, p := sifiveImage(t)
+	m := boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: "echo"})...)
+	expect(t, m, `copslab: console ready`)
+	m.Write([]byte("echo sifive round trip\r"))
+	expect(t, m, `\nsifive round trip`)
+	m.Write([]byte("stats\r"))
+	st := expect(t, m, `stats: ticks \d+, timer irqs \d+, external irqs (\d+), uart rx bytes (\d+),`)
+	if atoi(t, st[1]) == 0 || atoi(t, st[2]) < len("echo sifive round trip\r") {
+		t.Errorf("input did not arrive by interrupt: %q\n%s", st[0], m.Output())
+	}
+	m.Write([]byte("halt 5\r"))
+	wantExit(t, m, 5)
+}

@@ -16,17 +16,19 @@ const (
 	bmInsnRdtime     = 0xc0102073 // csrrs rd, time(0xc01), zero
 )
 
-// bmEmulate serves an illegal-instruction trap from machine mode if the
-// instruction is one we emulate; it reports whether it did.
+// bmEmulate serves an illegal-instruction trap if the instruction is one
+// we emulate; it reports whether it did. User programs (fromUser) read
+// the time CSR too (Go's cputicks); their instruction is taken from mtval
+// only, since its address is virtual.
 //
 // nosplit: reachable from the trap handler, whose stack is not a Go stack.
 // nowritebarrierrec: trap context must not run write barriers.
 //
 //go:nosplit
 //go:nowritebarrierrec
-func bmEmulate(f *bmTrapFrame) bool {
+func bmEmulate(f *bmTrapFrame, fromUser bool) bool {
 	insn := uint32(f.mtval)
-	if insn == 0 { // mtval may be 0 on hardware: fetch (2-byte aligned)
+	if insn == 0 && !fromUser { // mtval may be 0 on hardware: fetch (2-byte aligned)
 		p := (*[2]uint16)(unsafe.Pointer(uintptr(f.mepc)))
 		insn = uint32(p[0]) | uint32(p[1])<<16
 	}

@@ -73,6 +73,9 @@ func bmTrapGInit(f *bmTrapFrame) {
 //go:nowritebarrierrec
 func bmTrap(f *bmTrapFrame) {
 	if bmFromUser(f) {
+		if f.mcause == bmExcIllegal && bmEmulate(f, true) {
+			return // straight back to the user instruction after it
+		}
 		bmUserTrap(f)
 		return
 	}
@@ -87,7 +90,7 @@ func bmTrap(f *bmTrapFrame) {
 		f.mepc += 4
 		return
 	}
-	if f.mcause == bmExcIllegal && bmEmulate(f) {
+	if f.mcause == bmExcIllegal && bmEmulate(f, false) {
 		return
 	}
 	bmFault(f)
