@@ -141,4 +141,5 @@ func (m *machine) start() {
 	if base := rtReservePhys(uintptr(pool)); base != 0 {
 		m.frames, _ = kalloc.New(uint64(base), pool)
 	}
+	m.setupVDSO()
 }

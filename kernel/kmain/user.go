@@ -98,8 +98,8 @@ func system(m *machine) *proc.System {
 type kenv struct{ boot time.Time }
 
 func (kenv) Write(b []byte) (int, error)      { return os.Stdout.Write(b) }
-func (e kenv) Now() int64                     { return int64(time.Since(e.boot)) }
-func (kenv) Wall() int64                      { return time.Now().UnixNano() }
+func (e kenv) Now() int64                     { return userMonotonic(e.boot) }
+func (kenv) Wall() int64                      { return userRealtime() }
 func (kenv) Random(b []byte)                  { rand.Read(b) }
 func (kenv) ReadConsole(b []byte) (int, bool) { return input.read(b) }
 

@@ -37,15 +37,22 @@ func newSharedEnv(t *testing.T) *sharedEnv {
 	return e
 }
 
-// proc starts uhello with the two frames mapped shared at sharedVA:
-// code read+execute, data read-only.
-func (e *sharedEnv) proc(t *testing.T) *Proc {
+// proc0 starts uhello.
+func (e *sharedEnv) proc0(t *testing.T) *Proc {
 	t.Helper()
 	prog, _ := uprog.Lookup("uhello")
 	p, err := New(1, "uhello", prog.ELF, nil, e.phys, e.a)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+// proc starts uhello with the two frames mapped shared at sharedVA:
+// code read+execute, data read-only.
+func (e *sharedEnv) proc(t *testing.T) *Proc {
+	t.Helper()
+	p := e.proc0(t)
 	if err := p.Space.MapShared(sharedVA, e.pa, PageSize, vm.R|vm.X); err != nil {
 		t.Fatal(err)
 	}

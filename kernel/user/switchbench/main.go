@@ -19,6 +19,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+
+	"copslab/kernel/user/internal/hpm"
 )
 
 func main() {
@@ -34,12 +36,12 @@ func main() {
 
 // report runs f(rounds) between counter reads and prints per-switch costs.
 func report(what string, rounds int, f func(int) error) {
-	c0, i0 := cycles(), instret()
+	c0, i0 := hpm.Cycles(), hpm.Instret()
 	if err := f(rounds); err != nil {
 		fmt.Printf("switchbench: %s: FAIL %v\n", what, err)
 		os.Exit(1)
 	}
-	c1, i1 := cycles(), instret()
+	c1, i1 := hpm.Cycles(), hpm.Instret()
 	n := uint64(2 * rounds)
 	fmt.Printf("switchbench: %s switch: %d cycles %d instructions (%d switches)\n", what, (c1-c0)/n, (i1-i0)/n, n)
 }
