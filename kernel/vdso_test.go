@@ -1,14 +1,19 @@
 package kernel_test
 
 import (
+	"regexp"
+	"strconv"
 	"testing"
+	"time"
+
+	"copslab/boards"
 )
 
-// runTimenow boots `run timenow ARGS` and returns the system calls the
+// runTimenow boots `run ARGS` (timenow) and returns the system calls the
 // kernel counted for the process and the program's result line.
 func runTimenow(t *testing.T, args string) (syscalls int, result []string) {
 	t.Helper()
-	m := bootProfile(t, "run timenow "+args)
+	m := bootProfile(t, "run "+args)
 	result = expect(t, m, `timenow: (\d+) calls(: time\.Now (\d+) instructions (\d+) cycles)?(; clock_gettime system call (\d+) instructions (\d+) cycles)?\r?\n`)
 	g := expect(t, m, `run timenow: exited with status 0 after (\d+) system calls`)
 	wantExit(t, m, 0)
@@ -21,14 +26,21 @@ func runTimenow(t *testing.T, args string) (syscalls int, result []string) {
 // longer run, while without the vDSO each call would make two
 // (walltime and nanotime), 40,000 in all.
 func TestTimeNowNoEcall(t *testing.T) {
-	base, _ := runTimenow(t, "-n 0")
-	calls, r := runTimenow(t, "-n 20000 -sys=false")
+	base, _ := runTimenow(t, "timenow -n 0")
+	calls, r := runTimenow(t, "timenow -n 20000 -sys=false")
 	t.Logf("system calls: %d with no time.Now, %d with 20000; %s", base, calls, r[0])
 	if calls-base > 200 {
 		t.Errorf("20000 time.Now calls added %d system calls (want < 200: the vDSO is not used)", calls-base)
 	}
 	if r[3] == "" {
 		t.Errorf("no measurement: %q", r[0])
+	}
+	// The control: the same program with no vDSO mapped traps twice
+	// per call, which this test would see.
+	trapped, _ := runTimenow(t, "-novdso timenow -n 20000 -sys=false")
+	t.Logf("without the vDSO: %d system calls", trapped)
+	if trapped-base < 40000 {
+		t.Errorf("without the vDSO 20000 time.Now calls added only %d system calls", trapped-base)
 	}
 }
 
@@ -37,7 +49,7 @@ func TestTimeNowNoEcall(t *testing.T) {
 // never goes backwards (it exits 1 otherwise), and the cost of both
 // paths in guest instructions.
 func TestTimeNowAgreesWithSyscall(t *testing.T) {
-	_, r := runTimenow(t, "-n 2000")
+	_, r := runTimenow(t, "timenow -n 2000")
 	if r[7] == "" {
 		t.Fatalf("no system call measurement: %q", r[0])
 	}
@@ -45,5 +57,38 @@ func TestTimeNowAgreesWithSyscall(t *testing.T) {
 	t.Logf("%s", r[0])
 	if vdso >= sys {
 		t.Errorf("time.Now through the vDSO costs %d instructions, the system call %d", vdso, sys)
+	}
+}
+
+// BenchmarkTimeNow boots the kernel with `-icount shift=0` (one guest
+// instruction per tick: deterministic counts) and reports what one
+// time.Now costs in retired instructions through the vDSO and without
+// it (-novdso: two system calls), and one raw clock_gettime system
+// call. One boot per measurement; b.N does not matter.
+//
+//	go test ./kernel -run '^$' -bench TimeNow -benchtime 1x
+func BenchmarkTimeNow(b *testing.B) {
+	kernel := kernelImage(b)
+	p, err := boards.Load("../boards/qemu-virt.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	measure := func(appendArgs string) []string {
+		args := append(p.QEMUArgs(kernel, boards.RunOptions{Append: appendArgs}), "-icount", "shift=0")
+		m := boot(b, args...)
+		re := regexp.MustCompile(`timenow: (\d+) calls: time\.Now (\d+) instructions \d+ cycles(; clock_gettime system call (\d+) instructions)?`)
+		s, err := m.Expect(re, 120*time.Second)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return re.FindStringSubmatch(s)
+	}
+	for range b.N {
+		with := measure("run timenow -n 10000")
+		without := measure("run -novdso timenow -n 10000 -sys=false")
+		num := func(s string) float64 { v, _ := strconv.Atoi(s); return float64(v) }
+		b.ReportMetric(num(with[2]), "vdso-instr/time.Now")
+		b.ReportMetric(num(without[2]), "syscall-instr/time.Now")
+		b.ReportMetric(num(with[4]), "instr/clock_gettime-ecall")
 	}
 }

@@ -105,10 +105,14 @@ func (kenv) ReadConsole(b []byte) (int, bool) { return input.read(b) }
 
 var env = kenv{boot: time.Now()}
 
-// runMode is `-append "run [-t DURATION] NAME ARGS..."`: run one
+// runMode is `-append "run [-novdso] [-t DURATION] NAME ARGS..."`: run one
 // program, report how it ended and whether its frames came back, power
 // off with its status. -t kills the program after DURATION.
 func runMode(m *machine, args []string) int {
+	if len(args) >= 1 && args[0] == "-novdso" { // for comparisons: time.Now traps again
+		proc.SetVDSO(nil)
+		args = args[1:]
+	}
 	var limit time.Duration
 	if len(args) >= 2 && args[0] == "-t" {
 		d, err := time.ParseDuration(args[1])
