@@ -53,7 +53,7 @@ func BoardNames() []string {
 func Tags(board string) (string, error) { return boardTags(board) }
 
 // Overlay writes the overlay (edited runtime files, kernel/rt, runtime/goos;
-// no embedded programs) into workDir and returns its path, for go
+// no embedded programs, no vDSO image) into workDir and returns its path, for go
 // commands other than the build — go vet and go list of kernel/kmain
 // need it because TamaGo's packages import runtime/goos. goCmd empty:
 // "go" from PATH.
@@ -65,5 +65,5 @@ func Overlay(workDir, goCmd string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return writeOverlay(Options{WorkDir: workDir, Go: goCmd, Root: root}, "")
+	return writeOverlay(Options{WorkDir: workDir, Go: goCmd, Root: root}, "", "")
 }

@@ -131,7 +131,7 @@ func moduleRoot(goCmd string) (string, error) {
 // writeOverlay generates the edited runtime files and the overlay JSON
 // that maps them and kernel/rt's files into $GOROOT/src/runtime.
 // gen, if not empty, is the generated file with the embedded programs;
-// vgen the one with the vDSO image.
+// vgen, if not empty, the one with the vDSO image.
 func writeOverlay(opts Options, gen, vgen string) (string, error) {
 	goroot, err := goEnv(opts.Go, "GOROOT")
 	if err != nil {
@@ -169,7 +169,9 @@ func writeOverlay(opts Options, gen, vgen string) (string, error) {
 	if gen != "" {
 		replace[filepath.Join(opts.Root, "kernel", "kmain", "zz_progs_gen.go")] = gen
 	}
-	replace[filepath.Join(opts.Root, "kernel", "kmain", "zz_vdso_gen.go")] = vgen
+	if vgen != "" {
+		replace[filepath.Join(opts.Root, "kernel", "kmain", "zz_vdso_gen.go")] = vgen
+	}
 	js, err := json.MarshalIndent(struct{ Replace map[string]string }{replace}, "", "\t")
 	if err != nil {
 		return "", err
