@@ -32,12 +32,15 @@ type Key struct {
 var Keys = []Key{
 	{"target.kind", "target", "sandbox", "target kind: sandbox or qemu"},
 	{"target.scenario", "scenario", "tiny", "sandbox scenario: built-in name or YAML file"},
-	// Settable in the file and the environment already; each gets its
-	// flag back (qemu, qemu-options, board, host, gdb-port, lessons) when
-	// a command uses it, so no flag is offered that does nothing.
-	{"qemu.path", "", "qemu-system-riscv64", "QEMU binary"},
+	// Settable in the file and the environment; a key gets a flag when a
+	// command uses it (the qemu target: qemu, board, attach, kernel,
+	// append), so no flag is offered that does nothing.
+	{"qemu.path", "qemu", "qemu-system-riscv64", "QEMU binary (qemu target)"},
 	{"qemu.options", "", "", "extra QEMU options"},
-	{"board.profile", "", "boards/qemu-virt.yaml", "board profile (YAML)"},
+	{"qemu.attach", "attach", "", "host:port of a running kernel's gdb stub to attach to (empty: launch QEMU)"},
+	{"kernel.elf", "kernel", "out/kernel.elf", "kernel ELF for the qemu target (symbols, build id)"},
+	{"kernel.append", "append", "", "kernel command line for the qemu target (empty: init and the shell)"},
+	{"board.profile", "board", "boards/qemu-virt.yaml", "board profile (YAML) the qemu target launches"},
 	{"ports.host", "", "127.0.0.1", "address debug ports listen on (loopback by default)"},
 	{"ports.gdb", "", 1234, "GDB remote-protocol port"},
 	{"lessons.dir", "", "lessons", "lessons directory"},

@@ -274,7 +274,9 @@ func (c *Controller) worker() {
 			}
 			var b session.Batch
 			var err error
-			if c.speed == 0 {
+			if _, live := c.drv.T.(target.Streamer); live {
+				b, err = c.drv.Stream(tick*3/4, ^uint64(0)) // a live kernel runs at its own pace
+			} else if c.speed == 0 {
 				b, err = c.drv.Step(1)
 			} else {
 				b, err = c.drv.RunUntil(c.drv.T.Now()+c.speed*uint64(tick)/uint64(time.Second), maxBatch)

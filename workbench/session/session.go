@@ -74,6 +74,9 @@ func (d *Driver) Step(n int) (Batch, error) {
 // RunUntil takes decisions until the target's clock reaches t, the run
 // ends, or maxEvents events were collected (so a GUI stays responsive).
 func (d *Driver) RunUntil(t uint64, maxEvents int) (Batch, error) {
+	if s, ok := d.T.(target.Streamer); ok {
+		return d.streamUntil(s, t, maxEvents)
+	}
 	var b Batch
 	for !d.T.Done() && d.T.Now() < t && len(b.Events) < maxEvents {
 		evs, err := d.T.Step()

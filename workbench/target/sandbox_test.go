@@ -1,10 +1,10 @@
 package target_test
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"copslab/sched"
@@ -179,8 +179,8 @@ func agree(got, want *model.Snapshot) error {
 }
 
 func TestOpenErrors(t *testing.T) {
-	if _, err := target.Open(target.Options{Kind: "qemu"}); !errors.Is(err, target.ErrUnsupported) {
-		t.Errorf("qemu: %v", err)
+	if _, err := target.Open(target.Options{Kind: "qemu", QEMU: target.QEMUOptions{Board: "no/such/board.yaml"}}); err == nil || !strings.Contains(err.Error(), "no/such/board.yaml") {
+		t.Errorf("qemu with a missing board: %v", err)
 	}
 	if _, err := target.Open(target.Options{Kind: "bogus"}); err == nil {
 		t.Error("bogus kind accepted")

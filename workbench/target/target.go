@@ -6,13 +6,13 @@
 // The contract is split as in debugger back ends: Target is what every
 // target offers; optional capabilities (Runner, Restarter) are separate
 // interfaces a caller checks with a type assertion. Conversions from a
-// back end's own types live in one file per back end (sandbox.go now; the
-// RSP/QEMU back end will add rsp.go).
+// back end's own types live in one file per back end (sandbox.go, qemu.go).
 package target
 
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"copslab/sched"
 	"copslab/workbench/model"
@@ -46,6 +46,15 @@ type Runner interface {
 	RunUntil(t uint64) ([]sched.Event, error)
 }
 
+// Streamer is a target that runs on its own clock and reports what it
+// recorded in batches (the live kernel): stepping it one decision at a
+// time through breakpoints would be far slower than its own pace.
+type Streamer interface {
+	// Stream lets the target run for about wall of real time, at most
+	// until its clock reaches until, and returns the events recorded.
+	Stream(wall time.Duration, until uint64) ([]sched.Event, error)
+}
+
 // Restarter is a target that can start over from the beginning.
 type Restarter interface {
 	Restart() error
@@ -55,9 +64,10 @@ type Restarter interface {
 type Options struct {
 	Kind     string // "sandbox" (default) or "qemu"
 	Scenario string // sandbox: built-in name or YAML file
+	QEMU     QEMUOptions
 }
 
-// ErrUnsupported is returned for target kinds not built yet.
+// ErrUnsupported is returned for capabilities a target lacks.
 var ErrUnsupported = errors.New("target kind not supported yet")
 
 // Kinds lists the target kinds Open knows.
@@ -69,7 +79,7 @@ func Open(o Options) (Target, error) {
 	case "", "sandbox":
 		return OpenSandbox(o.Scenario)
 	case "qemu":
-		return nil, fmt.Errorf("target %q: %w (the RSP back end comes with the kernel; use sandbox)", o.Kind, ErrUnsupported)
+		return OpenQEMU(o.QEMU)
 	}
 	return nil, fmt.Errorf("unknown target kind %q (have %v)", o.Kind, Kinds)
 }

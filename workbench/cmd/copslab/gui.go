@@ -54,7 +54,7 @@ func runGUI(args []string) error {
 	if err != nil {
 		return err
 	}
-	tg, err := target.Open(target.Options{Kind: cfg.String("target.kind"), Scenario: cfg.String("target.scenario")})
+	tg, err := target.Open(targetOptions(cfg))
 	if err != nil {
 		return err
 	}

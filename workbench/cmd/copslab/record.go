@@ -33,7 +33,7 @@ func runRecord(args []string) error {
 	if err != nil {
 		return err
 	}
-	tg, err := target.Open(target.Options{Kind: cfg.String("target.kind"), Scenario: cfg.String("target.scenario")})
+	tg, err := target.Open(targetOptions(cfg))
 	if err != nil {
 		return err
 	}
@@ -88,6 +88,11 @@ func recordRun(tg target.Target, f *os.File, dur time.Duration, every int) (uint
 		b, err = d.RunUntil(end, 1<<16)
 	}
 	if err != nil {
+		// Keep what was recorded (a live kernel may die mid-run): the
+		// last batch's events and a valid end frame.
+		if werr := w.Events(b.Events); werr == nil && w.Close() == nil {
+			return w.Count(), fmt.Errorf("%w (the %d events recorded before are saved)", err, w.Count())
+		}
 		return w.Count(), err
 	}
 	p.done("recorded %s to %s virtual time", info.Name, time.Duration(tg.Now()))

@@ -1,0 +1,183 @@
+package target
+
+// This file is the only place that adapts the live kernel (package live:
+// QEMU's gdb stub, the kernel's trace ring) to Target. The kernel has no
+// scheduler region yet, so keyframes are the model's own reconstruction
+// from the ring's events (every event arrives, in order, with its
+// sequence number; a gap is counted as lost).
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"copslab/boards"
+	"copslab/sched"
+	"copslab/workbench/live"
+	"copslab/workbench/model"
+)
+
+// DefaultKernelWorkload is the kernel command line when none is given:
+// the shell's init, so the window shows the kernel idling at its prompt
+// until the user types (the console is in the window).
+const DefaultKernelWorkload = ""
+
+// QEMUOptions configure the qemu target.
+type QEMUOptions struct {
+	Kernel   string // kernel ELF
+	Board    string // board profile path
+	QEMU     string // QEMU binary (empty: the board's)
+	Attach   string // host:port of a running stub (empty: launch)
+	Append   string // kernel command line
+	Progress func(string)
+}
+
+// Streaming parameters (doc.go of package live explains the choice).
+const (
+	// minSlice is the shortest run between two halts: shorter slices
+	// spend more time halting than running.
+	minSlice = 2 * time.Millisecond
+	// maxSlice is the longest: the ring (4096 events) must not fill while
+	// the hart runs; the busiest kernel workload measured records about
+	// 21 events per guest ms (`runall pyield pyield`), so 50 ms leaves a
+	// safety factor of about four.
+	maxSlice = 50 * time.Millisecond
+	// decisionWait bounds Step when the kernel makes no decision (idle
+	// at a prompt): Step then returns no events.
+	decisionWait = 2 * time.Second
+)
+
+type qemuTarget struct {
+	o     QEMUOptions
+	board *boards.Profile
+	k     *live.Kernel
+	snap  *model.Snapshot
+	used  bool // events were taken since the launch
+}
+
+var (
+	_ Target    = (*qemuTarget)(nil)
+	_ Runner    = (*qemuTarget)(nil)
+	_ Streamer  = (*qemuTarget)(nil)
+	_ Restarter = (*qemuTarget)(nil)
+)
+
+// OpenQEMU launches (or attaches to) the kernel and leaves it halted at
+// its first instruction (or wherever the attached one was).
+func OpenQEMU(o QEMUOptions) (Target, error) {
+	t := &qemuTarget{o: o}
+	if o.Attach == "" {
+		p, err := boards.Load(o.Board)
+		if err != nil {
+			return nil, err
+		}
+		t.board = p
+	}
+	return t, t.open()
+}
+
+func (t *qemuTarget) open() error {
+	k, err := live.Open(live.Options{Kernel: t.o.Kernel, Attach: t.o.Attach, Board: t.board,
+		QEMU: t.o.QEMU, Append: t.o.Append, Progress: t.o.Progress, Timeout: 30 * time.Second})
+	if err != nil {
+		return err
+	}
+	t.k, t.used = k, false
+	t.snap = &model.Snapshot{Harts: []model.HartState{{Hart: 0, Proc: sched.NoProc, Co: sched.NoCo}}}
+	return nil
+}
+
+// Kernel is the live session (for the debugger pane and the proxy).
+func (t *qemuTarget) Kernel() *live.Kernel { return t.k }
+
+func (t *qemuTarget) Info() Info {
+	name := "attached " + t.o.Attach
+	if t.board != nil {
+		name = t.board.Name
+	}
+	if t.o.Append != "" {
+		name += " · " + t.o.Append
+	}
+	return Info{Kind: "qemu", Name: name,
+		Description: fmt.Sprintf("copslab kernel %s (build id %s)", t.o.Kernel, t.k.Img.BuildIDString())}
+}
+
+// Restart boots a launched kernel again; an attached one can only be
+// "restarted" before anything ran.
+func (t *qemuTarget) Restart() error {
+	if !t.used {
+		return nil
+	}
+	if t.o.Attach != "" {
+		return errors.New("an attached kernel cannot be restarted from here: restart QEMU, then reconnect")
+	}
+	t.k.Close()
+	return t.open()
+}
+
+// Reconnect opens a new session after QEMU went away (a launched kernel
+// boots again; an attached stub is dialled again).
+func (t *qemuTarget) Reconnect() error {
+	t.k.Close()
+	return t.open()
+}
+
+func (t *qemuTarget) take(evs []sched.Event, err error) ([]sched.Event, error) {
+	t.used = t.used || len(evs) > 0
+	for i := range evs {
+		t.snap.Apply(&evs[i])
+	}
+	return evs, err
+}
+
+func (t *qemuTarget) Step() ([]sched.Event, error) {
+	return t.take(t.k.NextDecision(decisionWait))
+}
+
+// RunUntil runs until the guest clock reaches tm (or the kernel ends).
+func (t *qemuTarget) RunUntil(tm uint64) ([]sched.Event, error) {
+	return t.Stream(time.Duration(1<<62), tm)
+}
+
+// Stream runs in slices of at most maxSlice between halts that drain the
+// ring, for about wall in all or until the guest clock reaches until.
+func (t *qemuTarget) Stream(wall time.Duration, until uint64) ([]sched.Event, error) {
+	var all []sched.Event
+	start := time.Now()
+	for !t.Done() && t.k.Now() < until && time.Since(start) < wall {
+		d := min(max(time.Duration(until-t.k.Now()), minSlice), maxSlice, max(wall-time.Since(start), minSlice))
+		evs, err := t.take(t.k.RunFor(d))
+		all = append(all, evs...)
+		if err != nil {
+			return all, err
+		}
+	}
+	return all, nil
+}
+
+func (t *qemuTarget) Now() uint64 { return t.k.Now() }
+
+func (t *qemuTarget) Done() bool {
+	ended, _, _ := t.k.Ended()
+	return ended
+}
+
+func (t *qemuTarget) Close() error { return t.k.Close() }
+
+// Snapshot is the state rebuilt from every event so far (see the top of
+// this file), named after the kernel's pids and tids.
+func (t *qemuTarget) Snapshot() (*model.Snapshot, error) {
+	s := t.snap.Clone()
+	s.Time = max(s.Time, t.k.Now())
+	for i := range s.Procs {
+		if s.Procs[i].Name == "" {
+			s.Procs[i].Name = fmt.Sprintf("pid %d", s.Procs[i].ID)
+		}
+	}
+	for i := range s.Cos {
+		if s.Cos[i].Name == "" {
+			s.Cos[i].Name = fmt.Sprintf("tid %d", s.Cos[i].ID)
+		}
+	}
+	return s, nil
+}
