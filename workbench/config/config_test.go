@@ -102,7 +102,7 @@ func TestNoIdleFlags(t *testing.T) {
 	config.AddFlags(fs)
 	var got []string
 	fs.VisitAll(func(f *pflag.Flag) { got = append(got, f.Name) })
-	if want := "config scenario target"; strings.Join(got, " ") != want {
+	if want := "append attach board config kernel qemu scenario target"; strings.Join(got, " ") != want {
 		t.Errorf("flags %q, want %q", got, want)
 	}
 }

@@ -96,7 +96,7 @@ func TestCLIUnderCLocale(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "webserver") || errs != "" {
 		t.Errorf("sandbox list: exit %d, stderr %q", code, errs)
 	}
-	idle := []string{"--qemu", "--board", "--host", "--gdb-port", "--lessons"}
+	idle := []string{"--host", "--gdb-port", "--lessons"}
 	for _, c := range []struct {
 		cmd  string
 		want []string
@@ -104,7 +104,7 @@ func TestCLIUnderCLocale(t *testing.T) {
 		{"export", []string{"usage: copslab export RUN.rec", "--perfetto"}},
 		{"render", []string{"usage: copslab render RUN.rec", "--view", "--at duration", "default: the end of the run"}},
 		{"open", []string{"usage: copslab open RUN.rec"}},
-		{"record", []string{"usage: copslab record", "--scenario", "--for", "--output"}},
+		{"record", []string{"usage: copslab record", "--scenario", "--for", "--output", "--kernel", "--append", "--attach"}},
 		{"gui", []string{"usage: copslab gui", "--scenario"}},
 		{"config", []string{"usage: copslab config", "--config"}},
 		{"gdbproxy", []string{"usage: copslab gdbproxy", "      --listen string", "      --target string"}},

@@ -15,15 +15,15 @@ import (
 func init() {
 	register(&command{
 		name:    "record",
-		summary: "record a run: record --scenario FILE|NAME --for 5ms -o RUN.rec",
+		summary: "record a run: record --scenario FILE|NAME --for 5ms -o RUN.rec, or record --target qemu --append 'run threads'",
 		run:     runRecord,
 	})
 }
 
 func runRecord(args []string) error {
-	fs := newFlags("record", "copslab record [--scenario FILE|NAME] [--for T] [-o RUN.rec]")
+	fs := newFlags("record", "copslab record [--scenario FILE|NAME | --target qemu [--kernel ELF] [--append ARGS] [--attach HOST:PORT]] [--for T] [-o RUN.rec]")
 	config.AddFlags(fs.FlagSet)
-	dur := fs.Duration("for", 0, "virtual time to record (0: until the run ends)")
+	dur := fs.Duration("for", 0, "time to record: virtual (sandbox) or the guest clock (qemu); 0: until the run ends")
 	out := fs.StringP("output", "o", "run.rec", "recording file")
 	every := fs.Int("snap-every", session.DefaultSnapEvery, "decisions between snapshots (keyframes)")
 	if err := fs.parse(args, 0); err != nil {
