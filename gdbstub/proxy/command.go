@@ -67,7 +67,7 @@ func (o *Options) Run(ctx context.Context, out io.Writer, ready func(addr string
 	if o.Quiet {
 		p.Log = nil
 	}
-	fmt.Fprintf(out, "gdbproxy: listening on %s, forwarding to %s\n  gdb-multiarch -ex 'target remote %s' prog.elf\n",
+	fmt.Fprintf(out, "gdbproxy: listening on %s, forwarding to %s\n  gdb-multiarch -ex 'target remote %s' out/kernel.elf\n",
 		l.Addr(), o.Target, l.Addr())
 	if ready != nil {
 		ready(l.Addr().String())

@@ -94,8 +94,12 @@ func isOutput(req, reply []byte) bool {
 		return false
 	}
 	r := string(req)
-	return strings.HasPrefix(r, "qRcmd,") || strings.HasPrefix(r, "vCont;") ||
-		r == "c" || r == "s" || strings.HasPrefix(r, "C") || strings.HasPrefix(r, "S")
+	return strings.HasPrefix(r, "qRcmd,") || isResume(r)
+}
+
+// isResume reports whether a gdb request resumes the target.
+func isResume(r string) bool {
+	return strings.HasPrefix(r, "vCont;") || r == "c" || r == "s" || strings.HasPrefix(r, "C") || strings.HasPrefix(r, "S")
 }
 
 func ms(d time.Duration) string {
@@ -106,4 +110,47 @@ func (t *Tracker) logf(format string, args ...any) {
 	if t.w != nil {
 		fmt.Fprintf(t.w, format, args...)
 	}
+}
+
+// Unanswered returns the requests still waiting for a reply, oldest
+// first, each cut to the log length.
+func (t *Tracker) Unanswered() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]string, len(t.pending))
+	for i, r := range t.pending {
+		out[i] = rsp.Shorten(r.payload, t.n)
+	}
+	return out
+}
+
+// waitsForStop reports whether an unanswered request is a resume (c, s,
+// C, S, vCont;…), which only a stop reply ends.
+func (t *Tracker) waitsForStop() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, r := range t.pending {
+		if isResume(string(r.payload)) {
+			return true
+		}
+	}
+	return false
+}
+
+// describeUnanswered says which requests were left open and for how long.
+func (t *Tracker) describeUnanswered(now time.Time) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.pending) == 0 {
+		return "no request was waiting"
+	}
+	var b strings.Builder
+	b.WriteString("unanswered: ")
+	for i, r := range t.pending {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s (sent %s before)", rsp.Shorten(r.payload, t.n), ms(now.Sub(r.at)))
+	}
+	return b.String()
 }

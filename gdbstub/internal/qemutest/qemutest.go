@@ -231,3 +231,6 @@ func (q *QEMU) Kill() {
 
 // Exited is closed when the QEMU process has ended.
 func (q *QEMU) Exited() <-chan struct{} { return q.done }
+
+// Signal sends sig to QEMU (e.g. syscall.SIGTERM, as a user's kill does).
+func (q *QEMU) Signal(sig os.Signal) error { return q.cmd.Process.Signal(sig) }
