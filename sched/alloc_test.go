@@ -2,65 +2,110 @@ package sched
 
 import "testing"
 
+// newLocal returns an initialised Local of process proc with its lock held.
+func newLocal(t testing.TB, proc uint16) *Local {
+	l := new(Local)
+	l.Init(proc)
+	if !l.TryLock(testTag) {
+		t.Fatal("fresh Local lock busy")
+	}
+	return l
+}
+
 // TestHotPathsDoNotAllocate runs a full cycle of every hot-path operation
-// under testing.AllocsPerRun and fails if any of it allocates.
+// (a process's Local and the kernel's Global, called directly as the vDSO
+// and the kernel call them) under testing.AllocsPerRun and fails if any of
+// it allocates.
 func TestHotPathsDoNotAllocate(t *testing.T) {
-	r := newTestRegion(t)
+	l := newLocal(t, 1)
+	g := new(Global)
+	g.Init()
+	g.TryLock(testTag)
+	must(t, g.AddProc(1))
 	c := Ctx{Now: 1, Hart: 0}
 	tag := uint32(testTag)
 	allocs := testing.AllocsPerRun(1000, func() {
-		id, _ := r.Spawn(c, 1, KindUser, 3, NoWaker)
-		got, _ := r.Fetch(c, 1)
-		r.Mark(c, got, CauseIOSubmit, NoWaker, 1)
-		r.Block(c, got, 1)
-		r.SetUintr(1, true)
-		r.HighestProc()
-		r.RunOn(0, 1)
-		r.Wake(c, got, CauseUintr, NoWaker, 1)
-		r.SetUintr(1, false)
-		r.SetPrio(c, id, 5)
-		got, _ = r.Fetch(c, 1)
-		r.Suspend(c, got)
-		r.Resume(c, got)
-		r.Yield(c, got)
-		got, _ = r.Fetch(c, 1)
-		r.StateOf(got)
-		r.Current(1)
-		r.Exit(c, got)
-		r.Leave(0)
-		r.Unlock(tag)
-		r.SpinLock(tag, 10)
+		id, _ := l.Spawn(c, KindUser, 3, NoWaker)
+		got, _ := l.Fetch(c)
+		l.Mark(c, got, CauseIOSubmit, NoWaker, 1)
+		l.Block(c, got, 1)
+		g.SetUintr(1, true)
+		g.Sample(1, l)
+		g.Collect(1, l)
+		g.HighestProc()
+		g.RunOn(0, 1)
+		l.Wake(c, got, CauseUintr, NoWaker, 1)
+		g.SetUintr(1, false)
+		l.SetPrio(c, id, 5)
+		got, _ = l.Fetch(c)
+		l.Suspend(c, got)
+		l.Resume(c, got)
+		l.Yield(c, got)
+		got, _ = l.Fetch(c)
+		l.StateOf(got)
+		l.Current()
+		l.Prio()
+		l.Exit(c, got)
+		g.Leave(0)
+		l.Unlock(tag)
+		l.SpinLock(tag, 10)
+		g.Unlock(tag)
+		g.SpinLock(tag, 10)
 	})
 	if allocs != 0 {
 		t.Fatalf("hot paths allocate: %v allocations per cycle", allocs)
 	}
-	if r.Live != 0 || r.Seq == 0 {
-		t.Fatalf("cycle did not run as expected: live %d seq %d", r.Live, r.Seq)
+	if l.Live != 0 || l.Seq == 0 || g.Seq == 0 {
+		t.Fatalf("cycle did not run as expected: live %d seq %d/%d", l.Live, l.Seq, g.Seq)
 	}
 }
 
-// BenchmarkSpawnFetchExit measures one coroutine's whole life in the region.
+// BenchmarkSpawnFetchExit measures one coroutine's whole life in a Local.
 func BenchmarkSpawnFetchExit(b *testing.B) {
-	r := newTestRegion(b)
+	l := newLocal(b, 1)
 	c := Ctx{}
 	b.ReportAllocs()
 	for b.Loop() {
-		r.Spawn(c, 1, KindUser, 3, NoWaker)
-		id, _ := r.Fetch(c, 1)
-		r.Exit(c, id)
+		l.Spawn(c, KindUser, 3, NoWaker)
+		id, _ := l.Fetch(c)
+		l.Exit(c, id)
 	}
 }
 
 // BenchmarkYieldFetch is the scheduler's part of one coroutine switch.
 func BenchmarkYieldFetch(b *testing.B) {
-	r := newTestRegion(b)
+	l := newLocal(b, 1)
 	c := Ctx{}
-	r.Spawn(c, 1, KindUser, 3, NoWaker)
-	r.Spawn(c, 1, KindUser, 3, NoWaker)
-	id, _ := r.Fetch(c, 1)
+	l.Spawn(c, KindUser, 3, NoWaker)
+	l.Spawn(c, KindUser, 3, NoWaker)
+	id, _ := l.Fetch(c)
 	b.ReportAllocs()
 	for b.Loop() {
-		r.Yield(c, id)
-		id, _ = r.Fetch(c, 1)
+		l.Yield(c, id)
+		id, _ = l.Fetch(c)
+	}
+}
+
+// BenchmarkDecision is the kernel's part of one decision with 63 user
+// processes: sample and collect every process, then pick.
+func BenchmarkDecision(b *testing.B) {
+	g := new(Global)
+	g.Init()
+	g.TryLock(testTag)
+	ls := make([]Local, MaxProcs)
+	for p := uint16(1); p < MaxProcs; p++ {
+		g.AddProc(p)
+		ls[p].Init(p)
+		ls[p].TryLock(testTag)
+		ls[p].Spawn(Ctx{}, KindUser, uint8(p%NumPrio), NoWaker)
+		ls[p].Unlock(testTag)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for p := uint16(1); p < MaxProcs; p++ {
+			g.Collect(p, &ls[p])
+			g.Sample(p, &ls[p])
+		}
+		g.HighestProc()
 	}
 }

@@ -5,27 +5,69 @@ import (
 	"fmt"
 )
 
-// Decode turns a raw byte dump of a region (layout.go) into a Snapshot.
-// It checks the header, every enum, every index and link, walks each ready
-// queue and the free list with cycle detection, and recomputes the global
-// priority array; any inconsistency is a *DecodeError naming the byte
-// offset. It never panics. Bytes after RegionSize are ignored.
+// Decode turns a raw byte dump of a host Region (layout.go: the Global,
+// then one Local per process slot) into a Snapshot. It checks the Global
+// (decode_global.go) and the Local of every process in use (DecodeLocal's
+// checks), cross-checks them (every global priority against its Local's
+// queues and the uintr flag, the hart table against the process records)
+// and returns a *DecodeError naming the byte offset of the first
+// inconsistency. It never panics. Bytes after RegionSize are ignored.
 func Decode(b []byte) (*Snapshot, error) {
-	d := &decoder{b: b}
 	if len(b) < RegionSize {
-		return nil, d.errf(0, "dump is %d bytes, region needs %d", len(b), RegionSize)
+		return nil, (&reader{b: b}).errf(0, "dump is %d bytes, region needs %d", len(b), RegionSize)
 	}
-	if err := d.header(); err != nil {
+	g := &reader{b: b[:GlobalSize], lockOff: OffGLock}
+	s, err := g.global()
+	if err != nil {
 		return nil, err
 	}
-	s := &Snapshot{Seq: d.u64(OffSeq), Overflow: d.u64(48), Lock: d.u32(OffLock)}
-	steps := []func(*Snapshot) error{d.cos, d.freeList, d.procs, d.harts, d.ring}
-	for _, step := range steps {
-		if err := step(s); err != nil {
+	for p := uint16(0); p < MaxProcs; p++ {
+		koff := OffKProcs + int(p)*KProcSize
+		base := GlobalPad + int(p)*LocalSize
+		if g.u8(koff+4)&ProcUsed == 0 {
+			if err := unusedLocal(b[base:base+LocalSize], base, p); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		ls, err := decodeLocal(b[base:base+LocalSize], base, p)
+		if err != nil {
 			return nil, err
 		}
+		ps := ls.Proc
+		ps.Hart, ps.UintrPending, ps.Prio = g.u8(koff+5), g.u8(koff+4)&ProcUintr != 0, g.u8(OffProcPrio+int(p))
+		if lp := g.u8(koff + 6); lp != ls.Prio {
+			return nil, g.errf(koff+6, "process %d: sampled local priority %d, its Local says %d", p, lp, ls.Prio)
+		}
+		if want := expectPrio(ls.Prio, ps.UintrPending); want != ps.Prio {
+			return nil, g.errf(OffProcPrio+int(p), "process %d: global priority %d, its queues say %d", p, ps.Prio, want)
+		}
+		s.Procs = append(s.Procs, ps)
+		s.Cos = append(s.Cos, ls.Cos...)
+	}
+	if err := g.harts(s); err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// unusedLocal checks that the Local of an unused process slot holds
+// nothing (FreeProc clears it): no queue links, no coroutines, no events.
+func unusedLocal(b []byte, base int, p uint16) error {
+	for i, c := range b {
+		if c != 0 {
+			return (&reader{b: b, base: base}).errf(i, "unused process slot %d has state in its Local (byte %d is %#x)", p, i, c)
+		}
+	}
+	return nil
+}
+
+// expectPrio is the global priority rule (pick.go, refresh).
+func expectPrio(local uint8, uintr bool) uint8 {
+	if uintr {
+		return uintrPrio(local)
+	}
+	return local
 }
 
 // DecodeError reports where a dump is inconsistent.
@@ -43,39 +85,32 @@ func (e *DecodeError) Error() string {
 	return m
 }
 
-type decoder struct {
-	b    []byte
-	cbs  [MaxCos]CB
-	seen [MaxCos]bool // queued or free-listed: each slot at most once
+// reader reads little-endian fields of one region (a Global or a Local)
+// whose first byte is at offset base of the whole dump.
+type reader struct {
+	b       []byte
+	base    int
+	lockOff int
 }
 
-func (d *decoder) errf(off int, f string, a ...any) error {
-	locked := len(d.b) >= OffLock+4 && d.u32(OffLock) != 0
-	return &DecodeError{Off: off, Msg: fmt.Sprintf(f, a...), Locked: locked}
+func (d *reader) errf(off int, f string, a ...any) error {
+	locked := d.lockOff > 0 && len(d.b) >= d.lockOff+4 && d.u32(d.lockOff) != 0
+	return &DecodeError{Off: d.base + off, Msg: fmt.Sprintf(f, a...), Locked: locked}
 }
 
-func (d *decoder) u8(off int) uint8   { return d.b[off] }
-func (d *decoder) u16(off int) uint16 { return binary.LittleEndian.Uint16(d.b[off:]) }
-func (d *decoder) u32(off int) uint32 { return binary.LittleEndian.Uint32(d.b[off:]) }
-func (d *decoder) u64(off int) uint64 { return binary.LittleEndian.Uint64(d.b[off:]) }
+func (d *reader) u8(off int) uint8   { return d.b[off] }
+func (d *reader) u16(off int) uint16 { return binary.LittleEndian.Uint16(d.b[off:]) }
+func (d *reader) u32(off int) uint32 { return binary.LittleEndian.Uint32(d.b[off:]) }
+func (d *reader) u64(off int) uint64 { return binary.LittleEndian.Uint64(d.b[off:]) }
 
-func (d *decoder) header() error {
-	if m := d.u32(0); m != RegionMagic {
-		return d.errf(0, "magic %#x, want %#x", m, RegionMagic)
-	}
-	checks := []struct {
-		off       int
-		got, want int
-		what      string
-	}{
-		{4, int(d.u16(4)), RegionVersion, "version"},
-		{6, int(d.u16(6)), MaxProcs, "process slots"},
-		{8, int(d.u16(8)), MaxCos, "coroutine slots"},
-		{10, int(d.u16(10)), RingSize, "ring size"},
-		{12, int(d.u8(12)), NumPrio, "priorities"},
-		{13, int(d.u8(13)), MaxHarts, "harts"},
-	}
-	for _, c := range checks {
+type headerCheck struct {
+	off       int
+	got, want int
+	what      string
+}
+
+func (d *reader) checkHeader(cs []headerCheck) error {
+	for _, c := range cs {
 		if c.got != c.want {
 			return d.errf(c.off, "%s is %d, this decoder knows %d", c.what, c.got, c.want)
 		}
@@ -83,98 +118,34 @@ func (d *decoder) header() error {
 	return nil
 }
 
-// cos reads and checks every control block.
-func (d *decoder) cos(s *Snapshot) error {
-	live := 0
-	for i := range d.cbs {
-		off := OffCos + i*CBSize
-		cb := CB{ID: d.u32(off), Next: d.u16(off + 4), Prev: d.u16(off + 6),
-			Proc: d.u16(off + 8), Kind: Kind(d.u8(off + 10)), Prio: d.u8(off + 11),
-			State: State(d.u8(off + 12)), Flags: d.u8(off + 13)}
-		d.cbs[i] = cb
-		free := cb.Flags&CBFree != 0
+// event reads the Event at off.
+func (d *reader) event(off int) Event {
+	return Event{Time: d.u64(off), Seq: d.u64(off + 8), Co: d.u32(off + 16), Waker: d.u32(off + 20),
+		Proc: d.u16(off + 24), Hart: d.u8(off + 26), Prio: d.u8(off + 27), From: State(d.u8(off + 28)),
+		To: State(d.u8(off + 29)), Cause: Cause(d.u8(off + 30)), Kind: Kind(d.u8(off + 31)), Arg: d.u64(off + 32)}
+}
+
+// ring decodes the events seq tail..seq-1 of a ring of n events at off.
+func (d *reader) ring(tailOff int, off, n int) ([]Event, error) {
+	seq, tail := d.u64(tailOff-8), d.u64(tailOff)
+	if tail > seq || seq-tail > uint64(n) {
+		return nil, d.errf(tailOff, "ring tail %d, seq %d", tail, seq)
+	}
+	var evs []Event
+	for q := tail; q != seq; q++ {
+		eo := off + int(q&uint64(n-1))*EventSize
+		e := d.event(eo)
 		switch {
-		case cb.Flags&^CBFree != 0:
-			return d.errf(off+13, "coroutine slot %d: unknown flags %#x", i, cb.Flags)
-		case free && cb.State != Exited:
-			return d.errf(off+12, "free coroutine slot %d in state %v", i, cb.State)
-		case !free && cb.ID == 0:
-			return d.errf(off, "coroutine slot %d in use without an id", i)
-		case cb.ID == NoCo:
-			return d.errf(off, "coroutine slot %d holds the reserved id %#x", i, cb.ID)
-		case cb.ID == 0:
-			continue
-		case int(slotOf(cb.ID)) != i:
-			return d.errf(off, "coroutine id %#x in slot %d", cb.ID, i)
-		case cb.Kind >= NumKinds:
-			return d.errf(off+10, "coroutine %#x: kind %d", cb.ID, cb.Kind)
-		case cb.Prio >= NumPrio:
-			return d.errf(off+11, "coroutine %#x: priority %d", cb.ID, cb.Prio)
-		case cb.State >= NumStates:
-			return d.errf(off+12, "coroutine %#x: state %d", cb.ID, cb.State)
-		case cb.Proc >= MaxProcs:
-			return d.errf(off+8, "coroutine %#x: process %d", cb.ID, cb.Proc)
-		case !free && cb.State == Exited:
-			return d.errf(off+12, "exited coroutine %#x not on the free list", cb.ID)
-		case !free && cb.State == Created:
-			return d.errf(off+12, "coroutine %#x left in Created (Spawn queues it Ready at once)", cb.ID)
+		case e.Seq != q:
+			return nil, d.errf(eo+8, "ring event has seq %d, expected %d", e.Seq, q)
+		case e.From >= NumStates || e.To >= NumStates:
+			return nil, d.errf(eo+28, "event %d: states %d→%d", q, e.From, e.To)
+		case e.Cause >= NumCauses:
+			return nil, d.errf(eo+30, "event %d: cause %d", q, e.Cause)
+		case e.Kind >= NumKinds:
+			return nil, d.errf(eo+31, "event %d: kind %d", q, e.Kind)
 		}
-		s.Cos = append(s.Cos, CoSnap{ID: cb.ID, Proc: cb.Proc, Kind: cb.Kind, Prio: cb.Prio, State: cb.State})
-		if !free {
-			live++
-		}
+		evs = append(evs, e)
 	}
-	if got := int(d.u16(26)); got != live {
-		return d.errf(26, "header live count %d, %d coroutines are live", got, live)
-	}
-	return nil
-}
-
-// freeList walks the free list: every free slot exactly once.
-func (d *decoder) freeList(*Snapshot) error {
-	want := 0
-	for i := range d.cbs {
-		if d.cbs[i].Flags&CBFree != 0 {
-			want++
-		}
-	}
-	n, last, err := d.walk(d.u16(22), 22, func(slot int, cb *CB) error {
-		if cb.Flags&CBFree == 0 {
-			return d.errf(OffCos+slot*CBSize+13, "slot %d on the free list is not free", slot)
-		}
-		return nil
-	}, false)
-	if err != nil {
-		return err
-	}
-	if n != want {
-		return d.errf(22, "free list holds %d slots, %d are marked free", n, want)
-	}
-	if tail := d.u16(24); tail != last {
-		return d.errf(24, "free list tail %d, list ends at %d", tail, last)
-	}
-	return nil
-}
-
-// walk follows Next links from head, marking slots seen; with prev it also
-// checks the Prev links. It returns the count and the last slot.
-func (d *decoder) walk(head uint16, off int, visit func(int, *CB) error, prev bool) (int, uint16, error) {
-	n, last := 0, uint16(NoIdx)
-	for s := head; s != NoIdx; s = d.cbs[s].Next {
-		if int(s) >= MaxCos {
-			return 0, 0, d.errf(off, "link to slot %d out of range", s)
-		}
-		if d.seen[s] {
-			return 0, 0, d.errf(OffCos+int(s)*CBSize+4, "slot %d linked twice (cycle or shared)", s)
-		}
-		d.seen[s] = true
-		if prev && d.cbs[s].Prev != last {
-			return 0, 0, d.errf(OffCos+int(s)*CBSize+6, "slot %d: prev %d, want %d", s, d.cbs[s].Prev, last)
-		}
-		if err := visit(int(s), &d.cbs[s]); err != nil {
-			return 0, 0, err
-		}
-		n, last, off = n+1, s, OffCos+int(s)*CBSize+4
-	}
-	return n, last, nil
+	return evs, nil
 }

@@ -2,9 +2,7 @@ package sched
 
 import (
 	"encoding/binary"
-	"errors"
 	"math/rand"
-	"strings"
 	"testing"
 )
 
@@ -36,6 +34,12 @@ func TestDecodeBusyRegion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := DecodeLocal(r.Locals[2].Bytes(), 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodeLocal(r.Locals[2].Bytes(), 3); err == nil {
+		t.Fatal("a Local decoded as another process's")
+	}
 	states := map[State]int{}
 	for _, c := range s.Cos {
 		states[c.State]++
@@ -57,21 +61,33 @@ func TestDecodeBusyRegion(t *testing.T) {
 	}
 }
 
+// lbase is the offset of process p's Local in a Region dump.
+func lbase(p uint16) int { return GlobalPad + int(p)*LocalSize }
+
+// findCo returns the process and slot of the first live coroutine in
+// state st of r, searching processes 1.. in order.
+func findCo(t testing.TB, r *Region, st State) (uint16, uint16) {
+	for p := uint16(1); p < MaxProcs; p++ {
+		if r.Procs[p].Flags&ProcUsed == 0 {
+			continue
+		}
+		for i, cb := range r.Locals[p].Cos {
+			if cb.Flags&CBFree == 0 && cb.ID != 0 && cb.State == st {
+				return p, uint16(i)
+			}
+		}
+	}
+	t.Fatalf("fixture has no %v coroutine", st)
+	return 0, 0
+}
+
 // TestDecodeRejects corrupts one thing at a time and expects an error that
 // names the offset.
 func TestDecodeRejects(t *testing.T) {
 	base := busyRegion(t)
-	var ready, running uint16 = NoIdx, NoIdx
-	for i := range base.Cos {
-		switch {
-		case base.Cos[i].Flags&CBFree != 0:
-		case base.Cos[i].State == Ready && ready == NoIdx:
-			ready = uint16(i)
-		case base.Cos[i].State == Running && running == NoIdx:
-			running = uint16(i)
-		}
-	}
-	cbOff := func(s uint16, f int) int { return OffCos + int(s)*CBSize + f }
+	rp, ready := findCo(t, base, Ready)
+	np, running := findCo(t, base, Running)
+	cbOff := func(p, s uint16, f int) int { return lbase(p) + OffCos + int(s)*CBSize + f }
 	cases := []struct {
 		name string
 		mut  func(b []byte)
@@ -80,18 +96,21 @@ func TestDecodeRejects(t *testing.T) {
 	}{
 		{"magic", func(b []byte) { b[0] ^= 1 }, 0, "magic"},
 		{"version", func(b []byte) { b[4] = 9 }, 4, "version"},
-		{"ring size", func(b []byte) { b[10] = 3 }, 10, "ring size"},
-		{"state enum", func(b []byte) { b[cbOff(ready, 12)] = 77 }, cbOff(ready, 12), "state"},
-		{"kind enum", func(b []byte) { b[cbOff(ready, 10)] = 9 }, cbOff(ready, 10), "kind"},
-		{"prio", func(b []byte) { b[cbOff(ready, 11)] = 8 }, cbOff(ready, 11), "priority"},
-		{"queue cycle", func(b []byte) { binary.LittleEndian.PutUint16(b[cbOff(ready, 4):], ready) }, cbOff(ready, 4), "linked twice"},
-		{"link out of range", func(b []byte) { binary.LittleEndian.PutUint16(b[cbOff(ready, 4):], 5000) }, cbOff(ready, 4), "out of range"},
+		{"ring size", func(b []byte) { b[8] = 3 }, 8, "ring size"},
+		{"local magic", func(b []byte) { b[lbase(rp)] ^= 1 }, lbase(rp), "magic"},
+		{"local owner", func(b []byte) { b[lbase(rp)+6] ^= 1 }, lbase(rp) + 6, "owner"},
+		{"state enum", func(b []byte) { b[cbOff(rp, ready, 12)] = 77 }, cbOff(rp, ready, 12), "state"},
+		{"kind enum", func(b []byte) { b[cbOff(rp, ready, 10)] = 9 }, cbOff(rp, ready, 10), "kind"},
+		{"kernel kind in user process", func(b []byte) { b[cbOff(rp, ready, 10)] = byte(KindKernelSyscall) }, cbOff(rp, ready, 10), "kernel kind"},
+		{"prio", func(b []byte) { b[cbOff(rp, ready, 11)] = 8 }, cbOff(rp, ready, 11), "priority"},
+		{"foreign id", func(b []byte) { b[cbOff(rp, ready, 1)] ^= 1 << (procBits - 1) }, cbOff(rp, ready, 0), "coroutine id"},
+		{"queue cycle", func(b []byte) { binary.LittleEndian.PutUint16(b[cbOff(rp, ready, 4):], ready) }, cbOff(rp, ready, 4), "linked twice"},
+		{"link out of range", func(b []byte) { binary.LittleEndian.PutUint16(b[cbOff(rp, ready, 4):], 5000) }, cbOff(rp, ready, 4), "out of range"},
 		{"global prio", func(b []byte) { b[OffProcPrio+1] = 8 }, OffProcPrio + 1, "global priority"},
-		{"ring tail", func(b []byte) { binary.LittleEndian.PutUint64(b[40:], 1<<40) }, 40, "ring tail"},
+		{"ring tail", func(b []byte) { binary.LittleEndian.PutUint64(b[OffGSeq+8:], 1<<40) }, OffGSeq + 8, "ring tail"},
 		{"lost current", func(b []byte) {
-			p := base.Cos[running].Proc
-			binary.LittleEndian.PutUint16(b[OffProcs+int(p)*ProcBlockSize+32:], NoIdx)
-		}, cbOff(running, 12), "not current"},
+			binary.LittleEndian.PutUint16(b[lbase(np)+14:], NoIdx)
+		}, cbOff(np, running, 12), "not current"},
 		{"hart cross-check", func(b []byte) { binary.LittleEndian.PutUint16(b[OffHartProc:], 3) }, OffHartProc, "hart 0"},
 		{"truncated", func(b []byte) {}, 0, "bytes"},
 	}
@@ -101,15 +120,7 @@ func TestDecodeRejects(t *testing.T) {
 		if tc.name == "truncated" {
 			b = b[:RegionSize-1]
 		}
-		_, err := Decode(b)
-		var de *DecodeError
-		if !errors.As(err, &de) {
-			t.Errorf("%s: got %v, want a DecodeError", tc.name, err)
-			continue
-		}
-		if de.Off != tc.off || !strings.Contains(de.Msg, tc.msg) {
-			t.Errorf("%s: %v (off %d), want offset %d and %q", tc.name, err, de.Off, tc.off, tc.msg)
-		}
+		expectDecodeError(t, tc.name, b, tc.off, tc.msg)
 	}
 }
 
@@ -121,14 +132,14 @@ func TestDecodeRejects(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	base := busyRegion(f)
 	f.Add(append([]byte(nil), base.Bytes()[:64]...), uint16(0))
-	f.Add([]byte{0xff, 0xff, 0xff, 0xff}, uint16(OffProcs/4))
-	f.Add([]byte{7}, uint16(OffCos/4+3))
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff}, uint16(OffKProcs/4))
+	f.Add([]byte{7}, uint16((lbase(1)+OffCos)/4+3))
 	f.Fuzz(func(t *testing.T, data []byte, off uint16) {
 		if s, err := Decode(data); err == nil && s == nil {
 			t.Fatal("nil snapshot without error")
 		}
 		b := append([]byte(nil), base.Bytes()...)
-		copy(b[int(off)*4%RegionSize:], data)
+		copy(b[int(off)*4%(lbase(5)):], data)
 		if s, err := Decode(b); err == nil && s == nil {
 			t.Fatal("nil snapshot without error")
 		}
@@ -145,7 +156,7 @@ func FuzzDecodePatch(f *testing.F) {
 	f.Fuzz(func(t *testing.T, patch []byte) {
 		b := append([]byte(nil), base.Bytes()...)
 		for i := 0; i+2 < len(patch); i += 3 {
-			off := int(binary.LittleEndian.Uint16(patch[i:])) * 5 % RegionSize
+			off := int(binary.LittleEndian.Uint16(patch[i:])) * 9 % lbase(5)
 			b[off] = patch[i+2]
 		}
 		if s, err := Decode(b); err == nil && s == nil {

@@ -6,39 +6,58 @@ import (
 	"unsafe"
 )
 
-// TestLayout checks the Go struct against the byte layout documented in
-// layout.go, which is what the decoder and other address spaces rely on.
+// TestLayout checks the Go structs against the byte layouts documented in
+// layout.go, which is what the decoders, the kernel's reader and other
+// address spaces rely on.
 func TestLayout(t *testing.T) {
-	var r Region
-	var p ProcBlock
+	var g Global
+	var k KProc
+	var l Local
 	var c CB
 	var e Event
+	var r Region
 	checks := []struct {
 		name      string
 		got, want uintptr
 	}{
-		{"Region.Lock", unsafe.Offsetof(r.Lock), OffLock},
-		{"Region.Placements", unsafe.Offsetof(r.Placements), 28},
-		{"Region.Placed", unsafe.Offsetof(r.Placed), OffPlaced},
-		{"Region.FreeHead", unsafe.Offsetof(r.FreeHead), 22},
-		{"Region.FreeTail", unsafe.Offsetof(r.FreeTail), 24},
-		{"Region.Live", unsafe.Offsetof(r.Live), 26},
-		{"Region.Seq", unsafe.Offsetof(r.Seq), OffSeq},
-		{"Region.Tail", unsafe.Offsetof(r.Tail), 40},
-		{"Region.Overflow", unsafe.Offsetof(r.Overflow), 48},
-		{"Region.ProcPrio", unsafe.Offsetof(r.ProcPrio), OffProcPrio},
-		{"Region.HartProc", unsafe.Offsetof(r.HartProc), OffHartProc},
-		{"Region.Procs", unsafe.Offsetof(r.Procs), OffProcs},
-		{"Region.Cos", unsafe.Offsetof(r.Cos), OffCos},
-		{"Region.Ring", unsafe.Offsetof(r.Ring), OffRing},
-		{"sizeof Region", unsafe.Sizeof(r), RegionSize},
-		{"ProcBlock.Tail", unsafe.Offsetof(p.Tail), 16},
-		{"ProcBlock.Cur", unsafe.Offsetof(p.Cur), 32},
-		{"ProcBlock.Live", unsafe.Offsetof(p.Live), 34},
-		{"ProcBlock.Bitmap", unsafe.Offsetof(p.Bitmap), 36},
-		{"ProcBlock.Flags", unsafe.Offsetof(p.Flags), 37},
-		{"ProcBlock.Hart", unsafe.Offsetof(p.Hart), 38},
-		{"sizeof ProcBlock", unsafe.Sizeof(p), ProcBlockSize},
+		{"Global.NRing", unsafe.Offsetof(g.NRing), 8},
+		{"Global.NHarts", unsafe.Offsetof(g.NHarts), 11},
+		{"Global.Lock", unsafe.Offsetof(g.Lock), OffGLock},
+		{"Global.Placements", unsafe.Offsetof(g.Placements), 16},
+		{"Global.Seq", unsafe.Offsetof(g.Seq), OffGSeq},
+		{"Global.Tail", unsafe.Offsetof(g.Tail), 32},
+		{"Global.Overflow", unsafe.Offsetof(g.Overflow), 40},
+		{"Global.Lost", unsafe.Offsetof(g.Lost), 48},
+		{"Global.ProcPrio", unsafe.Offsetof(g.ProcPrio), OffProcPrio},
+		{"Global.HartProc", unsafe.Offsetof(g.HartProc), OffHartProc},
+		{"Global.Procs", unsafe.Offsetof(g.Procs), OffKProcs},
+		{"Global.Ring", unsafe.Offsetof(g.Ring), OffGRing},
+		{"sizeof Global", unsafe.Sizeof(g), GlobalSize},
+		{"KProc.Flags", unsafe.Offsetof(k.Flags), 4},
+		{"KProc.Hart", unsafe.Offsetof(k.Hart), 5},
+		{"KProc.LPrio", unsafe.Offsetof(k.LPrio), 6},
+		{"KProc.Next", unsafe.Offsetof(k.Next), 8},
+		{"KProc.Lost", unsafe.Offsetof(k.Lost), 16},
+		{"KProc.Addr", unsafe.Offsetof(k.Addr), 24},
+		{"sizeof KProc", unsafe.Sizeof(k), KProcSize},
+		{"Local.Proc", unsafe.Offsetof(l.Proc), 6},
+		{"Local.NCos", unsafe.Offsetof(l.NCos), 8},
+		{"Local.NRing", unsafe.Offsetof(l.NRing), 10},
+		{"Local.NPrio", unsafe.Offsetof(l.NPrio), 12},
+		{"Local.Bitmap", unsafe.Offsetof(l.Bitmap), 13},
+		{"Local.Cur", unsafe.Offsetof(l.Cur), 14},
+		{"Local.Lock", unsafe.Offsetof(l.Lock), OffLLock},
+		{"Local.FreeHead", unsafe.Offsetof(l.FreeHead), 20},
+		{"Local.FreeTail", unsafe.Offsetof(l.FreeTail), 22},
+		{"Local.Live", unsafe.Offsetof(l.Live), 24},
+		{"Local.Seq", unsafe.Offsetof(l.Seq), OffLSeq},
+		{"Local.Tail", unsafe.Offsetof(l.Tail), 40},
+		{"Local.Overflow", unsafe.Offsetof(l.Overflow), 48},
+		{"Local.QHead", unsafe.Offsetof(l.QHead), OffQHead},
+		{"Local.QTail", unsafe.Offsetof(l.QTail), OffQTail},
+		{"Local.Cos", unsafe.Offsetof(l.Cos), OffCos},
+		{"Local.Ring", unsafe.Offsetof(l.Ring), OffLRing},
+		{"sizeof Local", unsafe.Sizeof(l), LocalSize},
 		{"CB.Next", unsafe.Offsetof(c.Next), 4},
 		{"CB.Prev", unsafe.Offsetof(c.Prev), 6},
 		{"CB.Proc", unsafe.Offsetof(c.Proc), 8},
@@ -59,31 +78,47 @@ func TestLayout(t *testing.T) {
 		{"Event.Kind", unsafe.Offsetof(e.Kind), 31},
 		{"Event.Arg", unsafe.Offsetof(e.Arg), 32},
 		{"sizeof Event", unsafe.Sizeof(e), EventSize},
+		{"Region.Locals", unsafe.Offsetof(r.Locals), GlobalPad},
+		{"sizeof Region", unsafe.Sizeof(r), RegionSize},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
 			t.Errorf("%s at %d, layout.go documents %d", c.name, c.got, c.want)
 		}
 	}
+	// The documented totals, and page alignment for what is mapped.
+	if GlobalSize != 43168 || LocalSize != 8192 || localUsed != 6752 || GlobalPad%PageSize != 0 || LocalSize%PageSize != 0 {
+		t.Errorf("sizes: Global %d (pad %d), Local %d (used %d)", GlobalSize, GlobalPad, LocalSize, localUsed)
+	}
 	// No hidden padding: the packed (encoding/binary) size equals the
 	// in-memory size, so the byte layout is exactly the field list.
-	if n := binary.Size(&r); n != RegionSize {
-		t.Errorf("packed Region is %d bytes, in memory %d", n, RegionSize)
+	if n := binary.Size(&g); n != GlobalSize {
+		t.Errorf("packed Global is %d bytes, in memory %d", n, GlobalSize)
+	}
+	if n := binary.Size(&l); n != LocalSize {
+		t.Errorf("packed Local is %d bytes, in memory %d", n, LocalSize)
 	}
 }
 
-// TestBytesRoundTrip writes a region through encoding/binary (little-endian,
-// field by field) and checks it equals the in-memory bytes the decoder reads.
+// TestBytesRoundTrip writes regions through encoding/binary (little-endian,
+// field by field) and checks they equal the in-memory bytes the decoders
+// read.
 func TestBytesRoundTrip(t *testing.T) {
 	r := newTestRegion(t)
 	if _, e := r.Spawn(Ctx{Now: 7}, 0, KindKernelSyscall, 3, NoWaker); e != OK {
 		t.Fatal(e)
 	}
-	packed, err := binary.Append(nil, binary.LittleEndian, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(packed) != string(r.Bytes()) {
-		t.Fatal("binary.LittleEndian encoding differs from the in-memory region")
+	for _, v := range []struct {
+		name string
+		data any
+		mem  []byte
+	}{{"Global", &r.Global, r.Global.Bytes()}, {"Local", &r.Locals[0], r.Locals[0].Bytes()}} {
+		packed, err := binary.Append(nil, binary.LittleEndian, v.data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(packed) != string(v.mem) {
+			t.Fatalf("binary.LittleEndian encoding of the %s differs from memory", v.name)
+		}
 	}
 }

@@ -5,25 +5,38 @@ import (
 	"sync/atomic"
 )
 
-// The region lock is one 32-bit word (Region.Lock) updated with atomic
-// compare-and-swap, which is a single LR/SC or AMO sequence on RISC-V and
-// works across harts and across the kernel/user boundary because both map
-// the same physical word.
+// Each region has one 32-bit lock word (Local.Lock, Global.Lock) updated
+// with atomic compare-and-swap, which is a single LR/SC or AMO sequence on
+// RISC-V and works across harts and across the kernel/user boundary
+// because both map the same physical word.
 //
-// Lock order: the region lock is a leaf. No other lock may be taken while
-// it is held, and nothing that can sleep or fault may run under it. (The
-// only other lock, co.Executor.mu, is a leaf too: the two are never held
-// together.)
+// Lock order (outer first), the one place it is declared; lockOrder below
+// is the same table as data and TestLockOrder checks the host Region's
+// wrappers against it:
 //
-// Who may spin: the kernel may spin (SpinLock) because it holds the lock
+//	Global.Lock → Local.Lock
+//
+// The kernel takes Global.Lock and, for its own coroutines, the lock of its
+// own Local (slot 0). It never takes a process's Local lock: it only reads
+// process Locals (sample.go), so a process that holds its lock forever
+// stalls only itself. The host Region's wrappers (host.go) take a Local
+// lock inside Global.Lock. Both are leaves otherwise: nothing that can
+// sleep or fault runs under them. (co.Executor.mu is a leaf too and is
+// never held together with either.)
+//
+// Who may spin: the kernel may spin (SpinLock) because it holds a lock
 // only with interrupts off for a bounded number of instructions. User code
-// may be preempted while holding the lock, so a user-side waiter must not
-// spin on it forever: it calls TryLock and, when that fails, gives its hart
-// away (LockYield on the host, a yield system call in a real process).
+// may be preempted while holding its Local's lock, so a user-side waiter
+// must not spin on it forever: it calls TryLock and, when that fails,
+// gives its hart away (LockYield on the host, a yield system call in a
+// real process).
 
-// LockTag returns the owner tag stored in Region.Lock: never 0, so a free
-// lock and a held one are always distinguishable, and a dump shows who
-// holds it (hart+1, plus 0x100 for user mode).
+// lockOrder lists the locks outer first (see above).
+var lockOrder = []string{"Global.Lock", "Local.Lock"}
+
+// LockTag returns an owner tag for a lock word: never 0, so a free lock
+// and a held one are always distinguishable, and a dump shows who holds it
+// (hart+1, plus 0x100 for user mode).
 //
 // nosplit: hot path shared with the vDSO page.
 //
@@ -36,57 +49,110 @@ func LockTag(hart uint8, user bool) uint32 {
 	return t
 }
 
-// TryLock takes the region lock for tag if it is free. Tag 0 is the free
-// value itself and never takes the lock.
+// tryLock takes word w for tag if it is free. Tag 0 is the free value
+// itself and never takes it.
 //
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
-func (r *Region) TryLock(tag uint32) bool {
-	return tag != 0 && atomic.CompareAndSwapUint32(&r.Lock, 0, tag)
+func tryLock(w *uint32, tag uint32) bool {
+	return tag != 0 && atomic.CompareAndSwapUint32(w, 0, tag)
 }
 
-// SpinLock tries up to limit times to take the lock; kernel side only.
-// It reports whether the lock was taken.
+// spinLock tries up to limit times to take w; kernel side only.
 //
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
-func (r *Region) SpinLock(tag uint32, limit int) bool {
-	if tag == 0 {
-		return false
-	}
+func spinLock(w *uint32, tag uint32, limit int) bool {
 	for i := 0; i < limit; i++ {
-		if atomic.CompareAndSwapUint32(&r.Lock, 0, tag) {
+		if tryLock(w, tag) {
 			return true
 		}
 	}
 	return false
 }
 
-// Unlock releases the lock held by tag. It returns ErrNotLocked and leaves
-// the lock alone if tag is not the owner (tag 0 never owns it).
+// unlock releases w held by tag; ErrNotLocked (and w untouched) if tag is
+// not the owner (tag 0 never owns it).
 //
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
-func (r *Region) Unlock(tag uint32) Errno {
-	if tag != 0 && atomic.CompareAndSwapUint32(&r.Lock, tag, 0) {
+func unlock(w *uint32, tag uint32) Errno {
+	if tag != 0 && atomic.CompareAndSwapUint32(w, tag, 0) {
 		return OK
 	}
 	return ErrNotLocked
 }
 
-// held reports whether anyone holds the lock ("the region lock must be
+// TryLock takes the Local's lock for tag if it is free.
+//
+// nosplit: hot path shared with the vDSO page.
+//
+//go:nosplit
+func (l *Local) TryLock(tag uint32) bool { return tryLock(&l.Lock, tag) }
+
+// SpinLock tries up to limit times to take the Local's lock (the kernel,
+// on its own Local only). It reports whether the lock was taken.
+//
+// nosplit: hot path shared with the vDSO page.
+//
+//go:nosplit
+func (l *Local) SpinLock(tag uint32, limit int) bool { return spinLock(&l.Lock, tag, limit) }
+
+// Unlock releases the Local's lock held by tag.
+//
+// nosplit: hot path shared with the vDSO page.
+//
+//go:nosplit
+func (l *Local) Unlock(tag uint32) Errno { return unlock(&l.Lock, tag) }
+
+// held reports whether anyone holds the Local's lock ("the lock must be
 // held" is asserted with it on the first line of every operation).
 //
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
-func (r *Region) held() bool { return atomic.LoadUint32(&r.Lock) != 0 }
+func (l *Local) held() bool { return atomic.LoadUint32(&l.Lock) != 0 }
 
-// LockYield takes the lock the user-side way: TryLock, and on failure yield
-// the processor to whoever holds it. Host (Go) callers only.
+// TryLock takes the kernel's lock for tag if it is free.
+//
+// nosplit: kernel path, same rules as the vDSO's.
+//
+//go:nosplit
+func (g *Global) TryLock(tag uint32) bool { return tryLock(&g.Lock, tag) }
+
+// SpinLock tries up to limit times to take the kernel's lock.
+//
+// nosplit: kernel path, same rules as the vDSO's.
+//
+//go:nosplit
+func (g *Global) SpinLock(tag uint32, limit int) bool { return spinLock(&g.Lock, tag, limit) }
+
+// Unlock releases the kernel's lock held by tag.
+//
+// nosplit: kernel path, same rules as the vDSO's.
+//
+//go:nosplit
+func (g *Global) Unlock(tag uint32) Errno { return unlock(&g.Lock, tag) }
+
+// held reports whether anyone holds the kernel's lock.
+//
+// nosplit: kernel path, same rules as the vDSO's.
+//
+//go:nosplit
+func (g *Global) held() bool { return atomic.LoadUint32(&g.Lock) != 0 }
+
+// LockYield takes the lock the user-side way: TryLock, and on failure
+// yield the processor to whoever holds it. Host (Go) callers only.
+func (l *Local) LockYield(tag uint32) {
+	for !l.TryLock(tag) {
+		runtime.Gosched()
+	}
+}
+
+// LockYield takes the host Region's (Global) lock the user-side way.
 func (r *Region) LockYield(tag uint32) {
 	for !r.TryLock(tag) {
 		runtime.Gosched()

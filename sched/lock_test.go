@@ -47,8 +47,8 @@ func TestConcurrentLockYield(t *testing.T) {
 	for e := range errs {
 		t.Fatal(e)
 	}
-	if r.Live != 0 || r.Seq != workers*rounds*5 || r.Lock != 0 {
-		t.Fatalf("live %d seq %d lock %#x", r.Live, r.Seq, r.Lock)
+	if r.LiveCos() != 0 || r.Seq != workers*rounds*5 || r.Lock != 0 {
+		t.Fatalf("live %d seq %d lock %#x", r.LiveCos(), r.Seq, r.Lock)
 	}
 	if _, err := r.Snapshot(); err != nil {
 		t.Fatal(err)

@@ -38,6 +38,16 @@ func newModel(procs int) *model {
 	return m
 }
 
+func (m *model) live(p uint16) int {
+	n := 0
+	for _, c := range m.cos {
+		if c.proc == p {
+			n++
+		}
+	}
+	return n
+}
+
 func (m *model) remove(id uint32) {
 	c := m.cos[id]
 	q := &m.queues[c.proc][c.prio]
@@ -83,7 +93,7 @@ func (o op) String() string {
 
 // apply runs o on the model; it returns the expected error and the expected
 // event (From, To, Cause) when the operation succeeds and records one.
-func (m *model) apply(o op, live int) (Errno, *[3]uint8) {
+func (m *model) apply(o op) (Errno, *[3]uint8) {
 	c := m.cos[o.id]
 	tr := func(from, to State, cause Cause) *[3]uint8 { return &[3]uint8{uint8(from), uint8(to), uint8(cause)} }
 	switch o.kind {
@@ -93,9 +103,9 @@ func (m *model) apply(o op, live int) (Errno, *[3]uint8) {
 			return ErrBadProc, nil
 		case o.prio >= NumPrio:
 			return ErrBadPrio, nil
-		case o.knd >= NumKinds:
+		case o.knd >= NumKinds || (o.knd != KindUser && o.proc != 0):
 			return ErrBadKind, nil
-		case live >= MaxCos:
+		case m.live(o.proc) >= LocalCos:
 			return ErrFull, nil
 		}
 		return OK, tr(Created, Ready, CauseSpawn) // the model adds it after the region returns the id
@@ -258,13 +268,13 @@ func compare(t *testing.T, r *Region, m *model, full bool) {
 	}
 	for id, c := range m.cos {
 		st, e := r.StateOf(id)
-		cb := &r.Cos[slotOf(id)]
+		cb := r.CB(id)
 		if e != OK || st != c.state || cb.Prio != c.prio || cb.Proc != c.proc || cb.Kind != c.kind {
 			t.Fatalf("coroutine %#x: region %v/%v prio %d proc %d, model %+v", id, st, e, cb.Prio, cb.Proc, *c)
 		}
 	}
-	if int(r.Live) != len(m.cos) {
-		t.Fatalf("region has %d live coroutines, model %d", r.Live, len(m.cos))
+	if r.LiveCos() != len(m.cos) {
+		t.Fatalf("region has %d live coroutines, model %d", r.LiveCos(), len(m.cos))
 	}
 	if !full {
 		return
@@ -288,8 +298,9 @@ func queuesEqual(r *Region, m *model, procs int) error {
 	for p := 0; p <= procs; p++ {
 		for q := 0; q < NumPrio; q++ {
 			var got []uint32
-			for s := r.Procs[p].Head[q]; s != NoIdx && len(got) <= MaxCos; s = r.Cos[s].Next {
-				got = append(got, r.Cos[s].ID)
+			l := &r.Locals[p]
+			for s := l.QHead[q]; s != NoIdx && len(got) <= LocalCos; s = l.Cos[s].Next {
+				got = append(got, l.Cos[s].ID)
 			}
 			if !slices.Equal(got, m.queues[p][q]) {
 				return fmt.Errorf("process %d queue %d: region %x, model %x", p, q, got, m.queues[p][q])
@@ -326,7 +337,7 @@ func (h *harness) step(o op, full bool) {
 	i := h.n
 	h.n++
 	seq := r.Seq
-	wantErr, wantEv := m.apply(o, len(m.cos))
+	wantErr, wantEv := m.apply(o)
 	id, gotErr := r.applyOp(o)
 	if gotErr != wantErr {
 		t.Fatalf("op %d %v: region %v, model %v", i, o, gotErr, wantErr)
@@ -345,8 +356,8 @@ func (h *harness) step(o op, full bool) {
 		t.Fatalf("op %d %v: %v", i, o, err)
 	}
 	compare(t, r, m, full)
-	if len(h.ids) > 4*MaxCos {
-		h.ids = h.ids[len(h.ids)-MaxCos:]
+	if len(h.ids) > 4*LocalCos {
+		h.ids = h.ids[len(h.ids)-LocalCos:]
 	}
 }
 
@@ -387,10 +398,14 @@ func TestRandomOps(t *testing.T) {
 	}
 }
 
-// TestRandomOpsFull fills the region (many spawns, few exits) to exercise
+// TestRandomOpsFull fills the Locals (many spawns, few exits) to exercise
 // ErrFull and slot reuse, with a full decode after every operation.
 func TestRandomOpsFull(t *testing.T) {
-	runRandom(t, 99, 6000, 2, 1, true)
+	n := 3000
+	if testing.Short() {
+		n = 1000
+	}
+	runRandom(t, 99, n, 2, 1, true)
 }
 
 // FuzzOps lets the fuzzer choose operation sequences (4 bytes per

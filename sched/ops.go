@@ -1,8 +1,10 @@
 package sched
 
-// The coroutine operations. Each one: asserts the lock, validates
-// everything, then changes state, queues, the global priority array and
-// the trace ring. On any error nothing has been changed.
+// The coroutine operations on one process's Local. Each one: asserts the
+// Local's lock, validates everything, then changes state, queues and the
+// Local's event ring. On any error nothing has been changed. The kernel
+// learns the new local priority by reading the Local (sample.go); nothing
+// here writes kernel state.
 //
 // Every function here is nosplit because it is a hot path shared with the
 // vDSO page (see sched.go, "Hot-path rules").
@@ -10,89 +12,67 @@ package sched
 // lookup returns the control block of a live coroutine id, or nil.
 //
 //go:nosplit
-func (r *Region) lookup(id uint32) *CB {
-	cb := &r.Cos[slotOf(id)]
+func (l *Local) lookup(id uint32) *CB {
+	cb := &l.Cos[slotOf(id)]
 	if cb.ID != id || id == 0 || cb.Flags&CBFree != 0 {
 		return nil
 	}
 	return cb
 }
 
-// proc returns the block of an in-use process slot, or nil.
-//
-//go:nosplit
-func (r *Region) proc(p uint16) *ProcBlock {
-	if p >= MaxProcs {
-		return nil
-	}
-	pb := &r.Procs[p&(MaxProcs-1)]
-	if pb.Flags&ProcUsed == 0 {
-		return nil
-	}
-	return pb
-}
-
-// Spawn creates a coroutine of process proc and queues it Ready
+// Spawn creates a coroutine of this process and queues it Ready
 // (Created → Ready, CauseSpawn). waker is the spawning coroutine or NoWaker.
+// Only the kernel's Local (process 0) holds kernel kinds.
 //
 //go:nosplit
-func (r *Region) Spawn(c Ctx, proc uint16, kind Kind, prio uint8, waker uint32) (uint32, Errno) {
-	if !r.held() {
+func (l *Local) Spawn(c Ctx, kind Kind, prio uint8, waker uint32) (uint32, Errno) {
+	if !l.held() {
 		return NoCo, ErrNotLocked
 	}
-	p := r.proc(proc)
 	switch {
-	case p == nil:
-		return NoCo, ErrBadProc
 	case prio >= NumPrio:
 		return NoCo, ErrBadPrio
-	case kind >= NumKinds:
+	case kind >= NumKinds || (kind != KindUser && l.Proc != 0):
 		return NoCo, ErrBadKind
 	}
-	s := r.freePop()
+	s := l.freePop()
 	if s == NoIdx {
 		return NoCo, ErrFull
 	}
-	cb := &r.Cos[s&(MaxCos-1)]
-	gen := cb.ID>>coBits + 1
+	cb := &l.Cos[s&(LocalCos-1)]
+	gen := cb.ID>>genShift + 1
 	if gen >= genLimit {
 		gen = 1
 	}
-	cb.ID = gen<<coBits | uint32(s)
-	cb.Proc, cb.Kind, cb.Prio, cb.State = proc, kind, prio, Ready
-	r.push(p, s)
-	p.Live++
-	r.Live++
-	r.emit(c, cb, Created, Ready, CauseSpawn, waker, 0)
-	r.refresh(proc)
+	cb.ID = gen<<genShift | uint32(l.Proc&(MaxProcs-1))<<slotBits | uint32(s)
+	cb.Proc, cb.Kind, cb.Prio, cb.State = l.Proc, kind, prio, Ready
+	l.push(s)
+	l.Live++
+	l.emit(c, cb, Created, Ready, CauseSpawn, waker, 0)
 	return cb.ID, OK
 }
 
-// Fetch picks the best ready coroutine of proc (FIFO within a priority)
-// and makes it Running (CauseFetch). It fails with ErrBusy while proc has a
-// Running or Suspended coroutine and with ErrEmpty when nothing is ready.
+// Fetch picks the best ready coroutine of this process (FIFO within a
+// priority) and makes it Running (CauseFetch). It fails with ErrBusy while
+// the process has a Running or Suspended coroutine and with ErrEmpty when
+// nothing is ready.
 //
 //go:nosplit
-func (r *Region) Fetch(c Ctx, proc uint16) (uint32, Errno) {
-	if !r.held() {
+func (l *Local) Fetch(c Ctx) (uint32, Errno) {
+	if !l.held() {
 		return NoCo, ErrNotLocked
 	}
-	p := r.proc(proc)
-	if p == nil {
-		return NoCo, ErrBadProc
-	}
-	if p.Cur != NoIdx {
+	if l.Cur != NoIdx {
 		return NoCo, ErrBusy
 	}
-	s := r.popBest(p)
+	s := l.popBest()
 	if s == NoIdx {
 		return NoCo, ErrEmpty
 	}
-	cb := &r.Cos[s&(MaxCos-1)]
+	cb := &l.Cos[s&(LocalCos-1)]
 	cb.State = Running
-	p.Cur = s
-	r.emit(c, cb, Ready, Running, CauseFetch, NoWaker, 0)
-	r.refresh(proc)
+	l.Cur = s
+	l.emit(c, cb, Ready, Running, CauseFetch, NoWaker, 0)
 	return cb.ID, OK
 }
 
@@ -100,54 +80,51 @@ func (r *Region) Fetch(c Ctx, proc uint16) (uint32, Errno) {
 // Exited) with the given cause; shared by Yield, Block and Exit.
 //
 //go:nosplit
-func (r *Region) leaveRunning(c Ctx, id uint32, to State, cause Cause, arg uint64) Errno {
-	if !r.held() {
+func (l *Local) leaveRunning(c Ctx, id uint32, to State, cause Cause, arg uint64) Errno {
+	if !l.held() {
 		return ErrNotLocked
 	}
-	cb := r.lookup(id)
+	cb := l.lookup(id)
 	if cb == nil {
 		return ErrBadID
 	}
 	if cb.State != Running {
 		return ErrBadState
 	}
-	p := &r.Procs[cb.Proc&(MaxProcs-1)]
 	s := uint16(slotOf(id))
-	p.Cur = NoIdx
+	l.Cur = NoIdx
 	cb.State = to
 	switch to {
 	case Ready:
-		r.push(p, s)
+		l.push(s)
 	case Exited:
-		p.Live--
-		r.Live--
-		r.freePush(s)
+		l.Live--
+		l.freePush(s)
 	}
-	r.emit(c, cb, Running, to, cause, NoWaker, arg)
-	r.refresh(cb.Proc)
+	l.emit(c, cb, Running, to, cause, NoWaker, arg)
 	return OK
 }
 
 // Yield puts a Running coroutine back at the tail of its queue (CauseYield).
 //
 //go:nosplit
-func (r *Region) Yield(c Ctx, id uint32) Errno {
-	return r.leaveRunning(c, id, Ready, CauseYield, 0)
+func (l *Local) Yield(c Ctx, id uint32) Errno {
+	return l.leaveRunning(c, id, Ready, CauseYield, 0)
 }
 
 // Block makes a Running coroutine wait for a Wake (CauseBlock). arg is
 // recorded in the event (the I/O request id when it blocks on I/O).
 //
 //go:nosplit
-func (r *Region) Block(c Ctx, id uint32, arg uint64) Errno {
-	return r.leaveRunning(c, id, Blocked, CauseBlock, arg)
+func (l *Local) Block(c Ctx, id uint32, arg uint64) Errno {
+	return l.leaveRunning(c, id, Blocked, CauseBlock, arg)
 }
 
 // Exit ends a Running coroutine; its slot goes to the free list.
 //
 //go:nosplit
-func (r *Region) Exit(c Ctx, id uint32) Errno {
-	return r.leaveRunning(c, id, Exited, CauseExit, 0)
+func (l *Local) Exit(c Ctx, id uint32) Errno {
+	return l.leaveRunning(c, id, Exited, CauseExit, 0)
 }
 
 // Wake makes a Blocked coroutine Ready. cause is CauseWake (woken by
@@ -155,14 +132,14 @@ func (r *Region) Exit(c Ctx, id uint32) Errno {
 // arg is the I/O request id for CauseUintr.
 //
 //go:nosplit
-func (r *Region) Wake(c Ctx, id uint32, cause Cause, waker uint32, arg uint64) Errno {
-	if !r.held() {
+func (l *Local) Wake(c Ctx, id uint32, cause Cause, waker uint32, arg uint64) Errno {
+	if !l.held() {
 		return ErrNotLocked
 	}
 	if cause != CauseWake && cause != CauseUintr && cause != CauseTimer {
 		return ErrBadCause
 	}
-	cb := r.lookup(id)
+	cb := l.lookup(id)
 	if cb == nil {
 		return ErrBadID
 	}
@@ -170,9 +147,8 @@ func (r *Region) Wake(c Ctx, id uint32, cause Cause, waker uint32, arg uint64) E
 		return ErrBadState
 	}
 	cb.State = Ready
-	r.push(&r.Procs[cb.Proc&(MaxProcs-1)], uint16(slotOf(id)))
-	r.emit(c, cb, Blocked, Ready, cause, waker, arg)
-	r.refresh(cb.Proc)
+	l.push(uint16(slotOf(id)))
+	l.emit(c, cb, Blocked, Ready, cause, waker, arg)
 	return OK
 }
 
@@ -180,25 +156,25 @@ func (r *Region) Wake(c Ctx, id uint32, cause Cause, waker uint32, arg uint64) E
 // (CausePreempt). It stays its process's current coroutine.
 //
 //go:nosplit
-func (r *Region) Suspend(c Ctx, id uint32) Errno {
-	return r.flip(c, id, Running, Suspended, CausePreempt)
+func (l *Local) Suspend(c Ctx, id uint32) Errno {
+	return l.flip(c, id, Running, Suspended, CausePreempt)
 }
 
 // Resume continues a Suspended coroutine (CauseResume).
 //
 //go:nosplit
-func (r *Region) Resume(c Ctx, id uint32) Errno {
-	return r.flip(c, id, Suspended, Running, CauseResume)
+func (l *Local) Resume(c Ctx, id uint32) Errno {
+	return l.flip(c, id, Suspended, Running, CauseResume)
 }
 
 // flip changes between Running and Suspended without touching queues.
 //
 //go:nosplit
-func (r *Region) flip(c Ctx, id uint32, from, to State, cause Cause) Errno {
-	if !r.held() {
+func (l *Local) flip(c Ctx, id uint32, from, to State, cause Cause) Errno {
+	if !l.held() {
 		return ErrNotLocked
 	}
-	cb := r.lookup(id)
+	cb := l.lookup(id)
 	if cb == nil {
 		return ErrBadID
 	}
@@ -206,8 +182,7 @@ func (r *Region) flip(c Ctx, id uint32, from, to State, cause Cause) Errno {
 		return ErrBadState
 	}
 	cb.State = to
-	r.emit(c, cb, from, to, cause, NoWaker, 0)
-	r.refresh(cb.Proc)
+	l.emit(c, cb, from, to, cause, NoWaker, 0)
 	return OK
 }
 
@@ -215,29 +190,27 @@ func (r *Region) flip(c Ctx, id uint32, from, to State, cause Cause) Errno {
 // tail of its new queue. The event has From == To and Arg = old priority.
 //
 //go:nosplit
-func (r *Region) SetPrio(c Ctx, id uint32, prio uint8) Errno {
-	if !r.held() {
+func (l *Local) SetPrio(c Ctx, id uint32, prio uint8) Errno {
+	if !l.held() {
 		return ErrNotLocked
 	}
 	if prio >= NumPrio {
 		return ErrBadPrio
 	}
-	cb := r.lookup(id)
+	cb := l.lookup(id)
 	if cb == nil {
 		return ErrBadID
 	}
 	old := cb.Prio
 	if cb.State == Ready {
-		p := &r.Procs[cb.Proc&(MaxProcs-1)]
 		s := uint16(slotOf(id))
-		r.unlink(p, s)
+		l.unlink(s)
 		cb.Prio = prio
-		r.push(p, s)
+		l.push(s)
 	} else {
 		cb.Prio = prio
 	}
-	r.emit(c, cb, cb.State, cb.State, CauseSetPrio, NoWaker, uint64(old))
-	r.refresh(cb.Proc)
+	l.emit(c, cb, cb.State, cb.State, CauseSetPrio, NoWaker, uint64(old))
 	return OK
 }
 
@@ -245,18 +218,18 @@ func (r *Region) SetPrio(c Ctx, id uint32, prio uint8) Errno {
 // for a live coroutine without changing its state; arg is the request id.
 //
 //go:nosplit
-func (r *Region) Mark(c Ctx, id uint32, cause Cause, waker uint32, arg uint64) Errno {
-	if !r.held() {
+func (l *Local) Mark(c Ctx, id uint32, cause Cause, waker uint32, arg uint64) Errno {
+	if !l.held() {
 		return ErrNotLocked
 	}
 	if cause != CauseIOSubmit && cause != CauseIODone && cause != CauseUintrSend {
 		return ErrBadCause
 	}
-	cb := r.lookup(id)
+	cb := l.lookup(id)
 	if cb == nil {
 		return ErrBadID
 	}
-	r.emit(c, cb, cb.State, cb.State, cause, waker, arg)
+	l.emit(c, cb, cb.State, cb.State, cause, waker, arg)
 	return OK
 }
 
@@ -264,21 +237,38 @@ func (r *Region) Mark(c Ctx, id uint32, cause Cause, waker uint32, arg uint64) E
 // a stale or unknown id).
 //
 //go:nosplit
-func (r *Region) StateOf(id uint32) (State, Errno) {
-	cb := r.lookup(id)
+func (l *Local) StateOf(id uint32) (State, Errno) {
+	cb := l.lookup(id)
 	if cb == nil {
 		return Exited, ErrBadID
 	}
 	return cb.State, OK
 }
 
-// Current returns proc's Running or Suspended coroutine, or NoCo.
+// Current returns the process's Running or Suspended coroutine, or NoCo.
 //
 //go:nosplit
-func (r *Region) Current(proc uint16) uint32 {
-	p := r.proc(proc)
-	if p == nil || p.Cur == NoIdx {
+func (l *Local) Current() uint32 {
+	if l.Cur == NoIdx {
 		return NoCo
 	}
-	return r.Cos[p.Cur&(MaxCos-1)].ID
+	return l.Cos[l.Cur&(LocalCos-1)].ID
+}
+
+// Prio returns the process's local priority: the best of its best ready
+// queue and its Running or Suspended coroutine, or Idle. It is what the
+// kernel's Sample computes, trusting nothing, from the same fields.
+//
+//go:nosplit
+func (l *Local) Prio() uint8 {
+	best := uint8(Idle)
+	if q := lowestBit(l.Bitmap); q < NumPrio {
+		best = q
+	}
+	if l.Cur != NoIdx {
+		if cp := l.Cos[l.Cur&(LocalCos-1)].Prio; cp < best {
+			best = cp
+		}
+	}
+	return best
 }

@@ -134,7 +134,7 @@ func TestIllegalTransitionsLeaveStateIntact(t *testing.T) {
 		{"suspend ready", r.Suspend(c, a), ErrBadState},
 		{"resume ready", r.Resume(c, a), ErrBadState},
 		{"setprio 8", r.SetPrio(c, a, 8), ErrBadPrio},
-		{"stale id", r.Yield(c, a+1<<coBits), ErrBadID},
+		{"stale id", r.Yield(c, a+1<<genShift), ErrBadID},
 		{"never used", r.Yield(c, 77), ErrBadID},
 		{"mark bad cause", r.Mark(c, a, CauseExit, NoWaker, 0), ErrBadCause},
 		{"spawn unused proc", errnoOf(r.Spawn(c, 9, KindUser, 0, NoWaker)), ErrBadProc},
@@ -167,7 +167,7 @@ func errnoOf(_ uint32, e Errno) Errno { return e }
 func TestFullAndSlotReuse(t *testing.T) {
 	r := newTestRegion(t)
 	var first uint32
-	for i := 0; i < MaxCos; i++ {
+	for i := 0; i < LocalCos; i++ {
 		id := mustSpawn(t, r, 3, uint8(i%NumPrio))
 		if i == 0 {
 			first = id

@@ -1,42 +1,105 @@
 package sched
 
-// The kernel's side: the global priority array and the choice of the next
-// process. ProcPrio[p] is the best of
-//   - the priority of p's best non-empty ready queue (lowest Bitmap bit),
-//   - the priority of p's Running or Suspended coroutine,
+// The kernel's side: process slots, the global priority array and the
+// choice of the next process. ProcPrio[p] is the best of
+//   - p's local priority as last sampled from its Local (KProc.LPrio: its
+//     best ready queue or its Running/Suspended coroutine, sample.go),
 //   - 0 when a user interrupt is pending for p (the COPS boost),
-// or Idle when there is none. It is recomputed (refresh) by every
-// operation that changes one of those inputs, under the region lock.
+// or Idle when there is none. It is recomputed (refresh) whenever one of
+// those inputs changes, with Global.Lock held.
+
+// Init formats g as the kernel's empty state: process 0 (the kernel) in
+// use, every other slot unused, no hart running anything.
+func (g *Global) Init() {
+	*g = Global{}
+	g.Magic, g.Version = GlobalMagic, RegionVersion
+	g.NProcs, g.NRing, g.NPrio, g.NHarts = MaxProcs, RingSize, NumPrio, MaxHarts
+	for i := range g.Procs {
+		g.Procs[i].Hart, g.Procs[i].LPrio = NoHart, Idle
+		g.ProcPrio[i] = Idle
+	}
+	for h := range g.HartProc {
+		g.HartProc[h] = NoIdx
+	}
+	g.Procs[0].Flags = ProcUsed
+}
+
+// AddProc marks process slot proc as in use (its Local must be initialised
+// with InitLocal(proc) before the process runs). Global.Lock must be held.
+func (g *Global) AddProc(proc uint16) Errno {
+	if !g.held() {
+		return ErrNotLocked
+	}
+	if proc >= MaxProcs {
+		return ErrBadProc
+	}
+	k := &g.Procs[proc]
+	if k.Flags&ProcUsed != 0 {
+		return ErrBusy
+	}
+	*k = KProc{Flags: ProcUsed, Hart: NoHart, LPrio: Idle} // never placed, nothing collected
+	g.refresh(proc)
+	return OK
+}
+
+// FreeProc releases a process slot that runs on no hart (the kernel has
+// stopped looking at its Local). Global.Lock must be held.
+func (g *Global) FreeProc(proc uint16) Errno {
+	if !g.held() {
+		return ErrNotLocked
+	}
+	k := g.kproc(proc)
+	if k == nil || proc == 0 {
+		return ErrBadProc
+	}
+	if k.Hart != NoHart {
+		return ErrBusy
+	}
+	k.Flags, k.LPrio = 0, Idle
+	g.refresh(proc)
+	return OK
+}
+
+// kproc returns the record of an in-use process slot, or nil.
+//
+// nosplit: kernel path, same rules as the vDSO's.
+//
+//go:nosplit
+func (g *Global) kproc(p uint16) *KProc {
+	if p >= MaxProcs {
+		return nil
+	}
+	k := &g.Procs[p&(MaxProcs-1)]
+	if k.Flags&ProcUsed == 0 {
+		return nil
+	}
+	return k
+}
 
 // refresh recomputes ProcPrio[proc].
 //
-// nosplit: hot path shared with the vDSO page.
+// nosplit: kernel path, same rules as the vDSO's.
 //
 //go:nosplit
-func (r *Region) refresh(proc uint16) {
-	p := &r.Procs[proc&(MaxProcs-1)]
+func (g *Global) refresh(proc uint16) {
+	k := &g.Procs[proc&(MaxProcs-1)]
 	best := uint8(Idle)
-	if p.Flags&ProcUsed != 0 {
-		if q := lowestBit(p.Bitmap); q < NumPrio {
-			best = q
+	if k.Flags&ProcUsed != 0 {
+		if k.LPrio < NumPrio {
+			best = k.LPrio
 		}
-		if p.Cur != NoIdx {
-			if cp := r.Cos[p.Cur&(MaxCos-1)].Prio; cp < best {
-				best = cp
-			}
-		}
-		if p.Flags&ProcUintr != 0 {
+		if k.Flags&ProcUintr != 0 {
 			best = uintrPrio(best)
 		}
 	}
-	r.ProcPrio[proc&(MaxProcs-1)] = best
+	g.ProcPrio[proc&(MaxProcs-1)] = best
 }
 
 // uintrPrio is the global priority of a process whose best is best and
 // which has a user interrupt pending: 0, the COPS boost (bugNoBoost, a
 // test build only: merely runnable at the worst priority).
 //
-// nosplit: hot path shared with the vDSO page.
+// nosplit: kernel path, same rules as the vDSO's.
 //
 //go:nosplit
 func uintrPrio(best uint8) uint8 {
@@ -51,10 +114,10 @@ func uintrPrio(best uint8) uint8 {
 // one placed least recently (see HighestProcMask). It returns
 // (NoProc, Idle) when no process has anything to run.
 //
-// nosplit: hot path shared with the vDSO page.
+// nosplit: kernel path, same rules as the vDSO's.
 //
 //go:nosplit
-func (r *Region) HighestProc() (uint16, uint8) { return r.HighestProcMask(^uint64(0)) }
+func (g *Global) HighestProc() (uint16, uint8) { return g.HighestProcMask(^uint64(0)) }
 
 // HighestProcMask is HighestProc restricted to the processes whose bit is
 // set in allow (a hart's affinity mask; bit p is process slot p).
@@ -69,19 +132,20 @@ func (r *Region) HighestProc() (uint16, uint8) { return r.HighestProcMask(^uint6
 // is not enough: a placement elsewhere moves it past the whole group and
 // the first member of the group wins again.)
 //
-// nosplit: hot path shared with the vDSO page.
+// nosplit: kernel path, same rules as the vDSO's.
 //
 //go:nosplit
-func (r *Region) HighestProcMask(allow uint64) (uint16, uint8) {
+func (g *Global) HighestProcMask(allow uint64) (uint16, uint8) {
 	bestP, bestPrio, bestAge := NoProc, uint8(Idle), uint32(0)
 	for i := uint16(0); i < MaxProcs; i++ {
 		p := i & (MaxProcs - 1)
-		pr := r.ProcPrio[p]
-		if pr == Idle || allow&(1<<p) == 0 || r.Procs[p].Hart != NoHart {
+		pr := g.ProcPrio[p]
+		k := &g.Procs[p]
+		if pr == Idle || allow&(1<<p) == 0 || k.Hart != NoHart {
 			continue
 		}
-		age := r.Placements - r.Placed[p]
-		if r.Placed[p] == 0 {
+		age := g.Placements - k.Placed
+		if k.Placed == 0 {
 			age = ^uint32(0)
 		}
 		if pr < bestPrio || (pr == bestPrio && age > bestAge) {
@@ -91,77 +155,77 @@ func (r *Region) HighestProcMask(allow uint64) (uint16, uint8) {
 	return bestP, bestPrio
 }
 
-// RunOn records that hart runs proc (kernel only; the lock must be held).
-// The hart's previous process, if any, is taken off it first.
+// RunOn records that hart runs proc (Global.Lock held). The hart's
+// previous process, if any, is taken off it first.
 //
-// nosplit: hot path shared with the vDSO page.
+// nosplit: kernel path, same rules as the vDSO's.
 //
 //go:nosplit
-func (r *Region) RunOn(hart uint8, proc uint16) Errno {
-	if !r.held() {
+func (g *Global) RunOn(hart uint8, proc uint16) Errno {
+	if !g.held() {
 		return ErrNotLocked
 	}
 	if hart >= MaxHarts {
 		return ErrBadHart
 	}
-	p := r.proc(proc)
-	if p == nil {
+	k := g.kproc(proc)
+	if k == nil {
 		return ErrBadProc
 	}
-	if p.Hart != NoHart && p.Hart != hart {
+	if k.Hart != NoHart && k.Hart != hart {
 		return ErrBusy
 	}
-	r.Leave(hart)
-	r.HartProc[hart&(MaxHarts-1)] = proc
-	p.Hart = hart
-	r.Placements++
-	if r.Placements == 0 {
-		r.Placements = 1 // 0 in Placed means never placed
+	g.Leave(hart)
+	g.HartProc[hart&(MaxHarts-1)] = proc
+	k.Hart = hart
+	g.Placements++
+	if g.Placements == 0 {
+		g.Placements = 1 // 0 in Placed means never placed
 	}
-	r.Placed[proc&(MaxProcs-1)] = r.Placements
+	k.Placed = g.Placements
 	return OK
 }
 
-// Leave records that hart runs no process (kernel only). The lock must be
-// held; a hart number out of range is ErrBadHart and changes nothing.
+// Leave records that hart runs no process. Global.Lock must be held; a
+// hart number out of range is ErrBadHart and changes nothing.
 //
-// nosplit: hot path shared with the vDSO page.
+// nosplit: kernel path, same rules as the vDSO's.
 //
 //go:nosplit
-func (r *Region) Leave(hart uint8) Errno {
-	if !r.held() {
+func (g *Global) Leave(hart uint8) Errno {
+	if !g.held() {
 		return ErrNotLocked
 	}
 	if hart >= MaxHarts {
 		return ErrBadHart
 	}
 	h := hart & (MaxHarts - 1)
-	if old := r.HartProc[h]; old != NoIdx {
-		r.Procs[old&(MaxProcs-1)].Hart = NoHart
+	if old := g.HartProc[h]; old != NoIdx {
+		g.Procs[old&(MaxProcs-1)].Hart = NoHart
 	}
-	r.HartProc[h] = NoIdx
+	g.HartProc[h] = NoIdx
 	return OK
 }
 
 // SetUintr sets or clears proc's pending-user-interrupt flag, which boosts
 // its global priority to 0 until the handler has run.
 //
-// nosplit: hot path shared with the vDSO page.
+// nosplit: kernel path, same rules as the vDSO's.
 //
 //go:nosplit
-func (r *Region) SetUintr(proc uint16, pending bool) Errno {
-	if !r.held() {
+func (g *Global) SetUintr(proc uint16, pending bool) Errno {
+	if !g.held() {
 		return ErrNotLocked
 	}
-	p := r.proc(proc)
-	if p == nil {
+	k := g.kproc(proc)
+	if k == nil {
 		return ErrBadProc
 	}
 	if pending {
-		p.Flags |= ProcUintr
+		k.Flags |= ProcUintr
 	} else {
-		p.Flags &^= ProcUintr
+		k.Flags &^= ProcUintr
 	}
-	r.refresh(proc)
+	g.refresh(proc)
 	return OK
 }

@@ -1,9 +1,9 @@
 package sched
 
 // Ready queues are intrusive doubly-linked FIFOs threaded through the
-// control blocks (CB.Next/CB.Prev), one per (process, priority), with the
-// process's Bitmap bit p set exactly when queue p is non-empty. All
-// functions here require the region lock; their callers assert it.
+// control blocks (CB.Next/CB.Prev), one per priority in each Local, with the
+// Local's Bitmap bit p set exactly when queue p is non-empty. All
+// functions here require the Local's lock; their callers assert it.
 
 // lowestBit returns the index of the lowest set bit of b, or NumPrio if b
 // is 0. A loop rather than math/bits: with the default GORISCV64 that is a
@@ -34,62 +34,62 @@ func queueOf(prio uint8) uint8 {
 	return prio & (NumPrio - 1)
 }
 
-// push appends slot s to the tail of its priority's queue in process p.
+// push appends slot s to the tail of its priority's queue.
 //
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
-func (r *Region) push(p *ProcBlock, s uint16) {
-	cb := &r.Cos[s&(MaxCos-1)]
+func (l *Local) push(s uint16) {
+	cb := &l.Cos[s&(LocalCos-1)]
 	q := queueOf(cb.Prio)
 	cb.Next = NoIdx
-	cb.Prev = p.Tail[q]
-	if p.Tail[q] == NoIdx {
-		p.Head[q] = s
+	cb.Prev = l.QTail[q]
+	if l.QTail[q] == NoIdx {
+		l.QHead[q] = s
 	} else {
-		r.Cos[p.Tail[q]&(MaxCos-1)].Next = s
+		l.Cos[l.QTail[q]&(LocalCos-1)].Next = s
 	}
-	p.Tail[q] = s
-	p.Bitmap |= 1 << q
+	l.QTail[q] = s
+	l.Bitmap |= 1 << q
 }
 
-// unlink removes slot s from its priority's queue in process p.
+// unlink removes slot s from its priority's queue.
 //
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
-func (r *Region) unlink(p *ProcBlock, s uint16) {
-	cb := &r.Cos[s&(MaxCos-1)]
+func (l *Local) unlink(s uint16) {
+	cb := &l.Cos[s&(LocalCos-1)]
 	q := queueOf(cb.Prio)
 	if cb.Prev == NoIdx {
-		p.Head[q] = cb.Next
+		l.QHead[q] = cb.Next
 	} else {
-		r.Cos[cb.Prev&(MaxCos-1)].Next = cb.Next
+		l.Cos[cb.Prev&(LocalCos-1)].Next = cb.Next
 	}
 	if cb.Next == NoIdx {
-		p.Tail[q] = cb.Prev
+		l.QTail[q] = cb.Prev
 	} else {
-		r.Cos[cb.Next&(MaxCos-1)].Prev = cb.Prev
+		l.Cos[cb.Next&(LocalCos-1)].Prev = cb.Prev
 	}
 	cb.Next, cb.Prev = NoIdx, NoIdx
-	if p.Head[q] == NoIdx {
-		p.Bitmap &^= 1 << q
+	if l.QHead[q] == NoIdx {
+		l.Bitmap &^= 1 << q
 	}
 }
 
-// popBest removes and returns the head of p's best non-empty queue, or
-// NoIdx when p has nothing ready.
+// popBest removes and returns the head of the best non-empty queue, or
+// NoIdx when nothing is ready.
 //
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
-func (r *Region) popBest(p *ProcBlock) uint16 {
-	q := lowestBit(p.Bitmap)
+func (l *Local) popBest() uint16 {
+	q := lowestBit(l.Bitmap)
 	if q >= NumPrio {
 		return NoIdx
 	}
-	s := p.Head[q&(NumPrio-1)]
-	r.unlink(p, s)
+	s := l.QHead[q&(NumPrio-1)]
+	l.unlink(s)
 	return s
 }
 
@@ -99,16 +99,16 @@ func (r *Region) popBest(p *ProcBlock) uint16 {
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
-func (r *Region) freePush(s uint16) {
-	cb := &r.Cos[s&(MaxCos-1)]
+func (l *Local) freePush(s uint16) {
+	cb := &l.Cos[s&(LocalCos-1)]
 	cb.Next, cb.Prev = NoIdx, NoIdx
 	cb.Flags |= CBFree
-	if r.FreeTail == NoIdx {
-		r.FreeHead = s
+	if l.FreeTail == NoIdx {
+		l.FreeHead = s
 	} else {
-		r.Cos[r.FreeTail&(MaxCos-1)].Next = s
+		l.Cos[l.FreeTail&(LocalCos-1)].Next = s
 	}
-	r.FreeTail = s
+	l.FreeTail = s
 }
 
 // freePop takes the head of the free list, or returns NoIdx.
@@ -116,15 +116,15 @@ func (r *Region) freePush(s uint16) {
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
-func (r *Region) freePop() uint16 {
-	s := r.FreeHead
+func (l *Local) freePop() uint16 {
+	s := l.FreeHead
 	if s == NoIdx {
 		return NoIdx
 	}
-	cb := &r.Cos[s&(MaxCos-1)]
-	r.FreeHead = cb.Next
-	if r.FreeHead == NoIdx {
-		r.FreeTail = NoIdx
+	cb := &l.Cos[s&(LocalCos-1)]
+	l.FreeHead = cb.Next
+	if l.FreeHead == NoIdx {
+		l.FreeTail = NoIdx
 	}
 	cb.Next, cb.Prev = NoIdx, NoIdx
 	cb.Flags &^= CBFree

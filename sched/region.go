@@ -2,48 +2,49 @@ package sched
 
 import "unsafe"
 
-// Init formats r as an empty region: every coroutine slot free, process 0
-// (the kernel) in use, every other process slot unused, no hart running
-// anything. It is not a hot path (it clears the whole region).
-func (r *Region) Init() {
-	*r = Region{}
-	r.Magic, r.Version = RegionMagic, RegionVersion
-	r.NProcs, r.NCos, r.NRing = MaxProcs, MaxCos, RingSize
-	r.NPrio, r.NHarts = NumPrio, MaxHarts
-	r.FreeHead, r.FreeTail = NoIdx, NoIdx
-	for i := range r.Cos {
-		r.Cos[i].State = Exited
-		r.freePush(uint16(i))
+// Init formats l as the empty Local of process slot proc: every coroutine
+// slot free, nothing ready, no event. The kernel does this once when it
+// creates the process, before mapping the pages into it. Not a hot path.
+func (l *Local) Init(proc uint16) {
+	*l = Local{}
+	l.Magic, l.Version, l.Proc = LocalMagic, RegionVersion, proc
+	l.NCos, l.NRing, l.NPrio = LocalCos, LocalRing, NumPrio
+	l.FreeHead, l.FreeTail, l.Cur = NoIdx, NoIdx, NoIdx
+	for q := range l.QHead {
+		l.QHead[q], l.QTail[q] = NoIdx, NoIdx
 	}
-	for i := range r.Procs {
-		p := &r.Procs[i]
-		for q := range p.Head {
-			p.Head[q], p.Tail[q] = NoIdx, NoIdx
-		}
-		p.Cur, p.Hart = NoIdx, NoHart
-		r.ProcPrio[i] = Idle
+	for i := range l.Cos {
+		l.Cos[i].State = Exited
+		l.Cos[i].Proc = proc
+		l.freePush(uint16(i))
 	}
-	for h := range r.HartProc {
-		r.HartProc[h] = NoIdx
-	}
-	r.Procs[0].Flags = ProcUsed
 }
 
-// AddProc marks process slot proc as in use. The lock must be held.
+// Bytes returns the Local's memory (no copy): what a debugger reads from
+// the process and what DecodeLocal accepts.
+func (l *Local) Bytes() []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(l)), unsafe.Sizeof(*l))
+}
+
+// Bytes returns the Global's memory (no copy).
+func (g *Global) Bytes() []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(g)), unsafe.Sizeof(*g))
+}
+
+// Init formats r: the Global and the kernel's Local (process 0).
+func (r *Region) Init() {
+	*r = Region{}
+	r.Global.Init()
+	r.Locals[0].Init(0)
+}
+
+// AddProc takes process slot proc: the Global's record and a fresh Local.
+// The lock must be held.
 func (r *Region) AddProc(proc uint16) Errno {
-	if !r.held() {
-		return ErrNotLocked
+	if e := r.Global.AddProc(proc); e != OK {
+		return e
 	}
-	if proc >= MaxProcs {
-		return ErrBadProc
-	}
-	p := &r.Procs[proc]
-	if p.Flags&ProcUsed != 0 {
-		return ErrBusy
-	}
-	p.Flags = ProcUsed
-	r.Placed[proc&(MaxProcs-1)] = 0 // a new process has never been placed
-	r.refresh(proc)
+	r.Locals[proc&(MaxProcs-1)].Init(proc)
 	return OK
 }
 
@@ -53,20 +54,17 @@ func (r *Region) FreeProc(proc uint16) Errno {
 	if !r.held() {
 		return ErrNotLocked
 	}
-	p := r.proc(proc)
-	if p == nil || proc == 0 {
-		return ErrBadProc
-	}
-	if p.Live != 0 || p.Hart != NoHart {
+	if proc < MaxProcs && r.Procs[proc].Flags&ProcUsed != 0 && r.Locals[proc].Live != 0 {
 		return ErrBusy
 	}
-	p.Flags = 0
-	r.refresh(proc)
+	if e := r.Global.FreeProc(proc); e != OK {
+		return e
+	}
+	r.Locals[proc&(MaxProcs-1)] = Local{} // an unused slot holds nothing (Decode checks)
 	return OK
 }
 
-// Bytes returns the region's memory as bytes (no copy): what a debugger
-// would read from the target, and what Decode accepts.
+// Bytes returns the whole region's memory (no copy): what Decode accepts.
 func (r *Region) Bytes() []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(r)), unsafe.Sizeof(*r))
 }

@@ -1,24 +1,30 @@
 package sched
 
-// The trace ring is RingSize Events inside the region. Seq is the number of
-// events ever recorded (the next event's sequence number) and Tail the
-// sequence number of the oldest event still in the ring; event s lives in
-// Ring[s%RingSize]. A full ring drops its oldest event and counts it in
-// Overflow, so a reader sees the loss twice: in Overflow and as a gap in Seq.
+// Two kinds of ring hold events. Each Local has LocalRing events: its
+// process's transitions, numbered by the Local's own Seq (event s lives in
+// Ring[s%LocalRing]); when the ring is full the oldest is overwritten and
+// counted in the Local's Overflow. The kernel collects them into the
+// Global ring (sample.go), giving each a global sequence number and
+// counting what was overwritten before it looked (KProc.Lost, Global.Lost).
+// The Global ring holds RingSize events, numbered by Global.Seq; Tail is
+// the oldest one still in it; a full ring drops its oldest event and
+// counts it in Overflow, so a reader sees every loss twice: in a counter
+// and as a gap in Seq.
 
-// emit records one event. The region lock must be held (callers assert it).
+// emit records one event in the Local's ring. The Local's lock must be
+// held (callers assert it).
 //
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
-func (r *Region) emit(c Ctx, cb *CB, from, to State, cause Cause, waker uint32, arg uint64) {
-	if r.Seq-r.Tail >= RingSize {
-		r.Tail++
-		r.Overflow++
+func (l *Local) emit(c Ctx, cb *CB, from, to State, cause Cause, waker uint32, arg uint64) {
+	if l.Seq-l.Tail >= LocalRing {
+		l.Tail++
+		l.Overflow++
 	}
-	e := &r.Ring[r.Seq&(RingSize-1)]
+	e := &l.Ring[l.Seq&(LocalRing-1)]
 	e.Time = c.Now
-	e.Seq = r.Seq
+	e.Seq = l.Seq
 	e.Co = cb.ID
 	e.Waker = waker
 	e.Proc = cb.Proc
@@ -29,22 +35,39 @@ func (r *Region) emit(c Ctx, cb *CB, from, to State, cause Cause, waker uint32, 
 	e.Cause = cause
 	e.Kind = cb.Kind
 	e.Arg = arg
-	r.Seq++
+	l.Seq++
 }
 
-// Pending returns how many events are in the ring.
-func (r *Region) Pending() int { return int(r.Seq - r.Tail) }
+// record appends a copy of *e to the Global ring with the next global
+// sequence number. Global.Lock must be held (callers assert it).
+//
+// nosplit: kernel path, same rules as the vDSO's.
+//
+//go:nosplit
+func (g *Global) record(e *Event) {
+	if g.Seq-g.Tail >= RingSize {
+		g.Tail++
+		g.Overflow++
+	}
+	d := &g.Ring[g.Seq&(RingSize-1)]
+	*d = *e
+	d.Seq = g.Seq
+	g.Seq++
+}
 
-// Drain moves the oldest events of the ring into dst and returns how many
-// it moved. The region lock must be held.
-func (r *Region) Drain(dst []Event) (int, Errno) {
-	if !r.held() {
+// Pending returns how many events are in the Global ring.
+func (g *Global) Pending() int { return int(g.Seq - g.Tail) }
+
+// Drain moves the oldest events of the Global ring into dst and returns
+// how many it moved. Global.Lock must be held.
+func (g *Global) Drain(dst []Event) (int, Errno) {
+	if !g.held() {
 		return 0, ErrNotLocked
 	}
 	n := 0
-	for n < len(dst) && r.Tail != r.Seq {
-		dst[n] = r.Ring[r.Tail&(RingSize-1)]
-		r.Tail++
+	for n < len(dst) && g.Tail != g.Seq {
+		dst[n] = g.Ring[g.Tail&(RingSize-1)]
+		g.Tail++
 		n++
 	}
 	return n, OK

@@ -8,34 +8,27 @@ import (
 )
 
 // TestDecodeRejectsHiddenState covers corruptions an earlier decoder
-// accepted: state in an unused process slot, a wrong header live count, a
+// accepted: state in an unused process slot, a wrong live count, a
 // coroutine left in Created and a live coroutine with the reserved id.
 func TestDecodeRejectsHiddenState(t *testing.T) {
 	base := busyRegion(t)
 	const unused = 10 // busyRegion uses processes 0..4
-	pOff := OffProcs + unused*ProcBlockSize
-	var blocked uint16 = NoIdx
-	for i := range base.Cos {
-		if base.Cos[i].Flags&CBFree == 0 && base.Cos[i].ID != 0 && base.Cos[i].State == Blocked {
-			blocked = uint16(i)
-			break
-		}
-	}
-	if blocked == NoIdx {
-		t.Fatal("fixture has no blocked coroutine")
-	}
+	kOff := OffKProcs + unused*KProcSize
+	bp, blocked := findCo(t, base, Blocked)
 	cases := []struct {
 		name string
 		mut  func(b []byte)
 		off  int
 		msg  string
 	}{
-		{"unused head link", func(b []byte) { binary.LittleEndian.PutUint16(b[pOff+2*3:], 5) }, pOff + 6, "queue link"},
-		{"unused tail link", func(b []byte) { binary.LittleEndian.PutUint16(b[pOff+16+2*7:], 5) }, pOff + 30, "queue link"},
-		{"unused hart", func(b []byte) { b[pOff+38] = 2 }, pOff + 38, "hart"},
-		{"unused uintr", func(b []byte) { b[pOff+37] = ProcUintr }, pOff + 37, "user interrupt"},
-		{"header live", func(b []byte) { b[26]++ }, 26, "live count"},
-		{"left in Created", func(b []byte) { b[OffCos+int(blocked)*CBSize+12] = byte(Created) }, OffCos + int(blocked)*CBSize + 12, "Created"},
+		{"unused queue link", func(b []byte) { binary.LittleEndian.PutUint16(b[lbase(unused)+OffQHead+6:], 5) }, lbase(unused) + OffQHead + 6, "state in its Local"},
+		{"unused tail link", func(b []byte) { binary.LittleEndian.PutUint16(b[lbase(unused)+OffQTail+14:], 5) }, lbase(unused) + OffQTail + 14, "state in its Local"},
+		{"unused hart", func(b []byte) { b[kOff+5] = 2 }, kOff + 5, "hart"},
+		{"unused uintr", func(b []byte) { b[kOff+4] = ProcUintr }, kOff + 4, "user interrupt"},
+		{"unused global priority", func(b []byte) { b[OffProcPrio+unused] = 3 }, OffProcPrio + unused, "global priority"},
+		{"local live", func(b []byte) { b[lbase(bp)+24]++ }, lbase(bp) + 24, "live count"},
+		{"sampled priority", func(b []byte) { b[OffKProcs+int(bp)*KProcSize+6] ^= 1 }, OffKProcs + int(bp)*KProcSize + 6, "sampled local priority"},
+		{"left in Created", func(b []byte) { b[lbase(bp)+OffCos+int(blocked)*CBSize+12] = byte(Created) }, lbase(bp) + OffCos + int(blocked)*CBSize + 12, "Created"},
 	}
 	for _, tc := range cases {
 		b := append([]byte(nil), base.Bytes()...)
@@ -62,17 +55,19 @@ func expectDecodeError(t *testing.T, name string, b []byte, off int, msg string)
 // in a live slot is corrupt.
 func TestDecodeRejectsReservedID(t *testing.T) {
 	r := newTestRegion(t)
-	for i := 0; i < MaxCos; i++ {
-		mustSpawn(t, r, 1, 3)
+	must(t, r.AddProc(MaxProcs-1))
+	for i := 0; i < LocalCos; i++ {
+		mustSpawn(t, r, MaxProcs-1, 3)
 	}
-	if slotOf(NoCo) != MaxCos-1 || r.Cos[MaxCos-1].State != Ready {
-		t.Fatal("fixture: last slot not in use")
+	l := &r.Locals[MaxProcs-1]
+	if slotOf(NoCo) != LocalCos-1 || ProcOf(NoCo) != MaxProcs-1 || l.Cos[LocalCos-1].State != Ready {
+		t.Fatal("fixture: last slot of the last process not in use")
 	}
 	if _, err := r.Snapshot(); err != nil {
 		t.Fatal(err)
 	}
-	r.Cos[MaxCos-1].ID = NoCo
-	expectDecodeError(t, "reserved id", r.Bytes(), OffCos+(MaxCos-1)*CBSize, "reserved")
+	l.Cos[LocalCos-1].ID = NoCo
+	expectDecodeError(t, "reserved id", r.Bytes(), lbase(MaxProcs-1)+OffCos+(LocalCos-1)*CBSize, "reserved")
 }
 
 // TestLeavePreconditions: Leave asserts the lock and rejects a hart number

@@ -9,20 +9,29 @@ import (
 	"testing"
 )
 
-// hotPath lists the functions that will be compiled into the vDSO page and
-// called from both kernel and user space. TestVDSORules compiles the
-// package for riscv64 and checks each one against the rules of
+// hotPath lists the functions that are compiled into the vDSO image and
+// called by user processes (and the kernel, on its own Local): every
+// operation on a process's Local. The vDSO image builder reads this list.
+// TestVDSORules compiles the package for riscv64 and checks each one, and
+// each of kernelPath, against the rules of
 // /work/shared/notes/vdso-shared-code.md.
 var hotPath = []string{
-	"slotOf", "LockTag",
-	"(*Region).TryLock", "(*Region).SpinLock", "(*Region).Unlock", "(*Region).held",
-	"(*Region).emit", "lowestBit", "queueOf", "uintrPrio",
-	"(*Region).push", "(*Region).unlink", "(*Region).popBest", "(*Region).freePush", "(*Region).freePop",
-	"(*Region).lookup", "(*Region).proc", "(*Region).Spawn", "(*Region).Fetch", "(*Region).leaveRunning",
-	"(*Region).Yield", "(*Region).Block", "(*Region).Exit", "(*Region).Wake", "(*Region).Suspend",
-	"(*Region).Resume", "(*Region).flip", "(*Region).SetPrio", "(*Region).Mark", "(*Region).StateOf",
-	"(*Region).Current", "(*Region).refresh", "(*Region).HighestProc", "(*Region).HighestProcMask",
-	"(*Region).RunOn", "(*Region).Leave", "(*Region).SetUintr",
+	"slotOf", "ProcOf", "LockTag", "tryLock", "spinLock", "unlock", "lowestBit", "queueOf",
+	"(*Local).TryLock", "(*Local).SpinLock", "(*Local).Unlock", "(*Local).held",
+	"(*Local).emit", "(*Local).push", "(*Local).unlink", "(*Local).popBest", "(*Local).freePush", "(*Local).freePop",
+	"(*Local).lookup", "(*Local).Spawn", "(*Local).Fetch", "(*Local).leaveRunning",
+	"(*Local).Yield", "(*Local).Block", "(*Local).Exit", "(*Local).Wake", "(*Local).Suspend",
+	"(*Local).Resume", "(*Local).flip", "(*Local).SetPrio", "(*Local).Mark", "(*Local).StateOf",
+	"(*Local).Current", "(*Local).Prio",
+}
+
+// kernelPath lists the kernel's per-decision functions on the Global and
+// its defensive reader: not in the vDSO, but run by the kernel in trap
+// context under the same rules (no stack growth, no runtime calls).
+var kernelPath = []string{
+	"(*Global).TryLock", "(*Global).SpinLock", "(*Global).Unlock", "(*Global).held",
+	"(*Global).record", "(*Global).kproc", "(*Global).refresh", "uintrPrio", "(*Global).HighestProc", "(*Global).HighestProcMask",
+	"(*Global).RunOn", "(*Global).Leave", "(*Global).SetUintr", "(*Global).Sample", "(*Local).check", "(*Global).Collect",
 }
 
 var (
@@ -48,12 +57,13 @@ func TestVDSORules(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go build for riscv64: %v\n%s", err, out)
 	}
+	all := append(append([]string(nil), hotPath...), kernelPath...)
 	hot := map[string]bool{}
-	for _, f := range hotPath {
+	for _, f := range all {
 		hot["copslab/sched."+f] = true
 	}
 	bodies := splitFuncs(string(out))
-	for _, f := range hotPath {
+	for _, f := range all {
 		body, ok := bodies[f]
 		if !ok {
 			t.Errorf("%s: not in the compiler output (inlined everywhere or renamed?)", f)

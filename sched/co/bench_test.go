@@ -112,12 +112,12 @@ func BenchmarkOSThreadHandoff(b *testing.B) { pingPong(b, true) }
 func BenchmarkStateMachineScheduled(b *testing.B) {
 	ex := New()
 	reg, tag := ex.Region(), ex.tag
-	var steppers [sched.MaxCos]*stepper
+	var steppers [sched.LocalCos]*stepper
 	for i := 0; i < 2; i++ {
 		reg.LockYield(tag)
 		id, _ := reg.Spawn(sched.Ctx{}, ex.Proc(), sched.KindUser, 3, sched.NoCo)
 		reg.Unlock(tag)
-		steppers[id&(sched.MaxCos-1)] = &stepper{}
+		steppers[id&(sched.LocalCos-1)] = &stepper{}
 	}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -125,7 +125,7 @@ func BenchmarkStateMachineScheduled(b *testing.B) {
 			reg.LockYield(tag)
 			id, _ := reg.Fetch(sched.Ctx{}, ex.Proc())
 			reg.Unlock(tag)
-			steppers[id&(sched.MaxCos-1)].step()
+			steppers[id&(sched.LocalCos-1)].step()
 			reg.LockYield(tag)
 			reg.Yield(sched.Ctx{}, id)
 			reg.Unlock(tag)

@@ -52,7 +52,7 @@ type Executor struct {
 	reg   *sched.Region
 	proc  uint16
 	tag   uint32
-	cos   [sched.MaxCos]*Co // by control-block slot
+	cos   [sched.LocalCos]*Co // by control-block slot
 	cur   *Co
 	live  int
 	clock uint64
@@ -142,7 +142,7 @@ func (ex *Executor) spawn(prio uint8) (*Co, error) {
 		return nil, err
 	}
 	c := &Co{ex: ex, id: id}
-	ex.cos[id&(sched.MaxCos-1)] = c
+	ex.cos[id&(sched.LocalCos-1)] = c
 	ex.live++
 	return c, nil
 }

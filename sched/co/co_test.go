@@ -32,8 +32,8 @@ func TestPriorityOrderAndYield(t *testing.T) {
 	if !slices.Equal(log, want) {
 		t.Fatalf("ran %v, want %v", log, want)
 	}
-	if ex.Region().Live != 0 {
-		t.Fatalf("%d coroutines left in the region", ex.Region().Live)
+	if ex.Region().LiveCos() != 0 {
+		t.Fatalf("%d coroutines left in the region", ex.Region().LiveCos())
 	}
 }
 
@@ -145,7 +145,7 @@ func TestStepFunctionsMixWithPull(t *testing.T) {
 	if !slices.Equal(log, want) {
 		t.Fatalf("ran %v, want %v", log, want)
 	}
-	if ex.Region().Live != 0 {
+	if ex.Region().LiveCos() != 0 {
 		t.Fatal("coroutines left")
 	}
 }

@@ -45,7 +45,7 @@ func (ex *Executor) run(wait bool) error {
 		default:
 			return e
 		}
-		prev = ex.cos[id&(sched.MaxCos-1)]
+		prev = ex.cos[id&(sched.LocalCos-1)]
 		ex.cur = prev
 		prev.reason = 0
 		if prev.step != nil {
@@ -65,7 +65,7 @@ func (ex *Executor) settle(c *Co) error {
 	case c == nil:
 		return nil
 	case !c.alive:
-		ex.cos[c.id&(sched.MaxCos-1)] = nil
+		ex.cos[c.id&(sched.LocalCos-1)] = nil
 		ex.live--
 		if c.stop != nil {
 			c.stop()

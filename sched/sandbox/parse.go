@@ -220,7 +220,7 @@ func coFromNode(n *yaml.Node, withStart bool) (CoSpec, error) {
 	fields := map[string]fieldFunc{
 		"name":   str(&c.Name),
 		"prio":   u64(&prio, 0, sched.NumPrio-1),
-		"count":  intf(&c.Count, 1, sched.MaxCos),
+		"count":  intf(&c.Count, 1, sched.LocalCos),
 		"repeat": intf(&c.Repeat, 1, 1_000_000),
 		"work": func(v *yaml.Node) (err error) {
 			c.Work, err = workFromNode(v)

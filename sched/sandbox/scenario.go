@@ -193,7 +193,7 @@ func (sc *Scenario) validate() error {
 	if len(sc.Procs) == 0 {
 		return fmt.Errorf("no processes")
 	}
-	slots, cos := 0, 0
+	slots := 0
 	names := map[string]bool{}
 	for _, p := range sc.Procs {
 		if names[p.Name] {
@@ -207,7 +207,9 @@ func (sc *Scenario) validate() error {
 		for i := range p.Cos {
 			n += p.Cos[i].instances()
 		}
-		cos += n
+		if p.Mode == ModeCoroutines && n > sched.LocalCos {
+			return lineError(p.Line, "process %q starts %d coroutines, a process has %d slots", p.Name, n, sched.LocalCos)
+		}
 		if p.Mode == ModeThreads {
 			slots += n
 		} else {
@@ -221,9 +223,6 @@ func (sc *Scenario) validate() error {
 		if line := p.splitIOLine(); line > 0 && p.Mode == ModeThreads {
 			return lineError(line, "submit and await need mode coroutines (process %q runs threads)", p.Name)
 		}
-	}
-	if cos > sched.MaxCos {
-		return fmt.Errorf("scenario starts %d coroutines, the region has %d slots", cos, sched.MaxCos)
 	}
 	return nil
 }

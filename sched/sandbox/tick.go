@@ -75,7 +75,7 @@ func (s *Sim) checkDone() {
 	case s.done:
 	case s.sc.Until > 0 && s.tick >= s.sc.Until:
 		s.done = true
-	case s.reg.Live == 0 && s.dev.idle():
+	case s.reg.LiveCos() == 0 && s.dev.idle():
 		s.done = true
 	case s.tick >= s.sc.MaxTicks:
 		s.fail(fmt.Errorf("sandbox: %s did not finish within max_ticks=%d", s.sc.Name, s.sc.MaxTicks))

@@ -55,7 +55,7 @@ func TestRecordExportRender(t *testing.T) {
 			tracks[e.Args["name"].(string)] = true
 		}
 	}
-	if !tracks["reader #1024"] || !tracks["worker #1025"] || !tracks["hart 0"] {
+	if !tracks["reader #16640"] || !tracks["worker #16641"] || !tracks["hart 0"] {
 		t.Errorf("tracks %v", tracks)
 	}
 	// reader: Ready, Running, Blocked, Ready, Running, Blocked, Ready, Running; worker: Ready, Running, Ready, Running.

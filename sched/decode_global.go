@@ -1,0 +1,81 @@
+package sched
+
+// global decodes and checks the Global part of a dump.
+func (d *reader) global() (*Snapshot, error) {
+	if m := d.u32(0); m != GlobalMagic {
+		return nil, d.errf(0, "magic %#x, want %#x", m, GlobalMagic)
+	}
+	if err := d.checkHeader([]headerCheck{
+		{4, int(d.u16(4)), RegionVersion, "version"},
+		{6, int(d.u16(6)), MaxProcs, "process slots"},
+		{8, int(d.u16(8)), RingSize, "ring size"},
+		{10, int(d.u8(10)), NumPrio, "priorities"},
+		{11, int(d.u8(11)), MaxHarts, "harts"},
+	}); err != nil {
+		return nil, err
+	}
+	s := &Snapshot{Seq: d.u64(OffGSeq), Overflow: d.u64(40) + d.u64(48), Lock: d.u32(OffGLock)}
+	s.GlobalPrio = make([]uint8, MaxProcs)
+	for p := 0; p < MaxProcs; p++ {
+		gp := d.u8(OffProcPrio + p)
+		s.GlobalPrio[p] = gp
+		if gp >= NumPrio && gp != Idle {
+			return nil, d.errf(OffProcPrio+p, "process %d: global priority %d", p, gp)
+		}
+		if err := d.kproc(p); err != nil {
+			return nil, err
+		}
+	}
+	evs, err := d.ring(OffGSeq+8, OffGRing, RingSize)
+	if err != nil {
+		return nil, err
+	}
+	s.Events = evs
+	return s, nil
+}
+
+// kproc checks process slot p's record.
+func (d *reader) kproc(p int) error {
+	off := OffKProcs + p*KProcSize
+	flags, hart, lp := d.u8(off+4), d.u8(off+5), d.u8(off+6)
+	switch {
+	case flags&^(ProcUsed|ProcUintr) != 0:
+		return d.errf(off+4, "process %d: unknown flags %#x", p, flags)
+	case hart != NoHart && hart >= MaxHarts:
+		return d.errf(off+5, "process %d: hart %d", p, hart)
+	case lp != Idle && lp >= NumPrio:
+		return d.errf(off+6, "process %d: sampled local priority %d", p, lp)
+	case flags&ProcUsed != 0:
+		return nil
+	case hart != NoHart:
+		return d.errf(off+5, "unused process slot %d names hart %d", p, hart)
+	case flags&ProcUintr != 0:
+		return d.errf(off+4, "unused process slot %d has a user interrupt pending", p)
+	case lp != Idle:
+		return d.errf(off+6, "unused process slot %d has local priority %d", p, lp)
+	case d.u8(OffProcPrio+p) != Idle:
+		return d.errf(OffProcPrio+p, "unused process %d has global priority %d", p, d.u8(OffProcPrio+p))
+	}
+	return nil
+}
+
+// harts decodes HartProc and cross-checks the process records.
+func (d *reader) harts(s *Snapshot) error {
+	for h := 0; h < MaxHarts; h++ {
+		hs := HartSnap{Hart: uint8(h), Proc: d.u16(OffHartProc + 2*h), Co: NoCo}
+		if hs.Proc != NoProc {
+			ps := s.Proc(hs.Proc)
+			if ps == nil || ps.Hart != uint8(h) {
+				return d.errf(OffHartProc+2*h, "hart %d runs process %d, which does not name it", h, hs.Proc)
+			}
+			hs.Co = ps.Current
+		}
+		s.Harts = append(s.Harts, hs)
+	}
+	for _, ps := range s.Procs {
+		if ps.Hart != NoHart && s.Harts[ps.Hart].Proc != ps.ID {
+			return d.errf(OffKProcs+int(ps.ID)*KProcSize+5, "process %d names hart %d, which runs %d", ps.ID, ps.Hart, s.Harts[ps.Hart].Proc)
+		}
+	}
+	return nil
+}
