@@ -43,7 +43,7 @@ func FindDlv(path string) (string, error) {
 	if path != "" {
 		p, err := exec.LookPath(path)
 		if err != nil {
-			return "", fmt.Errorf("%w (%s: %v)", ErrNoDlv, path, err)
+			return "", fmt.Errorf("%w (%s: %v)", ErrNoDlv, path, errors.Unwrap(err))
 		}
 		return p, nil
 	}

@@ -41,6 +41,9 @@ type Workbench struct {
 	scenario *widget.Select
 	syncing  bool
 	content  fyne.CanvasObject
+	src      *SourcePane // Delve: the scheduler's source (source.go)
+	tabs     *container.AppTabs
+	split    *container.Split // timeline above, tabs below
 }
 
 // New builds the workbench for target t (nil: show model m read from a
@@ -55,13 +58,20 @@ func New(t target.Target, m *model.Model, post func(func())) *Workbench {
 	states, queues, wake := views.NewStates(), views.NewQueues(), views.NewWakeups()
 	states.Animate = true
 	w.C.Views = []views.View{w.timeline, w.tasks, states, queues, wake}
+	w.src = newSourcePane(func() *model.Model { return w.C.M }, func() uint64 { return w.C.Cursor }, w.C.post, w.Controls)
+	if t != nil {
+		w.src.Scenario = t.Info().Source
+	}
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Tasks", w.tasks),
 		container.NewTabItem("States", container.NewScroll(states)),
 		container.NewTabItem("Queues", container.NewScroll(queues)),
 		container.NewTabItem("Wakeups / UINTR", container.NewScroll(wake)),
 	)
+	tabs.Append(container.NewTabItem("Source (Delve)", w.src.Content()))
+	w.tabs = tabs
 	split := container.NewVSplit(w.timeline, tabs)
+	w.split = split
 	split.Offset = 0.42
 	w.content = container.NewBorder(w.controls(), nil, nil, nil, split)
 	w.C.OnState = w.sync
@@ -121,6 +131,7 @@ func (w *Workbench) controls() fyne.CanvasObject {
 	scen := widget.NewSelect(target.Scenarios(), func(name string) {
 		if !w.syncing {
 			w.C.Switch(func() (target.Target, error) { return target.OpenSandbox(name) })
+			w.src.Scenario = name
 		}
 	})
 	scen.PlaceHolder = "scenario"
@@ -140,7 +151,11 @@ func (w *Workbench) controls() fyne.CanvasObject {
 		}
 	}
 	w.Controls["slider"] = w.slider
-	bar := container.NewHBox(w.run, step, container.NewGridWrap(fyne.NewSize(60, n.MinSize().Height), n), stepN, restart, speed, scen, live, w.status)
+	debug := w.button("debug", "Step into (Delve)", w.stepInto)
+	if !w.C.HasTarget() {
+		debug.Disable()
+	}
+	bar := container.NewHBox(w.run, step, container.NewGridWrap(fyne.NewSize(60, n.MinSize().Height), n), stepN, restart, speed, scen, live, debug, w.status)
 	return container.NewVBox(bar, w.slider)
 }
 
@@ -190,9 +205,10 @@ func Show(a fyne.App, title string, t target.Target, m *model.Model) {
 	}
 	win.SetContent(w.Content())
 	win.Resize(fyne.NewSize(1280, 800))
-	win.SetOnClosed(w.C.Close)
+	win.SetOnClosed(w.Close)
 	quitOnSignal(a, w.C)
 	if path := os.Getenv("COPSLAB_UI_MAP"); path != "" {
+		w.src.onShown = func() { w.writeUIMap(win.Canvas(), path) } // its controls were hidden at start
 		go func() {
 			time.Sleep(time.Second)
 			fyne.Do(func() {
@@ -203,7 +219,7 @@ func Show(a fyne.App, title string, t target.Target, m *model.Model) {
 		}()
 	}
 	win.ShowAndRun()
-	w.C.Close()
+	w.Close()
 }
 
 // quitOnSignal ends the application on SIGINT or SIGTERM. Fyne quits on
@@ -218,4 +234,20 @@ func quitOnSignal(a fyne.App, c *Controller) {
 		c.Stop()
 		fyne.Do(a.Quit)
 	}()
+}
+
+// stepInto shows the source pane stopped in the scheduler's next decision
+// at or after the time cursor ("step into" from the timeline).
+func (w *Workbench) stepInto() {
+	w.tabs.SelectIndex(len(w.tabs.Items) - 1)
+	if w.split.Offset > 0.25 {
+		w.split.SetOffset(0.25) // room for source, locals and queues
+	}
+	w.src.StepIntoCursor()
+}
+
+// Close stops the target's worker and the Delve session.
+func (w *Workbench) Close() {
+	w.C.Close()
+	w.src.Close()
 }

@@ -58,7 +58,7 @@ func OpenSandbox(scenario string) (Target, error) {
 }
 
 func (t *sandboxTarget) Info() Info {
-	return Info{Kind: "sandbox", Name: t.sc.Name, Description: t.sc.Description}
+	return Info{Kind: "sandbox", Name: t.sc.Name, Description: t.sc.Description, Source: t.src}
 }
 
 func (t *sandboxTarget) Restart() error {

@@ -23,6 +23,7 @@ type Info struct {
 	Kind        string // "sandbox", "qemu"
 	Name        string // scenario or board
 	Description string
+	Source      string // the scenario as given: a built-in name or a file ("" = the default)
 }
 
 // Target is a live system the workbench watches and drives.

@@ -1,0 +1,232 @@
+//go:build !ci
+
+package main
+
+// The Delve source pane in the real binary under Xvfb (helpers in
+// xvfb_test.go): "Step into (Delve)" stops in the scheduler's decision
+// function and the pane shows the highlighted line; with dlv missing the
+// pane says so and the run controls keep working.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"copslab/workbench/delve"
+	"copslab/workbench/gui"
+)
+
+// lockedBuffer collects the app's output while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// xapp is a copslab window on a private Xvfb display.
+type xapp struct {
+	t     *testing.T
+	env   []string
+	dir   string
+	logs  *lockedBuffer
+	pos   map[string][2]int
+	wx    int
+	wy    int
+	shots int
+}
+
+// startApp builds copslab and opens its window with extra environment.
+func startApp(t *testing.T, scenario string, extraEnv ...string) *xapp {
+	for _, bin := range []string{"Xvfb", "xdotool", "xwd"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Skipf("%s not installed (scripts/prereqs.sh installs it)", bin)
+		}
+	}
+	if testing.Short() {
+		t.Skip("starts X and a GL window; skipped with -short")
+	}
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "bin", "copslab")
+	if out, err := exec.Command("go", "build", "-o", exe, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	display := xvfb(t)
+	uiMap := filepath.Join(dir, "ui.json")
+	env := append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1",
+		"COPSLAB_UI_MAP="+uiMap, "XDG_CONFIG_HOME="+dir, "LANG=en_US.UTF-8")
+	env = append(env, extraEnv...)
+	cmd := exec.Command(exe, "gui", "--scenario", scenario)
+	cmd.Env = env
+	a := &xapp{t: t, env: env, dir: dir, logs: &lockedBuffer{}}
+	cmd.Stdout, cmd.Stderr = a.logs, a.logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+		if t.Failed() {
+			t.Logf("copslab output:\n%s", a.logs.String())
+		}
+	})
+	a.pos = waitUIMap(t, uiMap, exited)
+	win := xdo(t, env, "search", "--sync", "--name", "copslab")
+	geo := xdo(t, env, "getwindowgeometry", strings.Fields(win)[0])
+	if _, err := fmt.Sscanf(geo[strings.Index(geo, "Position:"):], "Position: %d,%d", &a.wx, &a.wy); err != nil {
+		t.Fatalf("window geometry %q: %v", geo, err)
+	}
+	time.Sleep(time.Second)
+	return a
+}
+
+func (a *xapp) click(name string) {
+	p, ok := a.pos[name]
+	if !ok {
+		a.t.Fatalf("no control %q in the UI map", name)
+	}
+	xdo(a.t, a.env, "mousemove", fmt.Sprint(a.wx+p[0]), fmt.Sprint(a.wy+p[1]), "click", "1")
+}
+
+// waitLog waits until the app's output matches re (n-th match, from 1).
+func (a *xapp) waitLog(re *regexp.Regexp, n int, d time.Duration) string {
+	deadline := time.Now().Add(d)
+	for {
+		if m := re.FindAllString(a.logs.String(), -1); len(m) >= n {
+			return m[n-1]
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("no %d-th %q in the output within %v", n, re, d)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// shot takes a screenshot (saved when COPSLAB_SHOTS is set).
+func (a *xapp) shot(name string) image.Image {
+	a.shots++
+	return shoot(a.t, a.env, a.dir, name)
+}
+
+// countColor counts the pixels of exactly colour c.
+func countColor(img image.Image, c color.NRGBA) int {
+	n := 0
+	r := img.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			if uint8(cr>>8) == c.R && uint8(cg>>8) == c.G && uint8(cb>>8) == c.B {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func TestDelvePaneUnderXvfb(t *testing.T) {
+	if _, err := delve.FindDlv(""); err != nil {
+		t.Skip(err)
+	}
+	a := startApp(t, "webserver")
+	for range 4 { // 40 decisions in: both servers have ready coroutines
+		a.click("stepn")
+	}
+	before := a.shot("delve-0-before")
+	if n := countColor(before, gui.SourceLineColor); n > 0 {
+		t.Fatalf("%d pixels already have the stopped-line colour before any stop", n)
+	}
+	a.click("debug")
+	stop := regexp.MustCompile(`delve: (breakpoint|stopped) at \S+:\d+ in \S+ \(decision \d+\)`)
+	line := a.waitLog(stop, 1, 3*time.Minute)
+	t.Logf("first stop: %s", line)
+	if !strings.Contains(line, "/sched/") || !strings.Contains(line, "."+delve.DecisionFunc) {
+		t.Fatalf("Step into stopped outside the decision function: %s", line)
+	}
+	img := a.waitHighlight("delve-1-stopped")
+	a.rereadUIMap() // the pane's controls were hidden when the window started
+	// The next call (the other hart, whose mask allows the thread
+	// server's processes), then into its loop.
+	a.click("dlv-continue")
+	t.Logf("continue: %s", a.waitLog(stop, 2, time.Minute))
+	for i := range 8 {
+		a.click("dlv-next")
+		t.Logf("next: %s", a.waitLog(stop, i+3, time.Minute))
+	}
+	time.Sleep(500 * time.Millisecond)
+	after := a.waitHighlight("delve-2-stepped")
+	if n := differ(img, after); n < 100 {
+		t.Fatalf("Continue and Next changed only %d pixels", n)
+	}
+}
+
+// rereadUIMap reads the control positions the app rewrites after each
+// stop of the source pane.
+func (a *xapp) rereadUIMap() {
+	path := filepath.Join(a.dir, "ui.json")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		b, err := os.ReadFile(path)
+		var m map[string][2]int
+		if err == nil && json.Unmarshal(b, &m) == nil && m["dlv-next"] != a.pos["dlv-next"] {
+			a.pos = m
+			return
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("the UI map was not rewritten with the source pane shown")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// waitHighlight waits for the highlighted source line to be on screen.
+func (a *xapp) waitHighlight(name string) image.Image {
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		img := a.shot(name)
+		n := countColor(img, gui.SourceLineColor)
+		if n >= 2000 {
+			a.t.Logf("%s: %d pixels of the stopped line", name, n)
+			return img
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("%s: %d pixels of the stopped-line colour, want ≥ 2000", name, n)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+func TestDelveMissingUnderXvfb(t *testing.T) {
+	a := startApp(t, "webserver", "COPSLAB_DLV="+filepath.Join(t.TempDir(), "no-dlv"))
+	a.click("debug")
+	msg := a.waitLog(regexp.MustCompile(`delve: .*not available.*`), 1, time.Minute)
+	if !strings.Contains(msg, "make prereqs") {
+		t.Fatalf("message does not say what to do: %s", msg)
+	}
+	time.Sleep(time.Second)
+	shown := a.shot("delve-missing-0")
+	a.click("step")
+	a.click("step")
+	waitChange(t, a.env, a.dir, "delve-missing-1-stepped", shown, 200)
+}
