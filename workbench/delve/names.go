@@ -18,6 +18,13 @@ var Funcs = []string{
 	"SetPrio", "Suspend", "Resume", "Exit", "RunOn", "Leave", "SetUintr",
 }
 
+// HostReceiver is the type that composes the shared parts for the host
+// (sandbox, tests): its methods wrap the shared operations of the same
+// name. When a name resolves both to a HostReceiver method and to another
+// receiver's, only the other (the code the kernel and the processes run)
+// gets the breakpoint, so an operation stops once, not twice.
+const HostReceiver = "Region"
+
 // DecisionFunc is where the kernel picks the next process: "step into the
 // next decision" stops at its first call in that decision.
 const DecisionFunc = "HighestProcMask"

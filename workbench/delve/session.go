@@ -36,6 +36,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -123,11 +124,23 @@ func (s *Session) resolve() error {
 	for _, sym := range all {
 		i := strings.LastIndexByte(sym, '.')
 		name := sym[i+1:]
-		if slicesContains(Funcs, name) {
+		if slices.Contains(Funcs, name) {
 			s.Symbols[name] = append(s.Symbols[name], sym)
 		}
 	}
+	host := "(*" + HostReceiver + ")."
 	for _, f := range Funcs {
+		if syms := s.Symbols[f]; len(syms) > 1 {
+			var shared []string
+			for _, sym := range syms {
+				if !strings.Contains(sym, host) {
+					shared = append(shared, sym)
+				}
+			}
+			if len(shared) > 0 {
+				s.Symbols[f] = shared
+			}
+		}
 		if len(s.Symbols[f]) == 0 {
 			s.Missing = append(s.Missing, f)
 		}
@@ -136,15 +149,6 @@ func (s *Session) resolve() error {
 		return fmt.Errorf("no scheduler function of %v found in the debuggee (was %s renamed?)", Funcs, SchedPkg)
 	}
 	return nil
-}
-
-func slicesContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Close kills the debuggee and dlv and removes the build directory.
