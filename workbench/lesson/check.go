@@ -22,6 +22,7 @@ type Check struct {
 	GlobalPrio *GlobalCheck  `yaml:"global_prio"`
 	Uintr      *UintrCheck   `yaml:"uintr_pending"`
 	Order      *OrderCheck   `yaml:"order"`
+	When       *WhenCheck    `yaml:"when"`
 	Count      *CountCheck   `yaml:"count"`
 	Compare    *CompareCheck `yaml:"compare"`
 	Chain      *ChainCheck   `yaml:"chain"`

@@ -86,6 +86,57 @@ func (k *OrderCheck) String() string {
 	return fmt.Sprintf("%s (%s %s) in the order %s", k.Event, by, k.Event, strings.Join(k.Names, " < "))
 }
 
+// WhenCheck: the group of coroutines named by Co (a pattern) reached
+// Event (as in OrderCheck; By first or last) before and/or after a time.
+type WhenCheck struct {
+	Event  string `yaml:"event"`
+	By     string `yaml:"by"`
+	Co     string `yaml:"co"`
+	Before *Dur   `yaml:"before"`
+	After  *Dur   `yaml:"after"`
+}
+
+func (k *WhenCheck) validate(line int) error {
+	if k.Before == nil && k.After == nil {
+		return errAt(line, "when needs before or after")
+	}
+	if k.Co == "" {
+		return errAt(line, "when needs co")
+	}
+	return (&OrderCheck{Event: k.Event, By: k.By, Names: []string{k.Co, k.Co}}).validate(line)
+}
+
+func (k *WhenCheck) eval(e *env) (bool, string) {
+	is := orderEvents[k.Event]
+	at := -1
+	for i := range e.m.Events() {
+		if ev := &e.m.Events()[i]; is(ev) && matchName(k.Co, e.coName(ev.Co)) && (at < 0 || k.By == "last") {
+			at = i
+		}
+	}
+	if at < 0 {
+		return false, k.Co + ": never"
+	}
+	t := e.m.Events()[at].Time
+	ok := (k.Before == nil || t < uint64(*k.Before)) && (k.After == nil || t > uint64(*k.After))
+	return ok, fmt.Sprintf("%s at %s", k.Co, Dur(t))
+}
+
+func (k *WhenCheck) String() string {
+	by := "first"
+	if k.By == "last" {
+		by = "last"
+	}
+	s := fmt.Sprintf("%s %s of %s", by, k.Event, k.Co)
+	if k.After != nil {
+		s += " after " + k.After.String()
+	}
+	if k.Before != nil {
+		s += " before " + k.Before.String()
+	}
+	return s
+}
+
 // CountCheck: the number of events matching the pattern is in [Min, Max].
 type CountCheck struct {
 	Co    string `yaml:"co"`
@@ -172,8 +223,9 @@ func (k *CompareCheck) String() string {
 	return fmt.Sprintf("more than %g× as many events (%s) as (%s)", k.factor(), k.More.String(), k.Than.String())
 }
 
-// ChainCheck: a statistic of one stage of the complete user-interrupt
-// chains (of processes matching Proc) is below and/or above a bound.
+// ChainCheck: a statistic of one stage over the user-interrupt chains (of
+// processes matching Proc) in which that stage has ended (total: complete
+// chains) is below and/or above a bound.
 // Stage is device, kernel, delivery, schedule or total; Stat is mean
 // (default), max, min or last.
 type ChainCheck struct {
@@ -215,18 +267,21 @@ func (k *ChainCheck) eval(e *env) (bool, string) {
 	st := k.stage()
 	var vals []uint64
 	for _, c := range e.m.Chains() {
-		if !c.Complete() || (k.Proc != "" && !matchName(k.Proc, e.procs[c.Proc])) {
+		if k.Proc != "" && !matchName(k.Proc, e.procs[c.Proc]) {
 			continue
 		}
 		if st == len(model.StageNames) {
-			vals = append(vals, c.Total())
+			if c.Complete() {
+				vals = append(vals, c.Total())
+			}
 			continue
 		}
-		lat, _ := c.Stages()
-		vals = append(vals, lat[st])
+		if lat, ok := c.Stages(); ok[st] {
+			vals = append(vals, lat[st])
+		}
 	}
 	if len(vals) == 0 {
-		return false, "no complete user-interrupt chain yet"
+		return false, "no user-interrupt chain has reached the " + k.Stage + " stage's end yet"
 	}
 	var v uint64
 	switch k.Stat {

@@ -126,6 +126,9 @@ func parse(data []byte, name string) (*Lesson, error) {
 					continue
 				}
 			} else if inYAML {
+				if strings.HasPrefix(ln, "## ") {
+					return nil, errAt(fence, "the yaml block of step %q is not closed (```) before the next step", cur.Title)
+				}
 				block = append(block, ln)
 				continue
 			}

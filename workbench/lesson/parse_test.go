@@ -58,6 +58,7 @@ func TestParseErrors(t *testing.T) {
 		{"warning kind", step("check:\n  - warning: {kind: meltdown}"), "f.md:8: warning: kind must be one of"},
 		{"alias", step("hints: &h [a]\ncheck: *h"), "f.md:8: YAML aliases are not allowed"},
 		{"open fence", "---\ntitle: T\nscenario: tiny\n---\n## S\n```yaml\ndo: {step: 1}\n", "f.md:6: code block not closed"},
+		{"fence into next step", "---\ntitle: T\nscenario: tiny\n---\n## S\n```yaml\ndo: {step: 1}\n## T\n", "f.md:6: the yaml block of step \"S\" is not closed"},
 		{"second block", step("do: {step: 1}") + "```yaml\ndo: {step: 2}\n```\n", "f.md:9: step \"S\" has a second yaml block"},
 	}
 	for _, c := range cases {

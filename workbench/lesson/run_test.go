@@ -74,7 +74,7 @@ check:
 	}
 	s := r.Steps[0]
 	want := []string{"reader is Blocked", "hart 0 runs worker", "ready[7] of app is []", "global priority of app is 7",
-		"1 events", "worker at 2µs", "no coroutine nobody", "no complete user-interrupt chain", "0 matching warnings", "2 coroutines not exited"}
+		"1 events", "worker at 2µs", "no coroutine nobody", "no user-interrupt chain has reached", "0 matching warnings", "2 coroutines not exited"}
 	if len(s.Checks) != len(want) {
 		t.Fatalf("%d results", len(s.Checks))
 	}

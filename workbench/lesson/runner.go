@@ -183,3 +183,18 @@ func (env *Env) targetName() string {
 	}
 	return env.Target
 }
+
+// Available reports whether lessons can run on env's target: the
+// sandbox always; another kind once its target opens (the QEMU target
+// answers "not available yet" until it lands).
+func (env *Env) Available() error {
+	if env.Target == "" || env.Target == "sandbox" {
+		return nil
+	}
+	t, err := target.Open(target.Options{Kind: env.Target})
+	if err != nil {
+		return fmt.Errorf("lessons on target %s: not available yet (%w); use --target sandbox", env.Target, err)
+	}
+	t.Close()
+	return fmt.Errorf("lessons on target %s: not available yet (the lesson runner does not drive it); use --target sandbox", env.Target)
+}

@@ -8,8 +8,6 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/spf13/pflag"
-
 	"copslab/lessons"
 	"copslab/workbench/config"
 	"copslab/workbench/lesson"
@@ -21,25 +19,41 @@ func init() {
 	register(&command{
 		name:    "lesson",
 		summary: "guided lessons headless: lesson list | lesson check NAME|all [--target sandbox|qemu] [--json]",
-		run:     runLesson,
+		run:     func(args []string) error { return runLesson(args, os.Stdout) },
 	})
 }
 
 // errLessonsFailed makes the exit status 1 after the report was printed.
-var errLessonsFailed = errors.New("some lessons failed")
+var errLessonsFailed = errors.New("lessons failed")
 
-func runLesson(args []string) error {
-	fs := pflag.NewFlagSet("lesson", pflag.ContinueOnError)
-	config.AddFlags(fs)
+func runLesson(args []string, w io.Writer) error {
+	fs := newFlags("lesson", "copslab lesson list | copslab lesson check NAME|all [flags]")
+	fs.notes = `Lessons come from the lessons folder (--lessons; ./lessons when it exists,
+else the lessons built into copslab). check runs each lesson's steps headless
+and prints a report (--json: machine-readable); the exit status is 0 when
+every lesson passed, 1 when one failed.`
+	config.AddFlags(fs.FlagSet)
 	asJSON := fs.Bool("json", false, "print a machine-readable result")
-	if err := fs.Parse(args); err != nil {
+	dirFlag := fs.String("lessons", "", "lessons folder (default: lessons.dir of the configuration, \"lessons\")")
+	if err := fs.parse(args, -1); err != nil {
 		return err
 	}
-	cfg, err := config.Load(fs)
+	rest := fs.Args()
+	switch {
+	case len(rest) == 1 && rest[0] == "list":
+	case len(rest) == 2 && rest[0] == "check":
+	default:
+		return fs.bad("want list, or check and a lesson name or all")
+	}
+	cfg, err := config.Load(fs.FlagSet)
 	if err != nil {
 		return err
 	}
-	dir, fsys := lessonsFS(cfg.String("lessons.dir"), fs.Changed("lessons"))
+	dir := cfg.String("lessons.dir")
+	if *dirFlag != "" {
+		dir = *dirFlag
+	}
+	dir, fsys := lessonsFS(dir, *dirFlag != "" || cfg.Source("lessons.dir") != config.FromDefault)
 	if fsys == nil {
 		return fmt.Errorf("lessons folder %s not found", dir)
 	}
@@ -47,15 +61,14 @@ func runLesson(args []string) error {
 	if err != nil {
 		return err
 	}
-	rest := fs.Args()
-	switch {
-	case len(rest) == 1 && rest[0] == "list":
-		return listLessons(os.Stdout, ls, *asJSON)
-	case len(rest) == 2 && rest[0] == "check":
-		env := &lesson.Env{FS: fsys, Target: cfg.String("target.kind")}
-		return checkLessons(os.Stdout, env, ls, rest[1], *asJSON)
+	if rest[0] == "list" {
+		return listLessons(w, ls, *asJSON)
 	}
-	return errors.New("usage: copslab lesson list | copslab lesson check NAME|all [--target sandbox|qemu] [--json] [--lessons DIR]")
+	env := &lesson.Env{FS: fsys, Target: cfg.String("target.kind")}
+	if err := env.Available(); err != nil {
+		return err
+	}
+	return checkLessons(w, env, ls, rest[1], *asJSON)
 }
 
 // lessonsFS returns the lessons folder: dir when it exists, else (unless
