@@ -30,7 +30,7 @@ type Options struct {
 	Scenario string        // sandbox scenario: built-in name or YAML file
 	Dlv      string        // dlv binary; "" = $COPSLAB_DLV, PATH, GOBIN, GOPATH/bin
 	Root     string        // module root (holds go.mod of copslab); "" = $COPSLAB_ROOT or upwards from the working directory
-	Timeout  time.Duration // for building and for dlv to come up; 0 = 2 minutes
+	Timeout  time.Duration // for building and for dlv to come up; 0 = 5 minutes (a cold build of the runtime without optimisations on a loaded machine)
 }
 
 // FindDlv returns the dlv binary to use: path if given, else

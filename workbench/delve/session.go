@@ -30,7 +30,6 @@ package delve
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -65,7 +64,7 @@ type Session struct {
 func Start(o Options) (*Session, error) {
 	timeout := o.Timeout
 	if timeout == 0 {
-		timeout = 2 * time.Minute
+		timeout = 5 * time.Minute
 	}
 	dlv, err := FindDlv(o.Dlv)
 	if err != nil {
@@ -242,13 +241,11 @@ func (s *Session) RunToDecision(n int) (*Stop, error) {
 	return s.runTo(past, varStopDecision, strconv.Itoa(n))
 }
 
-// NextDecision runs to the decision after the current one (RunToDecision).
+// NextDecision runs to the decision after the current one (RunToDecision);
+// after the end of the run, to the first decision of a new run.
 func (s *Session) NextDecision() (*Stop, error) {
-	if s.last != nil && s.last.Exited {
-		return s.last, errors.New("the run is over: restart the debugger")
-	}
 	d := 0
-	if s.last != nil {
+	if s.last != nil && !s.last.Exited {
 		d = s.last.Decision
 	}
 	return s.RunToDecision(d + 1)

@@ -1,6 +1,7 @@
 package gui_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,6 +51,28 @@ func TestSourcePaneWithoutDlv(t *testing.T) {
 	}
 }
 
+// TestSourcePaneDlvFails: a dlv that exits at once gives its message in the
+// pane, and the run controls keep working.
+func TestSourcePaneDlvFails(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the debuggee; skipped with -short")
+	}
+	bad := filepath.Join(t.TempDir(), "dlv")
+	if err := os.WriteFile(bad, []byte("#!/bin/sh\necho 'could not attach: operation not permitted' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("COPSLAB_DLV", bad)
+	u := newUI(t, "tiny")
+	t.Cleanup(u.Close)
+	u.tap("debug")
+	u.pumpFor(t, 5*time.Minute, func() bool { return strings.Contains(u.label("dlv-status"), "not available") })
+	if msg := u.label("dlv-status"); !strings.Contains(msg, "exited before listening") || !strings.Contains(msg, "operation not permitted") {
+		t.Fatalf("message does not say why dlv failed: %q", msg)
+	}
+	u.tap("step")
+	u.pump(t, func() bool { return u.C.Steps == 2 })
+}
+
 // TestSourcePaneStopsInDecision: Step into at the time cursor starts a real
 // dlv and shows the decision function's current line, its arguments and
 // locals; Next moves the line.
@@ -66,7 +89,7 @@ func TestSourcePaneStopsInDecision(t *testing.T) {
 	u.tap("step")
 	u.pump(t, func() bool { return u.C.Steps == 3 })
 	u.tap("debug")
-	u.pumpFor(t, 3*time.Minute, func() bool {
+	u.pumpFor(t, 6*time.Minute, func() bool {
 		s := u.label("dlv-status")
 		return strings.Contains(s, "at ") && strings.Contains(s, delve.DecisionFunc) || strings.Contains(s, "not available")
 	})

@@ -159,7 +159,7 @@ func TestDelvePaneUnderXvfb(t *testing.T) {
 	}
 	a.click("debug")
 	stop := regexp.MustCompile(`delve: (breakpoint|stopped) at \S+:\d+ in \S+ \(decision \d+\)`)
-	line := a.waitLog(stop, 1, 3*time.Minute)
+	line := a.waitLog(stop, 1, 6*time.Minute)
 	t.Logf("first stop: %s", line)
 	if !strings.Contains(line, "/sched/") || !strings.Contains(line, "."+delve.DecisionFunc) {
 		t.Fatalf("Step into stopped outside the decision function: %s", line)
@@ -202,7 +202,7 @@ func (a *xapp) rereadUIMap() {
 
 // waitHighlight waits for the highlighted source line to be on screen.
 func (a *xapp) waitHighlight(name string) image.Image {
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		img := a.shot(name)
 		n := countColor(img, gui.SourceLineColor)
