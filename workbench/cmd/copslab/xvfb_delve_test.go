@@ -26,30 +26,13 @@ import (
 	"copslab/workbench/gui"
 )
 
-// lockedBuffer collects the app's output while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // xapp is a copslab window on a private Xvfb display.
 type xapp struct {
 	t     *testing.T
 	env   []string
 	dir   string
-	logs  *lockedBuffer
+	mu    sync.Mutex // the app writes logs while the test reads them
+	logs  bytes.Buffer
 	pos   map[string][2]int
 	wx    int
 	wy    int
@@ -67,19 +50,15 @@ func startApp(t *testing.T, scenario string, extraEnv ...string) *xapp {
 		t.Skip("starts X and a GL window; skipped with -short")
 	}
 	dir := t.TempDir()
-	exe := filepath.Join(dir, "bin", "copslab")
-	if out, err := exec.Command("go", "build", "-o", exe, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	exe := copslabExe(t)
 	display := xvfb(t)
 	uiMap := filepath.Join(dir, "ui.json")
-	env := append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1",
-		"COPSLAB_UI_MAP="+uiMap, "XDG_CONFIG_HOME="+dir, "LANG=en_US.UTF-8")
+	env := append(cLocaleEnv(t), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "COPSLAB_UI_MAP="+uiMap)
 	env = append(env, extraEnv...)
 	cmd := exec.Command(exe, "gui", "--scenario", scenario)
 	cmd.Env = env
-	a := &xapp{t: t, env: env, dir: dir, logs: &lockedBuffer{}}
-	cmd.Stdout, cmd.Stderr = a.logs, a.logs
+	a := &xapp{t: t, env: env, dir: dir}
+	cmd.Stdout, cmd.Stderr = lockedWriter{&a.logs, &a.mu}, lockedWriter{&a.logs, &a.mu}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +68,7 @@ func startApp(t *testing.T, scenario string, extraEnv ...string) *xapp {
 		cmd.Process.Kill()
 		<-exited
 		if t.Failed() {
-			t.Logf("copslab output:\n%s", a.logs.String())
+			t.Logf("copslab output:\n%s", a.output())
 		}
 	})
 	a.pos = waitUIMap(t, uiMap, exited)
@@ -110,11 +89,17 @@ func (a *xapp) click(name string) {
 	xdo(a.t, a.env, "mousemove", fmt.Sprint(a.wx+p[0]), fmt.Sprint(a.wy+p[1]), "click", "1")
 }
 
+func (a *xapp) output() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.logs.String()
+}
+
 // waitLog waits until the app's output matches re (n-th match, from 1).
 func (a *xapp) waitLog(re *regexp.Regexp, n int, d time.Duration) string {
 	deadline := time.Now().Add(d)
 	for {
-		if m := re.FindAllString(a.logs.String(), -1); len(m) >= n {
+		if m := re.FindAllString(a.output(), -1); len(m) >= n {
 			return m[n-1]
 		}
 		if time.Now().After(deadline) {
