@@ -10,6 +10,11 @@ USERPROGS ?= $(addprefix kernel/user/,init sh hello gostress threads pipeping ex
 # Your own Go main packages to embed as well (directories or single .go files).
 PROGS    ?=
 GDBPORT  ?= 1234
+# OPT=0: build the kernel and its programs without optimisation or inlining
+# (-gcflags 'all=-N -l'): `make debug OPT=0` to step line by line in gdb.
+OPT      ?= 1
+# APPEND: the kernel command line for make qemu/debug, e.g. APPEND="run hello first"
+APPEND   ?=
 FUZZTIME ?= 10s
 
 .PHONY: run test prereqs prereqs-base kernel qemu debug bench fuzz vet clean
@@ -39,15 +44,16 @@ prereqs-base:
 ## kernel: build $(KERNEL) for the board of profile $(BOARD) with the stock toolchain
 kernel:
 	@mkdir -p out
-	$(GO) run ./kernel/cmd/mkkernel -o $(KERNEL) -board $(BOARD) -progs "$(strip $(USERPROGS) $(PROGS))"
+	$(GO) run ./kernel/cmd/mkkernel -o $(KERNEL) -board $(BOARD) $(if $(filter 0,$(OPT)),-debug) -progs "$(strip $(USERPROGS) $(PROGS))"
 
 ## qemu: boot the kernel with its console (board profile $(BOARD))
 qemu: prereqs-base kernel
-	$(GO) run ./boards/cmd/qemuboot -board $(BOARD) -kernel $(KERNEL)
+	$(GO) run ./boards/cmd/qemuboot -board $(BOARD) -kernel $(KERNEL) $(if $(APPEND),-append "$(APPEND)")
 
 ## debug: boot halted with a gdb stub on 127.0.0.1:$(GDBPORT); prints the gdb command
+## (OPT=0: an unoptimised kernel, locals visible and `next` line by line)
 debug: prereqs-base kernel
-	$(GO) run ./boards/cmd/qemuboot -board $(BOARD) -kernel $(KERNEL) -debug -gdb-port $(GDBPORT)
+	$(GO) run ./boards/cmd/qemuboot -board $(BOARD) -kernel $(KERNEL) -debug -gdb-port $(GDBPORT) $(if $(APPEND),-append "$(APPEND)")
 
 ## bench: every benchmark (host and guest)
 bench: prereqs

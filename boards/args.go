@@ -46,10 +46,14 @@ func (p *Profile) QEMUArgs(kernel string, o RunOptions) []string {
 
 // GDBCommand returns the command (binary first) that loads kernel's symbols
 // and attaches to the stub of a debug run on 127.0.0.1:port (0: the
-// profile's port).
+// profile's port), with the Go runtime's gdb helpers and the kernel's
+// source-path script when the image has them (gdbextras.go).
 func (p *Profile) GDBCommand(kernel string, port int) []string {
-	return []string{p.GDB.Binary, "-q", kernel,
-		"-ex", "target remote " + p.gdbAddr("", port)}
+	before, after := gdbExtras(kernel)
+	cmd := append([]string{p.GDB.Binary, "-q"}, before...)
+	cmd = append(cmd, kernel)
+	cmd = append(cmd, after...)
+	return append(cmd, "-ex", "target remote "+p.gdbAddr("", port))
 }
 
 // gdbAddr is host:port with the loopback and profile defaults applied.

@@ -77,6 +77,9 @@ func buildProg(opts Options, path, out string) error {
 		return err
 	}
 	args := []string{"build", "-o", outAbs}
+	if opts.GCFlags != "" { // a debug kernel: its programs step line by line too
+		args = append(args, "-gcflags", opts.GCFlags)
+	}
 	if strings.HasSuffix(abs, ".go") {
 		args = append(args, abs)
 	} else {

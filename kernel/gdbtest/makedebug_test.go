@@ -46,7 +46,8 @@ func TestMakeDebug(t *testing.T) {
 	if err != nil {
 		t.Fatalf("printed command %q: %v", line, err)
 	}
-	want := []string{"gdb-multiarch", "-q", kernel, "-ex", "target remote 127.0.0.1:" + strconv.Itoa(port)}
+	want := []string{"gdb-multiarch", "-q", "-iex", "add-auto-load-safe-path " + goroot(t) + "/src/runtime/runtime-gdb.py",
+		kernel, "-x", kernel + ".gdb", "-ex", "target remote 127.0.0.1:" + strconv.Itoa(port)}
 	if strings.Join(argv, "\x00") != strings.Join(want, "\x00") {
 		t.Errorf("printed command %q, want %q", argv, want)
 	}

@@ -1,6 +1,6 @@
 // Command mkkernel builds the bare-metal kernel ELF (see copslab/kernel/build).
 //
-//	go run ./kernel/cmd/mkkernel -o out/kernel.elf [-board virt|sifive_u|PROFILE.yaml] [-progs "dir1 dir2"] [-v]
+//	go run ./kernel/cmd/mkkernel -o out/kernel.elf [-board virt|sifive_u|PROFILE.yaml] [-progs "dir1 dir2"] [-debug] [-v]
 package main
 
 import (
@@ -18,6 +18,7 @@ func main() {
 	progs := flag.String("progs", "", "space-separated Go main packages (directories or .go files) to embed as user programs; -append \"run NAME\" runs one")
 	board := flag.String("board", build.DefaultBoard, "board to build for: "+strings.Join(build.BoardNames(), ", ")+", or a board profile (boards/*.yaml) naming one as kernel.board")
 	verbose := flag.Bool("v", false, "print the go build command")
+	debug := flag.Bool("debug", false, "build without optimisation and inlining (-gcflags '"+build.DebugGCFlags+"'), for gdb")
 	flag.Parse()
 	if strings.HasSuffix(*board, ".yaml") {
 		p, err := boards.Load(*board)
@@ -28,6 +29,9 @@ func main() {
 		*board = p.Board
 	}
 	opts := build.Options{Out: *out, Board: *board, Progs: strings.Fields(*progs)}
+	if *debug {
+		opts.GCFlags = build.DebugGCFlags
+	}
 	if *verbose {
 		opts.Log = os.Stderr
 	}
