@@ -60,6 +60,23 @@ func TestTimeNowAgreesWithSyscall(t *testing.T) {
 	}
 }
 
+// TestSchedThroughVDSO: a user program calls the scheduler's machine
+// code in the vDSO (found through AT_SYSINFO_EHDR and its dynamic
+// symbols) and its own compiled copy with the same 20,000 random
+// operations; every result and every byte of the two Locals must agree
+// (the program exits 1 otherwise), and enough of them must succeed to
+// exercise more than the error paths.
+func TestSchedThroughVDSO(t *testing.T) {
+	m := bootProfile(t, "run vdsosched -n 20000")
+	g := expect(t, m, `vdsosched: ok: 20000 operations agree, (\d+) of them succeeded \((\d+) exports at 0x[0-9a-f]+\); Yield\+Fetch: (\d+) instructions through the vDSO, (\d+) direct`)
+	t.Logf("%s", g[0])
+	if atoi(t, g[1]) < 1000 {
+		t.Errorf("only %s operations succeeded", g[1])
+	}
+	expect(t, m, `run vdsosched: exited with status 0`)
+	wantExit(t, m, 0)
+}
+
 // BenchmarkTimeNow boots the kernel with `-icount shift=0` (one guest
 // instruction per tick: deterministic counts) and reports what one
 // time.Now costs in retired instructions through the vDSO and without
