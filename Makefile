@@ -19,11 +19,20 @@ FUZZTIME ?= 10s
 
 .PHONY: run test prereqs prereqs-base kernel qemu debug bench fuzz vet clean
 
-## run: the main job: the workbench window (on a machine without a display:
-## the kernel's console in QEMU instead)
+## run: the main job: the workbench window on the kernel in QEMU (the
+## sandbox when QEMU is missing, or with TARGET=sandbox; the window says
+## which); without a display: the kernel's console in QEMU instead.
+## APPEND sets the kernel command line (default: init and the shell).
+TARGET ?= auto
+APPEND ?=
 run: prereqs
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
-		$(GO) run ./workbench/cmd/copslab; \
+		if [ "$(TARGET)" != sandbox ] && command -v qemu-system-riscv64 >/dev/null; then \
+			echo "make run: building the kernel ($(KERNEL)) for the workbench…"; \
+			$(MAKE) --no-print-directory kernel || exit 1; \
+			echo "make run: booting it in QEMU and opening the workbench…"; \
+		fi; \
+		$(GO) run ./workbench/cmd/copslab gui --target $(TARGET) --kernel $(KERNEL) --board $(BOARD) --append "$(APPEND)"; \
 	else \
 		echo "make run: no display (DISPLAY/WAYLAND_DISPLAY unset): booting the kernel console instead"; \
 		$(MAKE) --no-print-directory qemu; \

@@ -30,7 +30,7 @@ type Key struct {
 
 // Keys lists every setting.
 var Keys = []Key{
-	{"target.kind", "target", "sandbox", "target kind: sandbox or qemu"},
+	{"target.kind", "target", "sandbox", "target kind: sandbox, qemu (the kernel in QEMU) or auto (qemu when QEMU and the kernel ELF are there, else sandbox)"},
 	{"target.scenario", "scenario", "tiny", "sandbox scenario: built-in name or YAML file"},
 	// Settable in the file and the environment; a key gets a flag when a
 	// command uses it (the qemu target: qemu, board, attach, kernel,
@@ -174,8 +174,8 @@ func (c *Config) checkKeys() error {
 
 func (c *Config) validate() error {
 	kind := c.String("target.kind")
-	if kind != "sandbox" && kind != "qemu" {
-		return fmt.Errorf("target.kind %q (from %s): want sandbox or qemu", kind, c.Source("target.kind"))
+	if kind != "sandbox" && kind != "qemu" && kind != "auto" {
+		return fmt.Errorf("target.kind %q (from %s): want sandbox, qemu or auto", kind, c.Source("target.kind"))
 	}
 	if _, err := c.intE("ports.gdb"); err != nil {
 		return err

@@ -78,7 +78,7 @@ func TestBadFiles(t *testing.T) {
 		"qemu:\n  pathh: x\n":     "unknown key(s) qemu.pathh",
 		"ports:\n  gdb: 99999\n":  "not a port number",
 		"ports:\n  gdb: many\n":   "not a number",
-		"target:\n  kind: fpga\n": "want sandbox or qemu",
+		"target:\n  kind: fpga\n": "want sandbox, qemu or auto",
 	}
 	for file, want := range cases {
 		_, err := setup(t, file)

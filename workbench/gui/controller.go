@@ -18,6 +18,8 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"copslab/sched"
+	"copslab/workbench/cond"
 	"copslab/workbench/gui/views"
 	"copslab/workbench/model"
 	"copslab/workbench/session"
@@ -40,32 +42,42 @@ const (
 	cmdSpeed
 	cmdSwitch
 	cmdQuit
+	cmdCall
+	cmdStopWhen
 )
 
 type command struct {
 	kind  cmdKind
 	n     int
 	speed uint64
-	open  func() (target.Target, error) // cmdSwitch
+	open  func() (target.Target, error)              // cmdSwitch
+	call  func(target.Target) ([]sched.Event, error) // cmdCall
+	cond  *cond.Cond                                 // cmdStopWhen
 }
 
 // Controller runs a target on a worker goroutine and feeds the model and
 // views on the UI goroutine.
 type Controller struct {
 	// UI goroutine only:
-	M       *model.Model
-	Views   []views.View
-	Cursor  uint64
-	Live    bool // the cursor follows the end of the run
-	Running bool
-	Steps   int
-	Done    bool
-	Err     error
-	OnState func() // called after every change, to update controls
+	M        *model.Model
+	Views    []views.View
+	Cursor   uint64
+	Live     bool // the cursor follows the end of the run
+	Running  bool
+	Steps    int
+	Done     bool
+	Err      error
+	OnState  func()     // called after every change, to update controls
+	StopCond *cond.Cond // the stop condition set (shown in the kernel pane)
+	Stopped  string     // why the last run stopped on a condition, "" if not
+	Saved    string     // where the recording was saved last, "" if not
+	Kind     string     // target kind and name (for saved recordings)
+	Name     string
 
 	// worker goroutine only:
-	drv   *session.Driver
-	speed uint64 // virtual ns per wall second; 0 = one decision per tick
+	drv      *session.Driver
+	speed    uint64     // virtual ns per wall second; 0 = one decision per tick
+	stopWhen *cond.Cond // pause when it holds (nil: never)
 
 	cmds chan command
 	post func(func()) // runs a function on the UI goroutine: fyne.Do
@@ -98,6 +110,7 @@ func NewController(t target.Target, m *model.Model, post func(func())) *Controll
 	}
 	if t != nil {
 		c.drv = session.New(t)
+		c.Kind, c.Name = t.Info().Kind, t.Info().Name
 		go c.worker()
 		c.cmds <- command{kind: cmdRestart}
 	} else {
@@ -113,7 +126,7 @@ func (c *Controller) HasTarget() bool { return c.drv != nil }
 // goroutine; they only send commands to the worker.
 func (c *Controller) Run() {
 	if c.drv != nil && !c.Done {
-		c.Running = true
+		c.Running, c.Stopped = true, ""
 		c.cmds <- command{kind: cmdRun}
 		c.changed()
 	}
@@ -221,13 +234,13 @@ func (c *Controller) Status() string {
 		where = "cursor " + time.Duration(c.Cursor).Round(time.Microsecond/10).String()
 	}
 	lost := ""
-	if n := c.M.Lost(); n > 0 {
-		lost = fmt.Sprintf(" (%d lost)", n)
+	if n := c.M.Lost(); n > 0 || c.Kind == "qemu" {
+		lost = fmt.Sprintf(" (%d lost)", n) // a live kernel always says it
 	}
 	if c.drv == nil {
 		return fmt.Sprintf("recording · t = %s · %d events%s · %s", fmtNS(c.M.End()), c.M.Len(), lost, where)
 	}
-	return fmt.Sprintf("t = %s · %d decisions · %d events%s · %s · %s", fmtNS(c.M.End()), c.Steps, c.M.Len(), lost, where, state)
+	return fmt.Sprintf("t = %s · %d decisions · %d events%s · %s · %s", fmtNS(c.M.End()), c.Steps, c.M.Len(), lost, where, state) + c.notes()
 }
 
 func fmtNS(ns uint64) string { return time.Duration(ns).String() }
@@ -251,9 +264,15 @@ func (c *Controller) worker() {
 				running = false
 			case cmdSpeed:
 				c.speed = k.speed
+			case cmdCall:
+				evs, err := k.call(c.drv.T)
+				c.deliver(session.Batch{Events: evs, Now: c.drv.T.Now(), Done: c.drv.T.Done()}, err, false)
+			case cmdStopWhen:
+				c.stopWhen = k.cond
 			case cmdStep:
 				b, err := c.drv.Step(k.n)
 				c.deliver(b, err, false)
+				c.checkStop(b)
 			case cmdSwitch:
 				running = false
 				t, err := k.open()
@@ -285,6 +304,9 @@ func (c *Controller) worker() {
 				running = false
 			}
 			c.deliver(b, err, false)
+			if c.checkStop(b) {
+				running = false
+			}
 		}
 	}
 }

@@ -44,6 +44,7 @@ type Workbench struct {
 	src      *SourcePane // Delve: the scheduler's source (source.go)
 	tabs     *container.AppTabs
 	split    *container.Split // timeline above, tabs below
+	notice   *widget.Label    // why this target (e.g. the sandbox because QEMU is missing)
 }
 
 // New builds the workbench for target t (nil: show model m read from a
@@ -69,11 +70,16 @@ func New(t target.Target, m *model.Model, post func(func())) *Workbench {
 		container.NewTabItem("Wakeups / UINTR", container.NewScroll(wake)),
 	)
 	tabs.Append(container.NewTabItem("Source (Delve)", w.src.Content()))
+	if kp := w.newKernelPane(t); kp != nil {
+		tabs.Append(container.NewTabItem("Kernel", kp.content))
+	}
 	w.tabs = tabs
 	split := container.NewVSplit(w.timeline, tabs)
 	w.split = split
 	split.Offset = 0.42
-	w.content = container.NewBorder(w.controls(), nil, nil, nil, split)
+	w.notice = widget.NewLabel("")
+	w.notice.Hide()
+	w.content = container.NewBorder(container.NewVBox(w.notice, w.controls(), w.conditionBar()), nil, nil, nil, split)
 	w.C.OnState = w.sync
 	w.C.Refresh()
 	return w
@@ -194,12 +200,19 @@ func (w *Workbench) writeUIMap(c fyne.Canvas, path string) error {
 
 // Show opens the workbench in a window of app a and runs the app.
 func Show(a fyne.App, title string, t target.Target, m *model.Model) {
+	ShowNotice(a, title, "", t, m)
+}
+
+// ShowNotice is Show with a notice line above the controls (why this
+// target was chosen).
+func ShowNotice(a fyne.App, title, notice string, t target.Target, m *model.Model) {
 	if m == nil {
 		m = model.New()
 	}
 	a.Settings().SetTheme(theme.LightTheme()) // the views are drawn for a light background
 	win := a.NewWindow(title)
 	w := New(t, m, nil)
+	w.SetNotice(notice)
 	if t != nil {
 		w.ShowScenario(t.Info().Name)
 	}
@@ -207,6 +220,14 @@ func Show(a fyne.App, title string, t target.Target, m *model.Model) {
 	win.Resize(fyne.NewSize(1280, 800))
 	win.SetOnClosed(w.Close)
 	quitOnSignal(a, w.C)
+	if path := os.Getenv("COPSLAB_UI_STATE"); path != "" {
+		w.C.OnState = func() {
+			w.sync()
+			if err := w.writeUIState(path); err != nil {
+				fyne.LogError("ui state", err)
+			}
+		}
+	}
 	if path := os.Getenv("COPSLAB_UI_MAP"); path != "" {
 		w.src.onShown = func() { w.writeUIMap(win.Canvas(), path) } // its controls were hidden at start
 		go func() {

@@ -115,12 +115,10 @@ func (t *qemuTarget) Restart() error {
 	return t.open()
 }
 
-// Reconnect opens a new session after QEMU went away (a launched kernel
-// boots again; an attached stub is dialled again).
-func (t *qemuTarget) Reconnect() error {
-	t.k.Close()
-	return t.open()
-}
+// Reopen starts a new session with the same options (a launched kernel
+// boots again; an attached stub is dialled again): reconnecting after
+// QEMU went away.
+func (t *qemuTarget) Reopen() (Target, error) { return OpenQEMU(t.o) }
 
 func (t *qemuTarget) take(evs []sched.Event, err error) ([]sched.Event, error) {
 	t.used = t.used || len(evs) > 0

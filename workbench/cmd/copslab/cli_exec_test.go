@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"copslab/workbench/internal/testkernel"
 )
 
 var (
@@ -46,6 +48,7 @@ func copslabExe(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	testkernel.Cleanup()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
 	}

@@ -11,7 +11,6 @@ import (
 	"copslab/workbench/config"
 	"copslab/workbench/gui"
 	"copslab/workbench/record"
-	"copslab/workbench/target"
 )
 
 // copslab gui (the default command) and copslab open: the window.
@@ -54,13 +53,13 @@ func runGUI(args []string) error {
 	if err != nil {
 		return err
 	}
-	tg, err := target.Open(targetOptions(cfg))
+	tg, notice, err := openTarget(cfg)
 	if err != nil {
 		return err
 	}
 	info := tg.Info()
 	a := app.NewWithID("org.copslab.workbench")
-	gui.Show(a, fmt.Sprintf("copslab — %s: %s", info.Kind, info.Name), tg, nil)
+	gui.ShowNotice(a, fmt.Sprintf("copslab — %s: %s", info.Kind, info.Name), notice, tg, nil)
 	return nil
 }
 
