@@ -299,6 +299,45 @@ func TestBreakContinueAndRunToTime(t *testing.T) {
 	}
 }
 
+// TestRunToEvent stops in the decision that records a given event of the
+// in-process run of the same scenario, as Step into does from the timeline.
+func TestRunToEvent(t *testing.T) {
+	s := start(t, "webserver")
+	tg, err := target.OpenSandbox("webserver")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []sched.Event
+	for len(all) < 600 && !tg.Done() {
+		evs, err := tg.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, evs...)
+	}
+	for _, cursor := range []uint64{all[500].Time, all[120].Time} { // the second goes back: restart
+		i := slices.IndexFunc(all, func(e sched.Event) bool { return e.Time > cursor })
+		want := all[i].Seq
+		st, err := s.RunToEvent(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Seq != want || !strings.HasSuffix(st.Func, "."+DecisionFunc) {
+			t.Fatalf("RunToEvent(%d): decision %d starting with event %d, at %s", want, st.Decision, st.Seq, st.Where())
+		}
+		r, err := s.Region()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range r.Events {
+			if e != all[e.Seq] || (e.Seq >= want) != (e.Time > cursor) {
+				t.Fatalf("cursor %d, stop before event %d: the debuggee has recorded %+v (in-process: %+v)", cursor, want, e, all[e.Seq])
+			}
+		}
+		t.Logf("cursor %dns: stopped in decision %d (t=%dns) before event %d; the region holds events up to %d", cursor, st.Decision, st.Clock, want, r.Seq)
+	}
+}
+
 // TestStartFailures: no dlv, and a dlv that fails, give errors saying so.
 func TestStartFailures(t *testing.T) {
 	_, err := Start(Options{Dlv: filepath.Join(t.TempDir(), "no-such-dlv")})

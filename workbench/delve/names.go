@@ -36,6 +36,8 @@ const (
 	varRegionLen    = "main.regionLen"
 	varDecision     = "main.decision"
 	varClock        = "main.clock"
+	varNextSeq      = "main.nextSeq"
+	varStopEvent    = "main.stopEvent"
 	varStopDecision = "main.stopDecision"
 	varStopTime     = "main.stopTime"
 	fnArrived       = "main.arrived"

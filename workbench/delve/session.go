@@ -262,6 +262,17 @@ func (s *Session) RunToTime(t uint64) (*Stop, error) {
 	return s.runTo(past, varStopTime, strconv.FormatUint(t, 10))
 }
 
+// RunToEvent runs to the decision that records the trace event with
+// sequence number seq (each decision records its events in one tick, so
+// that is the first decision whose first event is seq or later) and stops
+// at the first call of DecisionFunc in it. From the timeline: seq is the
+// first event after the time cursor, so the stop is in the next decision
+// the views have not shown. A debuggee already past it is restarted.
+func (s *Session) RunToEvent(seq uint64) (*Stop, error) {
+	past := s.last != nil && (s.last.Exited || s.last.Seq > seq)
+	return s.runTo(past, varStopEvent, strconv.FormatUint(seq+1, 10))
+}
+
 // runTo arms the debuggee's stop variable, runs with the user's
 // breakpoints disabled to arrived and then to DecisionFunc.
 func (s *Session) runTo(restart bool, variable, value string) (*Stop, error) {

@@ -30,6 +30,7 @@ type Stop struct {
 
 	Decision int    // the debuggee's decision number
 	Clock    uint64 // sandbox time (ns) when that decision started
+	Seq      uint64 // sequence number of the first event that decision records
 }
 
 // Frame is one stack frame.
@@ -126,6 +127,7 @@ func (s *Session) stopped(st *api.DebuggerState, err error) (*Stop, error) {
 	}
 	out.Decision = int(s.evalUint(varDecision))
 	out.Clock = s.evalUint(varClock)
+	out.Seq = s.evalUint(varNextSeq)
 	s.last = out
 	return out, nil
 }

@@ -19,6 +19,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -57,7 +58,7 @@ type SourcePane struct {
 
 	onShown func() // after each result is shown (the window's UI map for tests)
 
-	names  func() *model.Model // the main run's model, for names
+	names  func() *model.Model // the main run's model: names, events
 	cursor func() uint64
 	post   func(func())
 	reqs   chan srcReq
@@ -138,11 +139,21 @@ func newSourcePane(names func() *model.Model, cursor func() uint64, post func(fu
 // Content returns the pane.
 func (p *SourcePane) Content() fyne.CanvasObject { return p.content }
 
-// StepIntoCursor runs the debuggee to the first decision at or after the
-// main run's time cursor and stops in the decision function.
+// StepIntoCursor runs the debuggee to the next decision after the main
+// run's time cursor (the one that records the first event later than the
+// cursor, or the next one the run has not made yet) and stops in the
+// decision function.
 func (p *SourcePane) StepIntoCursor() {
-	t := p.cursor()
-	p.do(srcReq{label: "step into the decision at " + fmtNS(t), op: func(s *delve.Session) (*delve.Stop, error) { return s.RunToTime(t) }})
+	t, evs := p.cursor(), p.names().Events()
+	i := sort.Search(len(evs), func(i int) bool { return evs[i].Time > t })
+	seq := uint64(0)
+	if i < len(evs) {
+		seq = evs[i].Seq
+	} else if len(evs) > 0 {
+		seq = evs[len(evs)-1].Seq + 1
+	}
+	p.do(srcReq{label: fmt.Sprintf("step into the decision after %s (event #%d)", fmtNS(t), seq),
+		op: func(s *delve.Session) (*delve.Stop, error) { return s.RunToEvent(seq) }})
 }
 
 // Close ends the worker and with it the debuggee and dlv.

@@ -27,15 +27,18 @@ var (
 	regionLen  int     // its size in bytes
 	decision   int     // number of the decision being made, from 1
 	clock      uint64  // the sandbox clock (ns) when it started
+	nextSeq    uint64  // sequence number of the first event it records
 )
 
 // Written by the debugger to stop at a later decision: arrived is called at
-// the start of the first decision whose number is at least stopDecision or
-// whose start time is at least stopTime (0: not armed). Both are cleared
-// when it fires.
+// the start of the first decision whose number is at least stopDecision,
+// whose start time is at least stopTime, or whose first event has sequence
+// number at least stopEvent-1 (0: not armed). All are cleared when it
+// fires.
 var (
 	stopDecision int
 	stopTime     uint64
+	stopEvent    uint64
 )
 
 // arrived is where the debugger's breakpoint for "run to a decision" sits.
@@ -64,10 +67,12 @@ func main() {
 		decision++
 		clock = sim.Now()
 		if armed() {
-			stopDecision, stopTime = 0, 0
+			stopDecision, stopTime, stopEvent = 0, 0, 0
 			arrived()
 		}
-		sim.Step()
+		if evs, _, _ := sim.Step(); len(evs) > 0 {
+			nextSeq = evs[len(evs)-1].Seq + 1
+		}
 	}
 	if err := sim.Err(); err != nil {
 		fmt.Fprintln(os.Stderr, "debuggee:", err)
@@ -77,7 +82,9 @@ func main() {
 
 // armed reports whether the debugger asked to stop at this decision.
 func armed() bool {
-	return stopDecision != 0 && decision >= stopDecision || stopTime != 0 && clock >= stopTime
+	return stopDecision != 0 && decision >= stopDecision ||
+		stopTime != 0 && clock >= stopTime ||
+		stopEvent != 0 && nextSeq+1 >= stopEvent
 }
 
 // load reads a scenario file, or else a built-in scenario of that name.
