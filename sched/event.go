@@ -68,12 +68,13 @@ const (
 	CauseIOSubmit               // an async I/O was submitted; From == To (marks a UINTR chain's start)
 	CauseIODone                 // the device completed it; From == To (kernel side of a UINTR chain)
 	CauseUintrSend              // the kernel raised the user interrupt; From == To
+	CausePlace                  // the kernel-scheduler coroutine (Co) put process Arg on Hart, or took the hart's process off for kernel work (Arg = NoProc); From == To
 	NumCauses
 )
 
 var causeNames = [NumCauses]string{
 	"spawn", "fetch", "yield", "block", "wake", "uintr", "timer", "preempt",
-	"resume", "exit", "setprio", "io-submit", "io-done", "uintr-send",
+	"resume", "exit", "setprio", "io-submit", "io-done", "uintr-send", "place",
 }
 
 func (c Cause) String() string {
@@ -87,7 +88,7 @@ func (c Cause) String() string {
 const NoWaker = ^uint32(0)
 
 // Event is one trace record. Every state transition emits one; a few
-// marker causes (CauseSetPrio, CauseIOSubmit, CauseIODone, CauseUintrSend)
+// marker causes (CauseSetPrio, CauseIOSubmit, CauseIODone, CauseUintrSend, CausePlace)
 // emit events with From == To so a viewer can show the stages of a wakeup.
 // Events carry no Go pointers so the same record is written into the
 // shared trace ring by kernel, vDSO and sandbox.

@@ -185,7 +185,7 @@ func (m *model) apply(o op) (Errno, *[3]uint8) {
 		c.state = to
 		return OK, tr(from, to, cause)
 	case 9: // mark
-		if o.cause != CauseIOSubmit && o.cause != CauseIODone && o.cause != CauseUintrSend {
+		if o.cause != CauseIOSubmit && o.cause != CauseIODone && o.cause != CauseUintrSend && o.cause != CausePlace {
 			return ErrBadCause, nil
 		}
 		if c == nil {

@@ -214,15 +214,16 @@ func (l *Local) SetPrio(c Ctx, id uint32, prio uint8) Errno {
 	return OK
 }
 
-// Mark records a marker event (CauseIOSubmit, CauseIODone, CauseUintrSend)
-// for a live coroutine without changing its state; arg is the request id.
+// Mark records a marker event (CauseIOSubmit, CauseIODone, CauseUintrSend,
+// CausePlace) for a live coroutine without changing its state; arg is the
+// request id (CausePlace: the process placed).
 //
 //go:nosplit
 func (l *Local) Mark(c Ctx, id uint32, cause Cause, waker uint32, arg uint64) Errno {
 	if !l.held() {
 		return ErrNotLocked
 	}
-	if cause != CauseIOSubmit && cause != CauseIODone && cause != CauseUintrSend {
+	if cause != CauseIOSubmit && cause != CauseIODone && cause != CauseUintrSend && cause != CausePlace {
 		return ErrBadCause
 	}
 	cb := l.lookup(id)

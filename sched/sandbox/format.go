@@ -46,6 +46,12 @@ func FormatEvent(e sched.Event, n Namer) string {
 		}
 	case sched.CauseSetPrio:
 		line += fmt.Sprintf(" old=p%d", e.Arg)
+	case sched.CausePlace:
+		if e.Arg == uint64(sched.NoProc) {
+			line += " proc=none"
+		} else {
+			line += fmt.Sprintf(" proc=%d", e.Arg)
+		}
 	}
 	if e.Waker != sched.NoWaker && n != nil {
 		line += " by " + n.CoName(e.Waker)
