@@ -37,6 +37,13 @@
 // (the workbench does this through the gdb stub). Events lost to a slow
 // reader show up twice: in Overflow and as a gap in Seq.
 //
+// # The thread table
+//
+// Table (ELF symbol TableSymbol, layout in table.go) holds every live
+// thread's id, process, name, state, priority and the address of its saved
+// registers, so a debugger that attaches at any time lists the threads
+// without replaying (or draining) the ring.
+//
 // # The decision point
 //
 // Every event passes through the out-of-line method (*Ring).put (ELF

@@ -23,6 +23,7 @@ type thread struct {
 	pid   int
 	prio  uint8
 	state sched.State
+	slot  int // index in Table, -1 if none
 }
 
 // SetClock sets the time source (ns since boot) of the events.
@@ -48,10 +49,13 @@ func emit(t *thread, to sched.State, cause sched.Cause, waker uint32, arg uint64
 	Buf.put(sched.Event{Time: now, Co: uint32(t.tid), Waker: waker, Proc: uint16(t.pid),
 		Prio: t.prio, From: t.state, To: to, Cause: cause, Kind: sched.KindUser, Arg: arg})
 	t.state = to
+	Table.update(t)
 }
 
-// Spawn records a new thread tid of process pid: Created → Ready.
-func Spawn(pid, tid, nice int) {
+// Spawn records a new thread tid of process pid: Created → Ready. name is
+// the process's name and frame the address of the thread's saved
+// registers (kernel/proc.TrapFrame), both for the thread table.
+func Spawn(pid, tid, nice int, name string, frame uintptr) {
 	mu.Lock()
 	defer mu.Unlock()
 	if old := threads[tid]; old != nil && old.state != sched.Exited {
@@ -59,6 +63,7 @@ func Spawn(pid, tid, nice int) {
 	}
 	t := &thread{tid: tid, pid: pid, prio: Prio(nice), state: sched.Created}
 	threads[tid] = t
+	Table.claim(t, name, frame)
 	emit(t, sched.Ready, sched.CauseSpawn, sched.NoWaker, 0)
 }
 
@@ -137,6 +142,7 @@ func exit(t *thread) {
 	if cur == t {
 		cur = nil
 	}
+	Table.free(t)
 	delete(threads, t.tid)
 }
 

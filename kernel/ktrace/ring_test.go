@@ -13,6 +13,7 @@ func reset() {
 	mu.Lock()
 	defer mu.Unlock()
 	Buf = Ring{}
+	Table = ThreadTable{}
 	threads = map[int]*thread{}
 	cur, preempted, clock = nil, false, nil
 }
@@ -93,10 +94,10 @@ func TestThreadLifecycle(t *testing.T) {
 	reset()
 	var now uint64
 	SetClock(func() uint64 { now += 10; return now })
-	Spawn(1, 1, 0)
+	Spawn(1, 1, 0, "p", 0)
 	Place(1)
 	Place(1) // still running: nothing
-	Spawn(1, 2, -20)
+	Spawn(1, 2, -20, "p", 0)
 	Block(1) // futex wait
 	Place(2)
 	Wake(1, sched.CauseWake) // woken by 2
@@ -141,8 +142,8 @@ func TestThreadLifecycle(t *testing.T) {
 
 func TestSpawnOverLiveThreadExitsIt(t *testing.T) {
 	reset()
-	Spawn(5, 5, 0)
-	Spawn(5, 5, 0) // exec reuses the main thread id
+	Spawn(5, 5, 0, "p", 0)
+	Spawn(5, 5, 0, "p", 0) // exec reuses the main thread id
 	_, evs := dump(t)
 	N := sched.NoWaker
 	check(t, evs, []tr{
@@ -154,7 +155,7 @@ func TestSpawnOverLiveThreadExitsIt(t *testing.T) {
 
 func TestOverflowCountsAndKeepsNewest(t *testing.T) {
 	reset()
-	Spawn(1, 1, 0)
+	Spawn(1, 1, 0, "p", 0)
 	const n = Size + 100
 	for range n / 2 {
 		Place(1)
@@ -180,7 +181,7 @@ func TestOverflowCountsAndKeepsNewest(t *testing.T) {
 
 func TestDecodeRejects(t *testing.T) {
 	reset()
-	Spawn(1, 1, 0)
+	Spawn(1, 1, 0, "p", 0)
 	b := append([]byte(nil), bytesOf(&Buf)...)
 	bad := func(name string, edit func([]byte)) {
 		c := append([]byte(nil), b...)

@@ -77,7 +77,7 @@ func (p *Proc) fork(t *Thread, flags uint64) uint64 {
 		p.sys.Setup(c)
 	}
 	p.sys.Add(c)
-	ktrace.Spawn(c.PID, ct.TID, ct.Nice)
+	ktrace.Spawn(c.PID, ct.TID, ct.Nice, c.Name, ct.frameAddr())
 	p.sys.born = append(p.sys.born, c)
 	if copyMem {
 		return uint64(pid)
@@ -159,7 +159,7 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 		}
 	}
 	p.closeOnExec()
-	ktrace.Spawn(p.PID, p.Threads[0].TID, 0)
+	ktrace.Spawn(p.PID, p.Threads[0].TID, 0, p.Name, p.Threads[0].frameAddr())
 	return 0
 }
 

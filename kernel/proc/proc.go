@@ -68,7 +68,7 @@ func New(pid int, name string, img []byte, args []string, phys Phys, frames Fram
 		s.Release()
 		return nil, err
 	}
-	ktrace.Spawn(pid, p.Threads[0].TID, 0)
+	ktrace.Spawn(pid, p.Threads[0].TID, 0, name, p.Threads[0].frameAddr())
 	return p, nil
 }
 

@@ -66,7 +66,7 @@ func (p *Proc) clone(t *Thread, flags, sp, ptid, tls, ctid uint64) uint64 {
 	c := p.newThread()
 	c.TF = t.TF // PC is already past the ecall
 	c.TF.X[RegA0] = 0
-	ktrace.Spawn(p.PID, c.TID, c.Nice)
+	ktrace.Spawn(p.PID, c.TID, c.Nice, p.Name, c.frameAddr())
 	if sp != 0 {
 		c.TF.X[RegSP] = sp
 	}

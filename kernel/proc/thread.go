@@ -1,6 +1,8 @@
 package proc
 
 import (
+	"unsafe"
+
 	"copslab/kernel/ktrace"
 	"copslab/sched"
 )
@@ -163,3 +165,7 @@ func (p *Proc) WaitingForInput() bool {
 	}
 	return false
 }
+
+// frameAddr is the address of t's saved registers, for the kernel's
+// thread table (debuggers show a blocked thread's registers from it).
+func (t *Thread) frameAddr() uintptr { return uintptr(unsafe.Pointer(&t.TF)) }
