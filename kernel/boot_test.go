@@ -58,10 +58,18 @@ func kernelImage(t testing.TB) string {
 	return kernelELF
 }
 
+// Waits on the guest are safety nets against a hung kernel, not speed
+// checks: on a busy host QEMU (TCG) may run many times slower than on an
+// idle one, so they are generous. Speed lives in benchmarks.
+const (
+	guestWait = 5 * time.Minute  // one expected console line or power-off
+	bootLimit = 15 * time.Minute // a whole boot, after which QEMU is killed
+)
+
 // boot starts QEMU with args; the machine is killed when the test ends.
 func boot(t testing.TB, args ...string) *qemu.Machine {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), bootLimit)
 	m, err := qemu.Start(ctx, qemuBinary, args)
 	if err != nil {
 		cancel()
@@ -88,7 +96,7 @@ func bootProfile(t *testing.T, appendArgs string) *qemu.Machine {
 func expect(t *testing.T, m *qemu.Machine, pattern string) []string {
 	t.Helper()
 	re := regexp.MustCompile(pattern)
-	s, err := m.Expect(re, 60*time.Second)
+	s, err := m.Expect(re, guestWait)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,8 +107,8 @@ func wantExit(t *testing.T, m *qemu.Machine, want int) {
 	t.Helper()
 	select {
 	case <-m.Done():
-	case <-time.After(60 * time.Second):
-		t.Fatalf("QEMU still running 60s after the kernel should have powered off:\n%s", m.Output())
+	case <-time.After(guestWait):
+		t.Fatalf("QEMU still running %v after the kernel should have powered off:\n%s", guestWait, m.Output())
 	}
 	code, err := m.Wait()
 	if err != nil {
