@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -62,6 +63,7 @@ type SourcePane struct {
 	cursor func() uint64
 	post   func(func())
 	reqs   chan srcReq
+	done   chan struct{} // closed when the worker has ended the session
 
 	sess         *delve.Session // worker only
 	sessScenario string         // worker only
@@ -91,7 +93,7 @@ type srcResult struct {
 
 // newSourcePane builds the pane; controls are registered in controls.
 func newSourcePane(names func() *model.Model, cursor func() uint64, post func(func()), controls map[string]fyne.CanvasObject) *SourcePane {
-	p := &SourcePane{names: names, cursor: cursor, post: post, reqs: make(chan srcReq, 1)}
+	p := &SourcePane{names: names, cursor: cursor, post: post, reqs: make(chan srcReq, 1), done: make(chan struct{})}
 	p.status = widget.NewLabel("Delve is not started. “Step into” in the bar (or Next decision here) starts it and stops in " + delve.DecisionFunc + " at the time cursor.")
 	p.status.Wrapping = fyne.TextWrapWord
 	controls["dlv-status"] = p.status
@@ -156,11 +158,17 @@ func (p *SourcePane) StepIntoCursor() {
 		op: func(s *delve.Session) (*delve.Stop, error) { return s.RunToEvent(seq) }})
 }
 
-// Close ends the worker and with it the debuggee and dlv.
+// Close ends the worker and with it the debuggee and dlv. It waits a few
+// seconds for that, so the application does not exit first and leave the
+// debuggee's build directory behind.
 func (p *SourcePane) Close() {
 	if !p.closed {
 		p.closed = true
 		close(p.reqs)
+	}
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
 	}
 }
 
@@ -185,6 +193,7 @@ func (p *SourcePane) worker() {
 	if p.sess != nil {
 		p.sess.Close()
 	}
+	close(p.done)
 }
 
 // exec runs one request (worker goroutine).
