@@ -57,11 +57,12 @@ func TestTaskStateCellColour(t *testing.T) {
 		t.Fatal("cell without a colour bar")
 		return nil
 	}
-	setTaskCell(cell, r, stateCol)
+	v := NewTasks()
+	v.setCell(cell, r, stateCol)
 	if b := bar(); !b.Visible() || b.FillColor != StateColor[sched.Blocked] {
 		t.Fatalf("state cell bar visible %v colour %v, want %v", b.Visible(), b.FillColor, StateColor[sched.Blocked])
 	}
-	setTaskCell(cell, r, 0)
+	v.setCell(cell, r, 0)
 	if bar().Visible() {
 		t.Fatal("id cell shows a state bar")
 	}

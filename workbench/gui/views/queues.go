@@ -77,12 +77,19 @@ func prioName(p uint8) string {
 }
 
 // prioColor shades priorities from dark (0) to light (7).
+// prioShades are the priority colours, p0 darkest. They skip the middle
+// luminances where neither white nor dark text reaches 4.5:1: p0–p3 take
+// white labels, p4–p7 dark ones (textOn).
+var prioShades = [sched.NumPrio]color.NRGBA{
+	{0x0d, 0x47, 0xa1, 0xff}, {0x12, 0x55, 0xb0, 0xff}, {0x15, 0x65, 0xc0, 0xff}, {0x19, 0x76, 0xd2, 0xff},
+	{0x64, 0xb5, 0xf6, 0xff}, {0x90, 0xca, 0xf9, 0xff}, {0xbb, 0xde, 0xfb, 0xff}, {0xd6, 0xeb, 0xfc, 0xff},
+}
+
 func prioColor(p uint8) color.NRGBA {
 	if p >= sched.NumPrio {
 		return colGrid
 	}
-	k := uint8(p) * 22
-	return color.NRGBA{0x15 + k, 0x65 + k, 0xc0 + k/4, 0xff}
+	return prioShades[p]
 }
 
 func (v *Queues) draw(d *drawList, size fyne.Size) {
@@ -93,16 +100,22 @@ func (v *Queues) draw(d *drawList, size fyne.Size) {
 		best = min(best, p.Prio)
 	}
 	x := float32(8)
+	// Chips shrink (down to minChipW) so every process fits the width.
+	chipW := float32(maxChipW)
+	if n := float32(len(v.s.Procs)); n > 0 {
+		chipW = min(maxChipW, max(minChipW, (size.Width-16)/n-4))
+	}
 	for _, p := range v.s.Procs {
 		var stroke color.Color
 		if p.Prio == best && best != sched.Idle {
 			stroke = colHot
 		}
 		if p.UintrPending {
-			d.rect(x-2, 20, 70, 42, colUintr, nil) // a frame: boosted by a pending user interrupt
+			d.rect(x-2, 20, chipW+4, 42, colUintr, nil) // a frame: boosted by a pending user interrupt
 		}
-		d.rect(x, 22, 66, 38, prioColor(p.Prio), stroke)
-		d.text(x+4, 23, trim(procLabel(&p), 10), colBox, 10, false)
+		d.rect(x, 22, chipW, 38, prioColor(p.Prio), stroke)
+		fg := textOn(prioColor(p.Prio))
+		d.text(x+4, 23, fitText(procLabel(&p), "", chipW-8, 10, false), fg, 10, false)
 		val := "idle"
 		if p.Prio < sched.NumPrio {
 			val = fmt.Sprintf("p%d", p.Prio)
@@ -110,9 +123,9 @@ func (v *Queues) draw(d *drawList, size fyne.Size) {
 		if p.UintrPending {
 			val += " boost"
 		}
-		d.text(x+4, 40, val, colBox, 12, true)
-		x += 70
-		if x+66 > size.Width {
+		d.text(x+4, 40, val, fg, 12, true)
+		x += chipW + 4
+		if x+chipW > size.Width {
 			break
 		}
 	}
@@ -139,6 +152,12 @@ func queuesLegend(d *drawList, y, width float32) {
 	})
 }
 
+// Widths of a chip of the global priority array.
+const (
+	maxChipW = 66
+	minChipW = 44
+)
+
 func procLabel(p *model.ProcState) string {
 	if p.Name != "" {
 		return p.Name
@@ -147,16 +166,6 @@ func procLabel(p *model.ProcState) string {
 		return "kernel"
 	}
 	return fmt.Sprintf("p%d", p.ID)
-}
-
-func trim(s string, n int) string {
-	if n < 2 {
-		return ""
-	}
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }
 
 // proc draws one process: name, bitmap cells, current coroutine, queues.
@@ -197,13 +206,13 @@ func (v *Queues) proc(d *drawList, p *model.ProcState, y float32, size fyne.Size
 			if c := v.s.Co(id); c != nil {
 				name = coLabel(c.Name, id)
 			}
-			w := float32(len(name))*6.5 + 10
+			w := fyne.MeasureText(name, 11, fyne.TextStyle{}).Width + 10
 			if x+w > size.Width-40 {
 				d.text(x, yy+2, fmt.Sprintf("… +%d", len(ids)-i), colDim, 11, false)
 				break
 			}
 			d.rect(x, yy, w, 18, StateColor[sched.Ready], nil)
-			d.text(x+5, yy+1, name, colText, 11, false)
+			d.text(x+5, yy+1, name, textOn(StateColor[sched.Ready]), 11, false)
 			x += w + 4
 		}
 		yy += 22

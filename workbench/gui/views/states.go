@@ -121,8 +121,8 @@ func (v *States) draw(d *drawList, size fyne.Size) {
 	for s := sched.State(0); s < sched.NumStates; s++ {
 		x, y := v.center(s, size)
 		d.rect(x-48, y-20, 96, 40, StateColor[s], colText)
-		d.text(x-42, y-18, s.String(), colBox, 13, true)
-		d.text(x-42, y, fmt.Sprint(v.counts[s]), colBox, 13, true)
+		d.text(x-42, y-18, s.String(), textOn(StateColor[s]), 13, true)
+		d.text(x-42, y, fmt.Sprint(v.counts[s]), textOn(StateColor[s]), 13, true)
 	}
 	drawLegend(d, 8, 0, size.Width, []legendItem{{fill: colDim, arrow: true, label: "transition (number: times taken)"}})
 	drawLegend(d, 8, 16, size.Width, []legendItem{{fill: colHot, arrow: true, label: "latest transitions (newest boldest)"}})
@@ -150,8 +150,11 @@ func (v *States) edge(d *drawList, size fyne.Size, e [2]sched.State, hot map[[2]
 	}
 	ux, uy := dx/n, dy/n
 	ox, oy := -uy*7, ux*7 // perpendicular offset for two-way pairs
-	sx, sy := x1+ux*50+ox, y1+uy*22+oy
-	ex, ey := x2-ux*50+ox, y2-uy*22+oy
+	// Leave and enter each box at its border (plus a margin), so no arrow
+	// or arrowhead lies over a box's name or count.
+	r := boxExit(ux, uy)
+	sx, sy := x1+ux*r+ox, y1+uy*r+oy
+	ex, ey := x2-ux*r+ox, y2-uy*r+oy
 	var c color.Color = colDim
 	w := float32(1.5)
 	if i, ok := hot[e]; ok {
@@ -162,4 +165,18 @@ func (v *States) edge(d *drawList, size fyne.Size, e [2]sched.State, hot map[[2]
 	}
 	d.arrow(sx, sy, ex, ey, c, w)
 	d.text((sx+ex)/2+ox*1.6-8, (sy+ey)/2+oy*1.6-8, fmt.Sprint(v.trans[e]), c, 11, false)
+}
+
+// boxExit is the distance from a state box's centre along the unit
+// direction (ux, uy) to just outside its border.
+func boxExit(ux, uy float32) float32 {
+	const hw, hh = 48 + 5, 20 + 5
+	r := float32(1e9)
+	if ux != 0 {
+		r = min(r, hw/max(ux, -ux))
+	}
+	if uy != 0 {
+		r = min(r, hh/max(uy, -uy))
+	}
+	return r
 }

@@ -1,9 +1,12 @@
 package views
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"copslab/sched"
@@ -23,7 +26,16 @@ type Tasks struct {
 	desc   bool
 	snap   *model.Snapshot
 	now    uint64
+	widths []float32 // column widths
 }
+
+// Column widths: the defaults, and how wide the Process and Name
+// columns may grow to show their longest text (longer ones are elided in
+// the middle).
+var (
+	taskColW    = []float32{60, 90, 120, 60, 50, 100, 80, 80}
+	taskColMaxW = float32(260)
+)
 
 // NewTasks returns an empty task table.
 func NewTasks() *Tasks {
@@ -36,7 +48,7 @@ func NewTasks() *Tasks {
 		newTaskCell,
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			if id.Row < len(v.rows) {
-				setTaskCell(o, &v.rows[id.Row], id.Col)
+				v.setCell(o, &v.rows[id.Row], id.Col)
 			}
 		})
 	v.Table.ShowHeaderColumn = false
@@ -54,7 +66,8 @@ func NewTasks() *Tasks {
 		col := id.Col
 		b.OnTapped = func() { v.SortBy(col) }
 	}
-	for i, w := range []float32{60, 90, 120, 110, 50, 90, 80, 80} {
+	v.widths = slices.Clone(taskColW)
+	for i, w := range v.widths {
 		v.Table.SetColumnWidth(i, w)
 	}
 	v.ExtendBaseWidget(v)
@@ -82,8 +95,45 @@ func (v *Tasks) Update(_ *model.Model, s *model.Snapshot, cursor uint64) {
 
 func (v *Tasks) rebuild() {
 	v.rows = TaskRows(v.snap, v.now, v.Filter.Text, v.col, v.desc)
+	v.fitColumns()
 	v.Table.Refresh()
 }
+
+// fitColumns widens the text columns to their longest cell, up to
+// taskColMaxW, so names do not run into the next column.
+func (v *Tasks) fitColumns() {
+	for col := range v.widths {
+		w := taskColW[col]
+		if col == 1 || col == 2 {
+			for i := range v.rows {
+				w = max(w, cellTextWidth(v.rows[i].Cells()[col])+2*theme.InnerPadding()+1)
+			}
+			w = min(w, taskColMaxW)
+		}
+		if w != v.widths[col] {
+			v.widths[col] = w
+			v.Table.SetColumnWidth(col, w)
+		}
+	}
+}
+
+func cellTextWidth(s string) float32 {
+	return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width
+}
+
+// CellText returns the text the table shows in column col of row r:
+// the cell's text, elided in the middle when wider than the column.
+func (v *Tasks) CellText(r *TaskRow, col int) string {
+	s := r.Cells()[col]
+	room := v.widths[col] - 2*theme.InnerPadding()
+	if col == stateCol {
+		room -= 10 // the colour bar
+	}
+	return fitText(s, "", room, theme.TextSize(), false)
+}
+
+// ColumnWidth returns column col's width.
+func (v *Tasks) ColumnWidth(col int) float32 { return v.widths[col] }
 
 func (v *Tasks) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewBorder(v.Filter, nil, nil, nil, v.Table))
@@ -100,8 +150,8 @@ func newTaskCell() fyne.CanvasObject {
 	return container.NewBorder(nil, nil, bar, nil, widget.NewLabel("worker#00 long name"))
 }
 
-// setTaskCell fills a cell made by newTaskCell with column col of r.
-func setTaskCell(o fyne.CanvasObject, r *TaskRow, col int) {
+// setCell fills a cell made by newTaskCell with column col of r.
+func (v *Tasks) setCell(o fyne.CanvasObject, r *TaskRow, col int) {
 	c := o.(*fyne.Container)
 	var bar *canvas.Rectangle
 	var lbl *widget.Label
@@ -113,7 +163,7 @@ func setTaskCell(o fyne.CanvasObject, r *TaskRow, col int) {
 			lbl = x
 		}
 	}
-	lbl.SetText(r.Cells()[col])
+	lbl.SetText(v.CellText(r, col))
 	if col == stateCol && r.State < sched.NumStates {
 		bar.FillColor = StateColor[r.State]
 		bar.Show()

@@ -38,6 +38,9 @@ type Timeline struct {
 	img    *image.RGBA
 	raster *canvas.Raster
 	names  []*canvas.Text
+	full   []string // each name's whole text (names may be elided)
+	tip    *canvas.Text
+	tipBG  *canvas.Rectangle
 	axis   []*canvas.Text
 	status *canvas.Text
 	legend *legendBar
@@ -159,9 +162,46 @@ func (tl *Timeline) Tapped(e *fyne.PointEvent) {
 
 func (tl *Timeline) FocusGained()                   {}
 func (tl *Timeline) FocusLost()                     {}
-func (tl *Timeline) MouseIn(*desktop.MouseEvent)    {}
-func (tl *Timeline) MouseMoved(*desktop.MouseEvent) {}
-func (tl *Timeline) MouseOut()                      {}
+func (tl *Timeline) MouseIn(e *desktop.MouseEvent) { tl.MouseMoved(e) }
+
+// MouseMoved shows the whole name of an elided lane label under the
+// pointer, as a tooltip.
+func (tl *Timeline) MouseMoved(e *desktop.MouseEvent) {
+	if tl.tip == nil {
+		return
+	}
+	row := int((e.Position.Y - tlAxis) / (tlLane + tlGap))
+	if e.Position.X >= tlGutter || e.Position.Y < tlAxis || row >= len(tl.full) || !tl.names[row].Visible() || tl.names[row].Text == tl.full[row] {
+		tl.MouseOut()
+		return
+	}
+	tl.tip.Text = tl.full[row]
+	sz := tl.tip.MinSize()
+	pos := fyne.NewPos(e.Position.X+12, tlAxis+float32(row+1)*(tlLane+tlGap))
+	tl.tipBG.Move(pos)
+	tl.tipBG.Resize(fyne.NewSize(sz.Width+8, sz.Height+2))
+	tl.tip.Move(pos.AddXY(4, 1))
+	tl.tip.Resize(sz)
+	tl.tipBG.Show()
+	tl.tip.Show()
+	tl.tipBG.Refresh()
+	tl.tip.Refresh()
+}
+
+// Tooltip returns the tooltip's text, "" when none is shown.
+func (tl *Timeline) Tooltip() string {
+	if tl.tip == nil || !tl.tip.Visible() {
+		return ""
+	}
+	return tl.tip.Text
+}
+
+func (tl *Timeline) MouseOut() {
+	if tl.tip != nil && tl.tip.Visible() {
+		tl.tip.Hide()
+		tl.tipBG.Hide()
+	}
+}
 
 func (tl *Timeline) TypedRune(r rune) {
 	switch r {
@@ -196,6 +236,12 @@ func (tl *Timeline) CreateRenderer() fyne.WidgetRenderer {
 	tl.status = canvas.NewText("", colDim)
 	tl.status.TextSize = 11
 	tl.legend = newLegendBar(timelineLegend())
+	tl.tip = canvas.NewText("", colText)
+	tl.tip.TextSize = 11
+	tl.tipBG = canvas.NewRectangle(colBox)
+	tl.tipBG.StrokeColor, tl.tipBG.StrokeWidth = colDim, 1
+	tl.tip.Hide()
+	tl.tipBG.Hide()
 	return &timelineRenderer{tl: tl}
 }
 
@@ -252,7 +298,7 @@ func (r *timelineRenderer) Objects() []fyne.CanvasObject {
 	for _, t := range r.tl.axis {
 		objs = append(objs, t)
 	}
-	return objs
+	return append(objs, r.tl.tipBG, r.tl.tip)
 }
 
 func (r *timelineRenderer) MinSize() fyne.Size { return fyne.NewSize(400, 200) }
@@ -290,6 +336,7 @@ func (r *timelineRenderer) labels(s fyne.Size) {
 		t := canvas.NewText("", colText)
 		t.TextSize = 11
 		tl.names = append(tl.names, t)
+		tl.full = append(tl.full, "")
 	}
 	harts := tl.m.HartLanes()
 	lanes := tl.m.Lanes()
@@ -300,11 +347,18 @@ func (r *timelineRenderer) labels(s fyne.Size) {
 			t.Hide()
 			continue
 		case li < len(harts):
-			t.Text = trim(tl.hartLabel(&harts[li]), 27)
+			head, tail := tl.hartLabel(&harts[li])
+			tl.full[i] = head + tail
+			t.Text = fitText(head, tail, tlLabelW, t.TextSize, true)
 			t.TextStyle.Bold = true
 		default:
 			l := &lanes[li-len(harts)]
-			t.Text = trim(fmt.Sprintf("%s%s p%d", tl.procName(l.Proc), coLabel(l.Name, l.ID), tl.prioOf(l.ID)), 27)
+			head, tail := tl.procName(l.Proc)+l.Name, fmt.Sprintf(" #%d p%d", l.ID, tl.prioOf(l.ID))
+			if l.Name == "" {
+				tail = tail[1:]
+			}
+			tl.full[i] = head + tail
+			t.Text = fitText(head, tail, tlLabelW, t.TextSize, false)
 			t.TextStyle.Bold = false
 		}
 		t.Move(fyne.NewPos(tlStripe+3, tlAxis+float32(i)*(tlLane+tlGap)))
@@ -314,15 +368,18 @@ func (r *timelineRenderer) labels(s fyne.Size) {
 	r.axisLabels(s)
 }
 
-// hartLabel names a hart and the coroutine it runs at the cursor.
-func (tl *Timeline) hartLabel(h *model.HartLane) string {
-	s := fmt.Sprintf("hart %d", h.Hart)
+// hartLabel names a hart and the coroutine it runs at the cursor, as a
+// head that may be elided and a tail that is kept.
+func (tl *Timeline) hartLabel(h *model.HartLane) (head, tail string) {
+	head = fmt.Sprintf("hart %d: ", h.Hart)
 	if i := h.Index(tl.cursor); i >= 0 && h.Marks[i].Co != sched.NoCo {
-		s += ": " + coLabel(tl.m.CoName(h.Marks[i].Co), h.Marks[i].Co)
-	} else {
-		s += ": idle"
+		co := h.Marks[i].Co
+		if n := tl.m.CoName(co); n != "" {
+			return head + n, fmt.Sprintf(" #%d", co)
+		}
+		return head, fmt.Sprintf("#%d", co)
 	}
-	return s
+	return head + "idle", ""
 }
 
 func (tl *Timeline) procName(p uint16) string {

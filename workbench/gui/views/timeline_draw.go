@@ -25,6 +25,7 @@ const (
 	tlLane   = 16  // lane height
 	tlGap    = 3   // between lanes
 	tlStripe = 4   // coroutine colour stripe at the gutter's left edge
+	tlLabelW = tlGutter - tlStripe - 3 - 14 // lane name: between the stripe and the state chip
 	maxFlows = 400 // wakeup arrows drawn per frame at most
 )
 

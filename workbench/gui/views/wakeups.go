@@ -131,7 +131,7 @@ func (v *Wakeups) boxes(d *drawList, y float32, names, arrows []string, width fl
 			fill = StateColor[sched.Ready]
 		}
 		d.rect(x, y, w, 26, fill, colDim)
-		d.text(x+4, y+5, trim(s, int(w/7)), colText, 11, i == len(names)-1)
+		d.text(x+4, y+5, fitText(s, "", w-8, 11, i == len(names)-1), textOn(fill), 11, i == len(names)-1)
 		if i < len(arrows) {
 			d.arrow(x+w+2, y+13, x+w+gap-2, y+13, colCursor, 2)
 			d.text(x+w+2, y+27, arrows[i], colCursor, 10, false)
