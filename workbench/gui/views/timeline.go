@@ -160,8 +160,8 @@ func (tl *Timeline) Tapped(e *fyne.PointEvent) {
 	tl.Refresh()
 }
 
-func (tl *Timeline) FocusGained()                   {}
-func (tl *Timeline) FocusLost()                     {}
+func (tl *Timeline) FocusGained()                  {}
+func (tl *Timeline) FocusLost()                    {}
 func (tl *Timeline) MouseIn(e *desktop.MouseEvent) { tl.MouseMoved(e) }
 
 // MouseMoved shows the whole name of an elided lane label under the

@@ -20,13 +20,13 @@ import (
 
 // Geometry of the timeline, in pixels at scale 1.
 const (
-	tlGutter = 170 // lane names
-	tlAxis   = 22  // time axis at the top
-	tlLane   = 16  // lane height
-	tlGap    = 3   // between lanes
-	tlStripe = 4   // coroutine colour stripe at the gutter's left edge
+	tlGutter = 170                          // lane names
+	tlAxis   = 22                           // time axis at the top
+	tlLane   = 16                           // lane height
+	tlGap    = 3                            // between lanes
+	tlStripe = 4                            // coroutine colour stripe at the gutter's left edge
 	tlLabelW = tlGutter - tlStripe - 3 - 14 // lane name: between the stripe and the state chip
-	maxFlows = 400 // wakeup arrows drawn per frame at most
+	maxFlows = 400                          // wakeup arrows drawn per frame at most
 )
 
 // frame is one frame's parameters, in image pixels.
