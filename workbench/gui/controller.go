@@ -41,6 +41,7 @@ const (
 	cmdRestart
 	cmdSpeed
 	cmdSwitch
+	cmdDo
 	cmdQuit
 	cmdCall
 	cmdStopWhen
@@ -50,9 +51,11 @@ type command struct {
 	kind  cmdKind
 	n     int
 	speed uint64
-	open  func() (target.Target, error)              // cmdSwitch
-	call  func(target.Target) ([]sched.Event, error) // cmdCall
-	cond  *cond.Cond                                 // cmdStopWhen
+	open  func() (target.Target, error)                // cmdSwitch
+	call  func(target.Target) ([]sched.Event, error)   // cmdCall
+	cond  *cond.Cond                                   // cmdStopWhen
+	do    func(*session.Driver) (session.Batch, error) // cmdDo
+	after func(error)                                  // cmdDo, cmdSwitch: called on the UI goroutine once delivered
 }
 
 // Controller runs a target on a worker goroutine and feeds the model and
@@ -160,6 +163,25 @@ func (c *Controller) Switch(open func() (target.Target, error)) {
 	if c.drv != nil {
 		c.Running = false
 		c.cmds <- command{kind: cmdSwitch, open: open}
+	}
+}
+
+// SwitchThen is Switch, then after(err) on the UI goroutine once the new
+// target's first decision is in the model.
+func (c *Controller) SwitchThen(open func() (target.Target, error), after func(error)) {
+	if c.drv != nil {
+		c.Running = false
+		c.cmds <- command{kind: cmdSwitch, open: open, after: after}
+	}
+}
+
+// Do pauses, runs f with the driver on the worker goroutine, feeds its
+// batch to the model and then calls after(err) on the UI goroutine (the
+// lesson panel runs its steps' actions this way).
+func (c *Controller) Do(f func(*session.Driver) (session.Batch, error), after func(error)) {
+	if c.drv != nil {
+		c.Running, c.Live = false, true
+		c.cmds <- command{kind: cmdDo, do: f, after: after}
 	}
 }
 
@@ -277,15 +299,19 @@ func (c *Controller) worker() {
 				running = false
 				t, err := k.open()
 				if err != nil {
-					c.deliver(session.Batch{}, err, false)
+					c.deliver(session.Batch{}, err, false, k.after)
 					continue
 				}
 				c.drv.T.Close()
 				c.drv = session.New(t)
-				c.restart()
+				c.restart(k.after)
+			case cmdDo:
+				running = false
+				b, err := k.do(c.drv)
+				c.deliver(b, err, false, k.after)
 			case cmdRestart:
 				running = false
-				c.restart()
+				c.restart(nil)
 			}
 		case <-t.C:
 			if !running {
@@ -314,19 +340,19 @@ func (c *Controller) worker() {
 // restart starts the target over and takes the first decision, so the
 // window shows a populated system (the sandbox reports its time-0 spawns
 // with the first step). Worker goroutine only.
-func (c *Controller) restart() {
+func (c *Controller) restart(after func(error)) {
 	b, err := c.drv.Restart()
 	if err == nil {
 		var first session.Batch
 		first, err = c.drv.Step(1)
 		b.Events, b.Snap, b.Now, b.Done, b.Steps = first.Events, first.Snap, first.Now, first.Done, first.Steps
 	}
-	c.deliver(b, err, true)
+	c.deliver(b, err, true, after)
 }
 
 // deliver is the one crossing from the worker to the UI goroutine
 // (through post, which is fyne.Do in the application).
-func (c *Controller) deliver(b session.Batch, err error, reset bool) {
+func (c *Controller) deliver(b session.Batch, err error, reset bool, after ...func(error)) {
 	steps := c.drv.Steps()
 	c.post(func() {
 		if reset {
@@ -339,5 +365,10 @@ func (c *Controller) deliver(b session.Batch, err error, reset bool) {
 			c.Running = false
 		}
 		c.Refresh()
+		for _, f := range after {
+			if f != nil {
+				f(err)
+			}
+		}
 	})
 }

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"os/signal"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"copslab/workbench/gui/lessonpanel"
 	"copslab/workbench/gui/views"
 	"copslab/workbench/model"
 	"copslab/workbench/target"
@@ -43,8 +45,9 @@ type Workbench struct {
 	content  fyne.CanvasObject
 	src      *SourcePane // Delve: the scheduler's source (source.go)
 	tabs     *container.AppTabs
-	split    *container.Split // timeline above, tabs below
-	notice   *widget.Label    // why this target (e.g. the sandbox because QEMU is missing)
+	split    *container.Split   // timeline above, tabs below
+	notice   *widget.Label      // why this target (e.g. the sandbox because QEMU is missing)
+	lessons  *lessonpanel.Panel // side panel (lessons.go); nil for a recording
 }
 
 // New builds the workbench for target t (nil: show model m read from a
@@ -79,7 +82,14 @@ func New(t target.Target, m *model.Model, post func(func())) *Workbench {
 	split.Offset = 0.42
 	w.notice = widget.NewLabel("")
 	w.notice.Hide()
-	w.content = container.NewBorder(container.NewVBox(w.notice, w.controls(), w.conditionBar()), nil, nil, nil, split)
+	var main fyne.CanvasObject = split
+	if t != nil {
+		w.lessons = w.newLessonPanel()
+		side := container.NewHSplit(split, w.lessons.Content())
+		side.Offset = 0.7
+		main = side
+	}
+	w.content = container.NewBorder(container.NewVBox(w.notice, w.controls(), w.conditionBar()), nil, nil, nil, main)
 	w.C.OnState = w.sync
 	w.C.Refresh()
 	return w
@@ -178,6 +188,9 @@ func (w *Workbench) sync() {
 	w.slider.Step = max(1, (w.slider.Max-w.slider.Min)/1000)
 	w.slider.SetValue(float64(w.C.Cursor))
 	w.syncing = false
+	if w.lessons != nil {
+		w.lessons.Refresh()
+	}
 }
 
 // writeUIMap writes the window-pixel centre of every named control to
@@ -185,7 +198,15 @@ func (w *Workbench) sync() {
 func (w *Workbench) writeUIMap(c fyne.Canvas, path string) error {
 	out := map[string][2]int{}
 	d := fyne.CurrentApp().Driver()
-	for name, o := range w.Controls {
+	all := maps.Clone(w.Controls)
+	if w.lessons != nil {
+		for name, o := range w.lessons.Controls {
+			if o.Visible() {
+				all[name] = o
+			}
+		}
+	}
+	for name, o := range all {
 		p := d.AbsolutePositionForObject(o)
 		s := o.Size()
 		sc := c.Scale()
@@ -216,6 +237,9 @@ func ShowNotice(a fyne.App, title, notice string, t target.Target, m *model.Mode
 	if t != nil {
 		w.ShowScenario(t.Info().Name)
 	}
+	if w.lessons != nil {
+		w.lessons.UseStore(a.Preferences()) // remembers the last lesson and step across runs
+	}
 	win.SetContent(w.Content())
 	win.Resize(fyne.NewSize(1280, 800))
 	win.SetOnClosed(w.Close)
@@ -230,6 +254,9 @@ func ShowNotice(a fyne.App, title, notice string, t target.Target, m *model.Mode
 	}
 	if path := os.Getenv("COPSLAB_UI_MAP"); path != "" {
 		w.src.onShown = func() { w.writeUIMap(win.Canvas(), path) } // its controls were hidden at start
+		if w.lessons != nil {
+			w.lessons.OnLayout = func() { w.rewriteUIMapSoon(win.Canvas(), path) }
+		}
 		go func() {
 			time.Sleep(time.Second)
 			fyne.Do(func() {

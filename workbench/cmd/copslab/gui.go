@@ -59,6 +59,7 @@ func runGUI(args []string) error {
 	}
 	info := tg.Info()
 	a := app.NewWithID("org.copslab.workbench")
+	gui.LessonsDir = cfg.String("lessons.dir")
 	gui.ShowNotice(a, fmt.Sprintf("copslab — %s: %s", info.Kind, info.Name), notice, tg, nil)
 	return nil
 }

@@ -1,0 +1,90 @@
+package gui_test
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"copslab/workbench/gui/lessonpanel"
+)
+
+// choose taps the prediction choice labelled label.
+func (u *ui) choose(t *testing.T, p *lessonpanel.Panel, label string) {
+	t.Helper()
+	for name, o := range p.Controls {
+		if b, ok := o.(*widget.Button); ok && len(name) > 14 && name[:14] == "lesson.choice." && b.Text == label {
+			test.Tap(b)
+			return
+		}
+	}
+	t.Fatalf("no choice %q", label)
+}
+
+func (u *ui) tapPanel(t *testing.T, p *lessonpanel.Panel, name string) {
+	t.Helper()
+	b, ok := p.Controls[name].(*widget.Button)
+	if !ok {
+		t.Fatalf("no button %s", name)
+	}
+	if b.Disabled() {
+		t.Fatalf("button %s is disabled", name)
+	}
+	test.Tap(b)
+}
+
+// TestLessonPanelWalk walks the first lesson in the window: the panel
+// offers it on the first start, starts it, answers the predictions (one
+// right, one wrong), runs the last step, and every step's live checks
+// pass; the score and the remembered step follow.
+func TestLessonPanelWalk(t *testing.T) {
+	u := newUI(t, "webserver")
+	p := u.Lessons()
+	if st := p.State(); st.Lesson != "01-coroutine-states" || st.Started {
+		t.Fatalf("offered %+v", st)
+	}
+	idle := func() bool { s := p.State(); return s.Started && !s.Busy && s.Acted }
+	u.tapPanel(t, p, "lesson.start")
+	u.pump(t, func() bool { return p.State().Started })
+	p.Refresh()
+	if st := p.State(); !st.Passed || len(st.Checks) != 2 {
+		t.Fatalf("step 1: %+v", st)
+	}
+	u.tapPanel(t, p, "lesson.next")
+	if st := p.State(); st.Step != 1 || st.Acted {
+		t.Fatalf("step 2 before the prediction: %+v", st)
+	}
+	u.choose(t, p, "reader")
+	u.pump(t, idle)
+	if st := p.State(); !st.Passed || st.Score != 1 || st.Asked != 1 {
+		t.Fatalf("step 2: %+v", st)
+	}
+	u.tapPanel(t, p, "lesson.next")
+	u.choose(t, p, "Blocked") // wrong: it becomes Ready
+	u.pump(t, idle)
+	if st := p.State(); !st.Passed || st.Score != 1 || st.Asked != 2 {
+		t.Fatalf("step 3: %+v", st)
+	}
+	u.tapPanel(t, p, "lesson.next")
+	u.tapPanel(t, p, "lesson.run")
+	u.pump(t, idle)
+	if st := p.State(); !st.Passed || st.Step != 3 || len(st.Checks) != 4 {
+		t.Fatalf("step 4: %+v", st)
+	}
+}
+
+// TestLessonPanelFailingCheck: a check that does not hold shows as
+// failed, and turns green when the student makes it hold by stepping on.
+func TestLessonPanelLiveChecks(t *testing.T) {
+	u := newUI(t, "tiny")
+	p := u.Lessons()
+	u.tapPanel(t, p, "lesson.start")
+	u.pump(t, func() bool { return p.State().Started })
+	// Step 1 checks that both coroutines are Ready; one more decision
+	// outside the lesson (the Step button) breaks that, live.
+	u.tap("step")
+	u.pump(t, func() bool { return u.C.Steps == 2 })
+	if st := p.State(); st.Passed || st.Checks[0] {
+		t.Fatalf("after a decision of the student's own: %+v", st)
+	}
+}
