@@ -48,7 +48,6 @@ func (p *Panel) drawChecks() {
 	p.checks.Refresh()
 }
 
-
 // State is what the panel shows, written to StatePath for tests.
 type State struct {
 	Lesson  string `json:"lesson"`
