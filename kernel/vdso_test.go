@@ -22,15 +22,17 @@ func runTimenow(t *testing.T, args string) (syscalls int, result []string) {
 
 // TestTimeNowNoEcall: time.Now in a Go program goes through the vDSO.
 // 20,000 calls add (almost) no system calls to the program's own: the
-// runtime's background work (sysmon's sleeps) makes a few more in the
-// longer run, while without the vDSO each call would make two
-// (walltime and nanotime), 40,000 in all.
+// runtime's background work (sysmon's sleeps, at most one per 10 ms of
+// guest time once idle) makes a few more in the longer run — 11 on a
+// quiet host — while without the vDSO each call makes two (walltime and
+// nanotime), 40,000 in all. The bound, one per ten calls, leaves room
+// for a slow host (without -icount guest time is host time).
 func TestTimeNowNoEcall(t *testing.T) {
 	base, _ := runTimenow(t, "timenow -n 0")
 	calls, r := runTimenow(t, "timenow -n 20000 -sys=false")
 	t.Logf("system calls: %d with no time.Now, %d with 20000; %s", base, calls, r[0])
-	if calls-base > 200 {
-		t.Errorf("20000 time.Now calls added %d system calls (want < 200: the vDSO is not used)", calls-base)
+	if calls-base > 2000 {
+		t.Errorf("20000 time.Now calls added %d system calls (want ≤ 2000: the vDSO is not used)", calls-base)
 	}
 	if r[3] == "" {
 		t.Errorf("no measurement: %q", r[0])
