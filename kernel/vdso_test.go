@@ -7,13 +7,28 @@ import (
 	"time"
 
 	"copslab/boards"
+	"copslab/boards/qemu"
 )
 
-// runTimenow boots `run ARGS` (timenow) and returns the system calls the
-// kernel counted for the process and the program's result line.
+// bootIcount boots the board profile's machine with `-icount shift=0`:
+// one guest instruction per nanosecond of guest time, so instruction
+// counts and the guest's clock do not depend on how busy the host is.
+func bootIcount(t testing.TB, appendArgs string) *qemu.Machine {
+	t.Helper()
+	kernel := kernelImage(t)
+	p, err := boards.Load("../boards/qemu-virt.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return boot(t, append(p.QEMUArgs(kernel, boards.RunOptions{Append: appendArgs}), "-icount", "shift=0")...)
+}
+
+// runTimenow boots `run ARGS` (timenow) with -icount and returns the
+// system calls the kernel counted for the process and the program's
+// result line.
 func runTimenow(t *testing.T, args string) (syscalls int, result []string) {
 	t.Helper()
-	m := bootProfile(t, "run "+args)
+	m := bootIcount(t, "run "+args)
 	result = expect(t, m, `timenow: (\d+) calls(: time\.Now (\d+) instructions (\d+) cycles)?(; clock_gettime system call (\d+) instructions (\d+) cycles)?\r?\n`)
 	g := expect(t, m, `run timenow: exited with status 0 after (\d+) system calls`)
 	wantExit(t, m, 0)
@@ -25,8 +40,8 @@ func runTimenow(t *testing.T, args string) (syscalls int, result []string) {
 // runtime's background work (sysmon's sleeps, at most one per 10 ms of
 // guest time once idle) makes a few more in the longer run — 11 on a
 // quiet host — while without the vDSO each call makes two (walltime and
-// nanotime), 40,000 in all. The bound, one per ten calls, leaves room
-// for a slow host (without -icount guest time is host time).
+// nanotime), 40,000 in all. The bound, one per ten calls,
+// is far from both.
 func TestTimeNowNoEcall(t *testing.T) {
 	base, _ := runTimenow(t, "timenow -n 0")
 	calls, r := runTimenow(t, "timenow -n 20000 -sys=false")
@@ -87,14 +102,8 @@ func TestSchedThroughVDSO(t *testing.T) {
 //
 //	go test ./kernel -run '^$' -bench TimeNow -benchtime 1x
 func BenchmarkTimeNow(b *testing.B) {
-	kernel := kernelImage(b)
-	p, err := boards.Load("../boards/qemu-virt.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
 	measure := func(appendArgs string) []string {
-		args := append(p.QEMUArgs(kernel, boards.RunOptions{Append: appendArgs}), "-icount", "shift=0")
-		m := boot(b, args...)
+		m := bootIcount(b, appendArgs)
 		re := regexp.MustCompile(`timenow: (\d+) calls: time\.Now (\d+) instructions \d+ cycles(; clock_gettime system call (\d+) instructions)?`)
 		s, err := m.Expect(re, 120*time.Second)
 		if err != nil {
