@@ -82,9 +82,10 @@ func TestTimeNowAgreesWithSyscall(t *testing.T) {
 // symbols) and its own compiled copy with the same 20,000 random
 // operations; every result and every byte of the two Locals must agree
 // (the program exits 1 otherwise), and enough of them must succeed to
-// exercise more than the error paths.
+// exercise more than the error paths. With -icount the logged switch
+// costs are guest instructions.
 func TestSchedThroughVDSO(t *testing.T) {
-	m := bootProfile(t, "run vdsosched -n 20000")
+	m := bootIcount(t, "run vdsosched -n 20000")
 	g := expect(t, m, `vdsosched: ok: 20000 operations agree, (\d+) of them succeeded \((\d+) exports at 0x[0-9a-f]+\); Yield\+Fetch: (\d+) instructions through the vDSO, (\d+) direct`)
 	t.Logf("%s", g[0])
 	if atoi(t, g[1]) < 1000 {
