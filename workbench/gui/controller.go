@@ -214,10 +214,21 @@ func (c *Controller) SetCursor(t uint64) {
 	c.Refresh()
 }
 
-// Follow makes the cursor follow the end of the run again.
+// Follow makes the cursor follow the end of the run again, with the
+// views' zoom and scroll back to their start.
 func (c *Controller) Follow() {
 	c.Live = true
+	c.resetViews()
 	c.Refresh()
+}
+
+// resetViews puts the views' own navigation back (views.Resetter).
+func (c *Controller) resetViews() {
+	for _, v := range c.Views {
+		if r, ok := v.(views.Resetter); ok {
+			r.ResetView()
+		}
+	}
 }
 
 // Refresh updates every view for the cursor.
@@ -355,9 +366,10 @@ func (c *Controller) restart(after func(error)) {
 func (c *Controller) deliver(b session.Batch, err error, reset bool, after ...func(error)) {
 	steps := c.drv.Steps()
 	c.post(func() {
-		if reset {
+		if reset { // a restart or another scenario: a new run
 			c.M.Reset()
 			c.Live, c.Running = true, false
+			c.resetViews()
 		}
 		b.ApplyTo(c.M)
 		c.Steps, c.Done, c.Err = steps, b.Done, err

@@ -105,6 +105,9 @@ func (w *Workbench) ShowScenario(name string) {
 // Content returns the window content.
 func (w *Workbench) Content() fyne.CanvasObject { return w.content }
 
+// Timeline returns the timeline view.
+func (w *Workbench) Timeline() *views.Timeline { return w.timeline }
+
 func (w *Workbench) button(name, label string, tap func()) *widget.Button {
 	b := widget.NewButton(label, tap)
 	w.Controls[name] = b

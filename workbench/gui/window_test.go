@@ -125,3 +125,40 @@ func TestRecordingMode(t *testing.T) {
 		t.Fatal("scrubbing did not move the slider")
 	}
 }
+
+// TestRestartResetsView: after zooming and scrolling the timeline,
+// Restart, another scenario and Live each show the whole run again from
+// the first lane (not the old 1.6–2.3 ms window of an empty new run).
+func TestRestartResetsView(t *testing.T) {
+	u := newUI(t, "webserver")
+	u.Controls["n"].(*widget.Entry).SetText("2000")
+	u.tap("stepn")
+	u.pump(t, func() bool { return u.C.Steps > 1000 })
+	tl := u.Timeline()
+	zoom := func() {
+		tl.SetView(1_600_000, 2_300_000)
+		tl.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+		tl.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+		if t0, _ := tl.View(); t0 != 1_600_000 || tl.FirstLane() != 2 {
+			t.Fatalf("zoom/scroll did not take: t0 %v first %d", t0, tl.FirstLane())
+		}
+	}
+	fitted := func(what string) {
+		t.Helper()
+		t0, t1 := tl.View()
+		if t0 != float64(u.C.M.Start()) || t1 < float64(u.C.M.End()) || tl.FirstLane() != 0 {
+			t.Errorf("after %s the timeline shows %.0f–%.0f ns from lane %d; the run is %d–%d ns", what, t0, t1, tl.FirstLane(), u.C.M.Start(), u.C.M.End())
+		}
+	}
+	zoom()
+	u.tap("restart")
+	u.pump(t, func() bool { return u.C.Steps == 1 })
+	fitted("Restart")
+	zoom()
+	u.Controls["scenario"].(*widget.Select).SetSelected("priority")
+	u.pump(t, func() bool { return u.C.Steps == 1 && u.C.M.Len() > 0 && u.C.M.CoName(u.C.M.Lanes()[0].ID) != "conn#0" })
+	fitted("choosing another scenario")
+	zoom()
+	u.tap("live")
+	fitted("Live")
+}

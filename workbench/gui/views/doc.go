@@ -21,3 +21,9 @@ type View interface {
 	// Update shows the model at cursor; s is m.At(cursor) (or m.Now()).
 	Update(m *model.Model, s *model.Snapshot, cursor uint64)
 }
+
+// Resetter is a view with its own navigation (zoom, scroll) that a new
+// run, a restart or Live puts back to its initial state.
+type Resetter interface {
+	ResetView()
+}

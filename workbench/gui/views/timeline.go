@@ -73,6 +73,13 @@ func (tl *Timeline) View() (t0, t1 float64) { return tl.span() }
 // FirstLane returns the index of the first lane shown (harts first).
 func (tl *Timeline) FirstLane() int { return tl.first }
 
+// ResetView fits the whole run and scrolls to the first lane: after a
+// restart, a new scenario or Live, the old zoom would show an empty range.
+func (tl *Timeline) ResetView() {
+	tl.t0, tl.t1, tl.first, tl.dragY = 0, 0, 0, 0
+	tl.Refresh()
+}
+
 // SetView sets the visible time range (t1 <= t0 fits everything).
 func (tl *Timeline) SetView(t0, t1 float64) {
 	tl.t0, tl.t1 = t0, t1
