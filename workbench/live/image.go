@@ -27,6 +27,7 @@ type Image struct {
 	Ring    uint64 // address of ktrace.Buf
 	RingLen uint64
 	Put     uint64 // address of ktrace.(*Ring).put: the decision point
+	Table   uint64 // address of ktrace.Table (the live threads)
 
 	// Clock: runtime.bmBoard's clint and timebase fields (DWARF), so the
 	// reader can read mtime and convert it to ns.
@@ -64,6 +65,8 @@ func LoadImage(path string) (*Image, error) {
 			im.Ring, im.RingLen = s.Value, s.Size
 		case ktrace.PutSymbol:
 			im.Put = s.Value
+		case ktrace.TableSymbol:
+			im.Table = s.Value
 		}
 		if elf.ST_TYPE(s.Info) == elf.STT_FUNC && s.Value != 0 {
 			im.syms = append(im.syms, s)
@@ -75,6 +78,8 @@ func LoadImage(path string) (*Image, error) {
 		return nil, fmt.Errorf("kernel ELF %s has no symbol %s: built before the kernel recorded a trace?", path, ktrace.Symbol)
 	case im.RingLen != ktrace.RingBytes:
 		return nil, fmt.Errorf("kernel ELF %s: %s is %d bytes, this workbench reads %d (rebuild one of them)", path, ktrace.Symbol, im.RingLen, ktrace.RingBytes)
+	case im.Table == 0:
+		return nil, fmt.Errorf("kernel ELF %s has no symbol %s", path, ktrace.TableSymbol)
 	case im.Put == 0:
 		return nil, fmt.Errorf("kernel ELF %s has no symbol %s", path, ktrace.PutSymbol)
 	}
@@ -269,4 +274,35 @@ func (im *Image) Symbol(name string) (uint64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// Fields returns the byte offsets of the fields of the Go struct type
+// named name (e.g. "copslab/kernel/proc.TrapFrame"), from DWARF.
+func (im *Image) Fields(name string) (map[string]int64, error) {
+	r := im.dw.Reader()
+	for {
+		e, err := r.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			return nil, fmt.Errorf("DWARF of %s has no type %s", im.Path, name)
+		}
+		if e.Tag != dwarf.TagStructType || e.Val(dwarf.AttrName) != name {
+			continue
+		}
+		t, err := im.dw.Type(e.Offset)
+		if err != nil {
+			return nil, err
+		}
+		st, ok := t.(*dwarf.StructType)
+		if !ok {
+			return nil, fmt.Errorf("%s is a %T", name, t)
+		}
+		out := map[string]int64{}
+		for _, f := range st.Field {
+			out[f.Name] = f.ByteOffset
+		}
+		return out, nil
+	}
 }

@@ -15,14 +15,18 @@ func init() {
 		name:    "gdbproxy",
 		summary: "forward gdb to a stub (QEMU -gdb) and log each packet pair: gdbproxy --listen ADDR --target ADDR",
 		run: func(args []string) error {
-			fs := newFlags("gdbproxy", "copslab gdbproxy [--listen 127.0.0.1:2345] [--target 127.0.0.1:1234]")
+			fs := newFlags("gdbproxy", "copslab gdbproxy [--listen 127.0.0.1:2345] [--target 127.0.0.1:1234] [--kernel out/kernel.elf]")
 			var o proxy.Options
 			o.AddFlags(fs.FlagSet)
+			kernel := fs.String("kernel", "", "kernel ELF: be OS-aware, the kernel's threads become gdb threads (gdbproxy_os.go)")
 			if err := fs.parse(args, 0); err != nil {
 				return err
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
+			if *kernel != "" {
+				return runOSProxy(ctx, o, *kernel, os.Stdout, nil)
+			}
 			return o.Run(ctx, os.Stdout, nil)
 		},
 	})

@@ -1,0 +1,108 @@
+//go:build !ci
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"copslab/boards"
+	"copslab/boards/qemu"
+	"copslab/gdbstub/proxy"
+	"copslab/workbench/internal/testkernel"
+)
+
+// TestOSAwareProxyWithGDB: gdb-multiarch through `copslab gdbproxy
+// --kernel` lists the kernel's threads in `info threads` and, after
+// `thread N`, unwinds that thread's user stack from its saved registers
+// (with the user program's symbols loaded).
+func TestOSAwareProxyWithGDB(t *testing.T) {
+	p := testkernel.Board(t)
+	if _, err := exec.LookPath(p.GDB.Binary); err != nil {
+		t.Skipf("%s not installed", p.GDB.Binary)
+	}
+	kernel := testkernel.Build(t)
+	// The threads program built exactly as the kernel build does, for its symbols.
+	prog := filepath.Join(t.TempDir(), "threads")
+	build := exec.Command("go", "build", "-o", prog, ".")
+	build.Dir = filepath.Join(testkernel.Root(), "kernel", "user", "threads")
+	build.Env = append(os.Environ(), "GOOS=linux", "GOARCH=riscv64", "CGO_ENABLED=0", "GOFLAGS=")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the threads program: %v\n%s", err, out)
+	}
+	stub := freeAddr(t)
+	_, port, _ := net.SplitHostPort(stub)
+	var portN int
+	fmt.Sscan(port, &portN)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	m, err := qemu.Start(ctx, p.QEMU.Binary, p.QEMUArgs(kernel, boards.RunOptions{Append: "run threads", Debug: true, GDBPort: portN}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Kill()
+	listen := freeAddr(t)
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		for i := 0; i < 100; i++ { // until QEMU's stub listens
+			err = runOSProxy(ctx, proxy.Options{Listen: listen, Target: stub, Quiet: true}, kernel, io.Discard, func(a string) { ready <- a })
+			if err == nil || !strings.Contains(err.Error(), "connecting to the stub") {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		done <- err
+	}()
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("proxy: %v\n%s", err, m.Output())
+	case <-time.After(time.Minute):
+		t.Fatal("proxy not listening after a minute")
+	}
+	gdb := exec.CommandContext(ctx, p.GDB.Binary, "-batch", "-nx", kernel,
+		"-ex", "target remote "+listen,
+		"-ex", "break copslab/kernel/ktrace.Block", // a thread is about to wait
+		"-ex", "continue", "-ex", "continue", "-ex", "continue", "-ex", "delete",
+		"-ex", "add-symbol-file "+prog,
+		"-ex", "info threads",
+		"-ex", "thread 3",
+		"-ex", "bt",
+		"-ex", "kill")
+	out, err := gdb.CombinedOutput() // exits 1: kill ends the connection
+	text := string(out)
+	if ctx.Err() != nil {
+		t.Fatalf("gdb: %v (timed out)\n%s", err, text)
+	}
+	for _, re := range []string{
+		`\* 1 +Thread 1 \(hart 0: .*copslab/kernel/ktrace\.Block`,
+		`\n +2 +Thread 2 \(pid 1 \(threads\) tid 1 (Ready|Running|Blocked) prio 4\) +\S`,
+		`\n +3 +Thread 3 \(pid 1 \(threads\) tid 2 (Ready|Running|Blocked) prio 4\) +\S`,
+		`Switching to thread 3 \(Thread 3\)\]\n#0 +(0x[0-9a-f]+ in )?runtime\.\S+ \(`,
+	} {
+		if !regexp.MustCompile(re).MatchString(text) {
+			t.Errorf("gdb output lacks %s:\n%s", re, text)
+		}
+	}
+	t.Logf("gdb:\n%s", text[strings.Index(text, "  Id"):])
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}

@@ -1,0 +1,235 @@
+package gdbos
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"copslab/gdbstub/client"
+	"copslab/gdbstub/server"
+	"copslab/kernel/ktrace"
+	"copslab/sched"
+	"copslab/workbench/live"
+)
+
+// HartThread is the gdb thread id of the hart itself.
+const HartThread = "1"
+
+// TrapFrameType is the Go type whose layout the saved registers follow.
+const TrapFrameType = "copslab/kernel/proc.TrapFrame"
+
+// Target is the OS-aware target.
+type Target struct {
+	*server.ClientTarget
+	img                  *live.Image
+	offX, offPC, offSATP int64
+
+	mu  sync.Mutex
+	sel *ktrace.Slot // thread chosen with Hg (nil: the hart)
+}
+
+var (
+	_ server.ThreadTarget   = (*Target)(nil)
+	_ server.RegisterTarget = (*Target)(nil)
+)
+
+// New wraps a connected client for the kernel image im.
+func New(c *client.Client, im *live.Image) (*Target, error) {
+	f, err := im.Fields(TrapFrameType)
+	if err != nil {
+		return nil, err
+	}
+	t := &Target{ClientTarget: &server.ClientTarget{C: c}, img: im}
+	var ok [3]bool
+	t.offX, ok[0] = f["X"]
+	t.offPC, ok[1] = f["PC"]
+	t.offSATP, ok[2] = f["SATP"]
+	if !ok[0] || !ok[1] || !ok[2] {
+		return nil, fmt.Errorf("%s lacks X, PC or SATP (fields %v)", TrapFrameType, f)
+	}
+	if _, err := c.Exchange("physical memory mode", "Qqemu.PhyMemMode:1"); err != nil {
+		return nil, fmt.Errorf("the stub refuses physical memory access (Qqemu.PhyMemMode): %w", err)
+	}
+	if err := live.CheckBuildID(c, im); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// slots reads the live threads from the kernel's table.
+func (t *Target) slots() ([]ktrace.Slot, error) {
+	b, err := t.C.ReadMemory(t.img.Table, ktrace.TableBytes)
+	if err != nil {
+		return nil, err
+	}
+	if binary.LittleEndian.Uint32(b) != ktrace.TableMagic {
+		return nil, nil // no thread yet
+	}
+	var tb ktrace.ThreadTable
+	if _, err := binary.Decode(b, binary.LittleEndian, &tb); err != nil {
+		return nil, err
+	}
+	var out []ktrace.Slot
+	for _, s := range tb.Slot {
+		if s.TID != 0 {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func threadID(s ktrace.Slot) string { return strconv.FormatUint(uint64(s.TID)+1, 16) }
+
+// Extra is the text gdb shows for a thread in `info threads`.
+func Extra(s ktrace.Slot) string {
+	name := strings.TrimRight(string(s.Name[:]), "\x00")
+	return fmt.Sprintf("pid %d (%s) tid %d %v prio %d", s.PID, name, s.TID, sched.State(s.State), s.Prio)
+}
+
+func (t *Target) Threads() ([]server.Thread, error) {
+	slots, err := t.slots()
+	if err != nil {
+		return nil, err
+	}
+	out := []server.Thread{{ID: HartThread, Extra: "hart 0: the CPU as it is (kernel, or the thread it runs)"}}
+	for _, s := range slots {
+		out = append(out, server.Thread{ID: threadID(s), Extra: Extra(s)})
+	}
+	return out, nil
+}
+
+func (t *Target) SelectThread(op byte, id string) error {
+	if op != 'g' {
+		return nil // all-stop: continue and step always move the whole hart
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if id == HartThread || id == "0" || id == "-1" {
+		t.sel = nil
+		return nil
+	}
+	slots, err := t.slots()
+	if err != nil {
+		return err
+	}
+	for _, s := range slots {
+		if threadID(s) == id {
+			t.sel = &s
+			return nil
+		}
+	}
+	return fmt.Errorf("no thread %s", id)
+}
+
+func (t *Target) selected() *ktrace.Slot {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.sel
+}
+
+// frame reads the selected thread's saved x0..x31, pc and satp.
+func (t *Target) frame(s *ktrace.Slot) (regs [33]uint64, satp uint64, err error) {
+	if s.Frame == 0 {
+		return regs, 0, errors.New("the kernel recorded no register frame for this thread")
+	}
+	end := max(t.offX+32*8, t.offPC+8, t.offSATP+8)
+	b, err := t.C.ReadMemory(s.Frame, int(end))
+	if err != nil {
+		return regs, 0, err
+	}
+	le := binary.LittleEndian
+	for i := 0; i < 32; i++ {
+		regs[i] = le.Uint64(b[t.offX+int64(i)*8:])
+	}
+	regs[0] = 0
+	regs[32] = le.Uint64(b[t.offPC:])
+	return regs, le.Uint64(b[t.offSATP:]), nil
+}
+
+func (t *Target) ReadRegisters() ([]byte, error) {
+	s := t.selected()
+	if s == nil {
+		return t.ClientTarget.ReadRegisters()
+	}
+	regs, _, err := t.frame(s)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 33*8)
+	for i, v := range regs {
+		binary.LittleEndian.PutUint64(out[i*8:], v)
+	}
+	return out, nil
+}
+
+func (t *Target) ReadRegister(num int) ([]byte, error) {
+	s := t.selected()
+	if s == nil || num > 32 {
+		return t.ClientTarget.ReadRegister(num)
+	}
+	regs, _, err := t.frame(s)
+	if err != nil {
+		return nil, err
+	}
+	return binary.LittleEndian.AppendUint64(nil, regs[num]), nil
+}
+
+var errSaved = errors.New("a saved thread's registers are read-only here (select thread 1, the hart, to change registers)")
+
+func (t *Target) WriteRegisters(b []byte) error {
+	if t.selected() != nil {
+		return errSaved
+	}
+	return t.ClientTarget.WriteRegisters(b)
+}
+
+func (t *Target) WriteRegister(num int, val []byte) error {
+	if t.selected() != nil {
+		return errSaved
+	}
+	return t.ClientTarget.WriteRegister(num, val)
+}
+
+// kernelBase: addresses from here up are the kernel's (physical, as the
+// machine-mode kernel sees them); below, a selected thread's user space.
+const kernelBase = 0x80000000
+
+func (t *Target) ReadMemory(addr uint64, n int) ([]byte, error) {
+	s := t.selected()
+	if s == nil || addr >= kernelBase {
+		return t.ClientTarget.ReadMemory(addr, n)
+	}
+	_, satp, err := t.frame(s)
+	if err != nil {
+		return nil, err
+	}
+	var out []byte
+	for n > 0 {
+		pa, err := t.translate(satp, addr)
+		if err != nil {
+			return nil, err
+		}
+		k := min(n, int(pageSize-addr%pageSize))
+		b, err := t.C.ReadMemory(pa, k)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b...)
+		addr, n = addr+uint64(k), n-k
+	}
+	return out, nil
+}
+
+func (t *Target) Resume(step bool) (server.Stop, error) {
+	t.mu.Lock()
+	t.sel = nil
+	t.mu.Unlock()
+	st, err := t.ClientTarget.Resume(step)
+	if st.Thread != "" {
+		st.Thread = HartThread
+	}
+	return st, err
+}
