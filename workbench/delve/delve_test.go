@@ -82,6 +82,18 @@ func TestStepHighestProcMask(t *testing.T) {
 		if calls == 500 {
 			t.Fatal("500 calls and never a process to pick")
 		}
+		caller, err := s.InFrame(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if caller.Func != st.Frames[1].Func || caller.Line != st.Frames[1].Line || caller.Frame != 1 ||
+			len(caller.Args)+len(caller.Locals) == 0 || s.Last().Frame != 0 {
+			t.Fatalf("frame 1: %s with args %+v locals %+v; stack %+v", caller.Where(), caller.Args, caller.Locals, st.Frames)
+		}
+		if _, ok := caller.Var("allow"); ok {
+			t.Fatalf("frame 1 (%s) shows the callee's argument allow: %+v", caller.Where(), caller.Args)
+		}
+		t.Logf("frame 1: %s, %d arguments, %d locals", caller.Where(), len(caller.Args), len(caller.Locals))
 		allowVar, ok := st.Var("allow")
 		if !ok {
 			t.Fatalf("no argument allow in %+v", st.Args)

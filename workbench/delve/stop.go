@@ -19,6 +19,7 @@ type Stop struct {
 	ExitStatus int
 
 	Goroutine  int64
+	Frame      int    // the frame Func, File, Line, Args and Locals are of (0: the top; see InFrame)
 	Func       string // full symbol, e.g. copslab/sched.(*Region).HighestProcMask
 	File       string // absolute path of the source file
 	Line       int
@@ -130,6 +131,36 @@ func (s *Session) stopped(st *api.DebuggerState, err error) (*Stop, error) {
 	out.Seq = s.evalUint(varNextSeq)
 	s.last = out
 	return out, nil
+}
+
+// InFrame returns the latest stop seen from frame n of its goroutine's
+// stack (0 is the top): that frame's function, line, arguments and locals.
+// The debuggee does not move.
+func (s *Session) InFrame(n int) (*Stop, error) {
+	if s.last == nil || s.last.Exited {
+		return nil, fmt.Errorf("the debuggee is not stopped")
+	}
+	if n < 0 || n >= len(s.last.Frames) {
+		return nil, fmt.Errorf("no frame %d (the stack has %d)", n, len(s.last.Frames))
+	}
+	out := *s.last
+	f := out.Frames[n]
+	out.Frame, out.Func, out.File, out.Line = n, f.Func, f.File, f.Line
+	out.Args, out.Locals, out.Returned = nil, nil, nil
+	if n == 0 {
+		out.Returned = s.last.Returned
+	}
+	scope := api.EvalScope{GoroutineID: out.Goroutine, Frame: n}
+	a, err := s.client.ListFunctionArgs(scope, loadCfg)
+	if err != nil {
+		return nil, fmt.Errorf("arguments of frame %d: %w", n, err)
+	}
+	l, err := s.client.ListLocalVariables(scope, loadCfg)
+	if err != nil {
+		return nil, fmt.Errorf("locals of frame %d: %w", n, err)
+	}
+	out.Args, out.Locals = vars(a), vars(l)
+	return &out, nil
 }
 
 // evalUint evaluates an unsigned integer variable of the debuggee (0 when

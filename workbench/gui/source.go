@@ -48,6 +48,8 @@ type SourcePane struct {
 
 	status  *widget.Label
 	header  *widget.Label
+	frames  *widget.Select // the stack: choosing a frame shows its line and variables
+	syncing bool           // frames is being set from a result, not by the user
 	source  *widget.TextGrid
 	scroll  *container.Scroll // around source
 	vars    *widget.TextGrid
@@ -99,6 +101,13 @@ func newSourcePane(names func() *model.Model, cursor func() uint64, post func(fu
 	controls["dlv-status"] = p.status
 	p.header = widget.NewLabel("")
 	p.header.TextStyle.Bold = true
+	p.frames = widget.NewSelect(nil, func(string) {
+		if n := p.frames.SelectedIndex(); !p.syncing && n >= 0 {
+			p.do(srcReq{label: fmt.Sprintf("frame %d", n), op: func(s *delve.Session) (*delve.Stop, error) { return s.InFrame(n) }})
+		}
+	})
+	p.frames.PlaceHolder = "stack frame"
+	controls["dlv-frame"] = p.frames
 	p.source = widget.NewTextGrid()
 	p.source.ShowLineNumbers = false
 	p.vars = widget.NewTextGrid()
@@ -129,7 +138,8 @@ func newSourcePane(names func() *model.Model, cursor func() uint64, post func(fu
 	p.scroll = container.NewScroll(p.source)
 	left := container.NewVSplit(p.scroll, container.NewScroll(p.vars))
 	left.Offset = 0.55
-	body := container.NewHSplit(container.NewBorder(p.header, nil, nil, nil, left), right)
+	head := container.NewBorder(nil, nil, p.header, nil, p.frames)
+	body := container.NewHSplit(container.NewBorder(head, nil, nil, nil, left), right)
 	body.Offset = 0.56
 	breaks := container.NewBorder(nil, nil, widget.NewLabel("break on:"), nil, container.NewHScroll(p.breaks))
 	top := container.NewVBox(bar, breaks, p.status)
@@ -286,6 +296,9 @@ func (p *SourcePane) show(r srcResult) {
 	if st.Breakpoint != "" {
 		where = "breakpoint"
 	}
+	if st.Frame > 0 {
+		where = fmt.Sprintf("frame %d of the stop,", st.Frame)
+	}
 	msg := fmt.Sprintf("%s at %s", where, st.Where())
 	if !st.InSched() {
 		msg += " (outside sched/)"
@@ -297,6 +310,7 @@ func (p *SourcePane) show(r srcResult) {
 	p.header.SetText(fmt.Sprintf("%s   goroutine %d · decision %d · t = %s", filepath.Base(st.File), st.Goroutine, st.Decision, fmtNS(st.Clock)))
 	p.showSource(r.lines, r.first, st.Line)
 	p.vars.SetText(formatVars(st))
+	p.showFrames(st)
 	if r.snap != nil {
 		m := p.names()
 		snap := r.snap
@@ -333,6 +347,18 @@ func (p *SourcePane) showSource(lines []string, first, cur int) {
 		y := p.source.PositionForCursorLocation(row, 0).Y
 		p.scroll.ScrollToOffset(fyne.NewPos(0, max(0, y-p.scroll.Size().Height/3)))
 	}
+}
+
+// showFrames lists the stack in the frame chooser and selects st's frame.
+func (p *SourcePane) showFrames(st *delve.Stop) {
+	opts := make([]string, len(st.Frames))
+	for i, f := range st.Frames {
+		opts[i] = fmt.Sprintf("%d  %s  %s:%d", i, delve.ShortFunc(f.Func), filepath.Base(f.File), f.Line)
+	}
+	p.syncing = true
+	p.frames.SetOptions(opts)
+	p.frames.SetSelectedIndex(st.Frame)
+	p.syncing = false
 }
 
 // formatVars lists arguments, locals, return values and the stack.

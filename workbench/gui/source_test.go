@@ -112,6 +112,18 @@ func TestSourcePaneStopsInDecision(t *testing.T) {
 	t.Logf("current line: %s", cur)
 	u.tap("dlv-next")
 	u.pumpFor(t, time.Minute, func() bool { return !strings.HasSuffix(u.label("dlv-status"), "…") })
+	frames := u.Controls["dlv-frame"].(*widget.Select)
+	if len(frames.Options) < 2 || frames.SelectedIndex() != 0 {
+		t.Fatalf("frame chooser: %v, selected %d", frames.Options, frames.SelectedIndex())
+	}
+	frames.SetSelectedIndex(1)
+	u.pumpFor(t, time.Minute, func() bool { return strings.HasPrefix(u.label("dlv-status"), "frame 1 of the stop") })
+	if v := u.grid("dlv-vars"); strings.Contains(v, "allow") {
+		t.Fatalf("frame 1 shows the callee's argument allow:\n%s", v)
+	}
+	t.Logf("frame 1: %s", u.label("dlv-status"))
+	frames.SetSelectedIndex(0)
+	u.pumpFor(t, time.Minute, func() bool { return strings.Contains(u.grid("dlv-vars"), "allow") })
 	src2 := u.grid("dlv-source")
 	for _, l := range strings.Split(src2, "\n") {
 		if strings.HasPrefix(l, "▶") && l == cur {
