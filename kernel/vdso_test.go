@@ -77,6 +77,21 @@ func TestTimeNowAgreesWithSyscall(t *testing.T) {
 	}
 }
 
+// TestVDSOCEntries: a program calls the C entry points itself, as a C
+// library would: __vdso_gettimeofday (with and without arguments; Go's
+// runtime never calls it) and __vdso_clock_gettime for two coarse clocks
+// and one it hands to the kernel (the fallback system call). Results
+// must lie between readings of the other clocks, and every C
+// callee-saved register must survive (the program loads s0–s10 with
+// patterns around the call). Dropping the entries' register saves makes
+// it report "clobbered callee-saved registers 0x3" (s0, s1).
+func TestVDSOCEntries(t *testing.T) {
+	m := bootIcount(t, "run timenow -abi")
+	expect(t, m, `timenow: C entry points ok`)
+	expect(t, m, `run timenow: exited with status 0`)
+	wantExit(t, m, 0)
+}
+
 // TestSchedThroughVDSO: a user program calls the scheduler's machine
 // code in the vDSO (found through AT_SYSINFO_EHDR and its dynamic
 // symbols) and its own compiled copy with the same 20,000 random

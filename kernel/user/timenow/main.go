@@ -9,6 +9,7 @@
 // runs with different n). It also checks that the two paths agree: a
 // system call's CLOCK_REALTIME lies between two time.Now readings
 // around it, and time.Now never goes backwards; it exits with 1 if not.
+// With -abi it calls the vDSO's C entry points itself (cabi.go).
 package main
 
 import (
@@ -25,7 +26,15 @@ import (
 func main() {
 	n := flag.Int("n", 10000, "calls of each kind (0: none, for counting the program's other system calls)")
 	sys := flag.Bool("sys", true, "also time the system call and compare the two paths (false: time.Now only)")
+	abi := flag.Bool("abi", false, "only call the vDSO's C entry points directly and check results and registers")
 	flag.Parse()
+	if *abi {
+		if err := checkCABI(); err != nil {
+			fail("%v", err)
+		}
+		fmt.Println("timenow: C entry points ok")
+		return
+	}
 	if *n == 0 {
 		fmt.Println("timenow: 0 calls")
 		return

@@ -15,58 +15,16 @@ package main
 
 import (
 	"bytes"
-	"debug/elf"
 	"flag"
 	"fmt"
 	"math/rand"
 	"os"
 	"unsafe"
 
+	"copslab/kernel/user/internal/auxvdso"
 	"copslab/kernel/user/internal/hpm"
 	"copslab/sched"
 )
-
-// getAuxv returns the auxiliary vector the kernel passed (the runtime
-// keeps it; golang.org/x/sys/unix reads it the same way).
-//
-//go:linkname getAuxv runtime.getAuxv
-func getAuxv() []uintptr
-
-const atSysinfoEhdr = 33
-
-// image returns the vDSO's address and dynamic symbols.
-func image() (uintptr, map[string]uint64, error) {
-	auxv := getAuxv()
-	var base uintptr
-	for i := 0; i+1 < len(auxv); i += 2 {
-		if auxv[i] == atSysinfoEhdr {
-			base = auxv[i+1]
-		}
-	}
-	if base == 0 {
-		return 0, nil, fmt.Errorf("no AT_SYSINFO_EHDR")
-	}
-	// The image's one PT_LOAD covers the file up to its section headers.
-	// It is memory the kernel mapped, outside Go's heap: viewed through
-	// a pointer made from the address (the form vet accepts).
-	p := *(*unsafe.Pointer)(unsafe.Pointer(&base))
-	hdr := unsafe.Slice((*byte)(p), 64)
-	shoff := *(*uint64)(unsafe.Pointer(&hdr[40]))
-	shnum := uint64(*(*uint16)(unsafe.Pointer(&hdr[60])))
-	f, err := elf.NewFile(bytes.NewReader(unsafe.Slice((*byte)(p), shoff+64*shnum)))
-	if err != nil {
-		return 0, nil, err
-	}
-	syms, err := f.DynamicSymbols()
-	if err != nil {
-		return 0, nil, err
-	}
-	m := map[string]uint64{}
-	for _, s := range syms {
-		m[s.Name] = s.Value
-	}
-	return base, m, nil
-}
 
 // ops are the scheduler's operations as func types; both tables hold
 // the same functions, one set compiled into this program, one in the
@@ -120,7 +78,7 @@ func main() {
 	n := flag.Int("n", 20000, "random operations")
 	seed := flag.Int64("seed", 1, "random seed")
 	flag.Parse()
-	base, syms, err := image()
+	base, syms, err := auxvdso.Image()
 	if err == nil {
 		_, ok := syms["copslab/sched.(*Local).Spawn"]
 		if !ok {
