@@ -2,10 +2,12 @@ package gui
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -128,9 +130,12 @@ func (w *Workbench) controls() fyne.CanvasObject {
 	n.SetText("10")
 	w.Controls["n"] = n
 	stepN := w.button("stepn", "Step N", func() {
-		if k, err := strconv.Atoi(n.Text); err == nil {
-			w.C.Step(k)
+		k, err := strconv.Atoi(strings.TrimSpace(n.Text))
+		if err != nil || k < 1 {
+			w.status.SetText(fmt.Sprintf("Step N: %q is not a number of decisions (a whole number, 1 or more)", n.Text))
+			return
 		}
+		w.C.Step(k)
 	})
 	restart := w.button("restart", "Restart", w.C.Restart)
 	live := w.button("live", "Live", w.C.Follow)
@@ -174,8 +179,12 @@ func (w *Workbench) controls() fyne.CanvasObject {
 	if !w.C.HasTarget() {
 		debug.Disable()
 	}
-	bar := container.NewHBox(w.run, step, container.NewGridWrap(fyne.NewSize(60, n.MinSize().Height), n), stepN, restart, speed, scen, live, debug, w.status)
-	return container.NewVBox(bar, w.slider)
+	// Run keeps the width of its wider label, so the bar does not shift
+	// when it turns into Pause; the status has its own line, the whole
+	// window wide, so it is not cut at the window's edge.
+	runW := widget.NewButton("Pause", nil).MinSize()
+	bar := container.NewHBox(container.NewGridWrap(runW, w.run), step, container.NewGridWrap(fyne.NewSize(60, n.MinSize().Height), n), stepN, restart, speed, scen, live, debug)
+	return container.NewVBox(bar, w.status, w.slider)
 }
 
 // sync updates the controls from the controller (UI goroutine).
@@ -245,6 +254,7 @@ func ShowNotice(a fyne.App, title, notice string, t target.Target, m *model.Mode
 	}
 	win.SetContent(w.Content())
 	win.Resize(fyne.NewSize(1280, 800))
+	fitScreen(a, win)
 	win.SetOnClosed(w.Close)
 	quitOnSignal(a, w.C)
 	if path := os.Getenv("COPSLAB_UI_STATE"); path != "" {

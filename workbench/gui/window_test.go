@@ -162,3 +162,42 @@ func TestRestartResetsView(t *testing.T) {
 	u.tap("live")
 	fitted("Live")
 }
+
+// TestStepNRejectsNonNumber: Step N with text that is not a positive whole
+// number says so in the status line and steps nothing.
+func TestStepNRejectsNonNumber(t *testing.T) {
+	u := newUI(t, "tiny")
+	for _, bad := range []string{"ten", "", "-3", "0"} {
+		u.Controls["n"].(*widget.Entry).SetText(bad)
+		u.tap("stepn")
+		if st := u.Controls["status"].(*widget.Label).Text; !strings.Contains(st, "is not a number of decisions") {
+			t.Errorf("Step N with %q: status %q", bad, st)
+		}
+	}
+	if u.C.Steps != 1 {
+		t.Errorf("%d decisions after bad Step N input, want 1", u.C.Steps)
+	}
+}
+
+// TestToolbarStable: turning Run into Pause moves no other control, and
+// the status line is not cut at the window's edge.
+func TestToolbarStable(t *testing.T) {
+	u := newUI(t, "webserver")
+	d := fyne.CurrentApp().Driver()
+	before := d.AbsolutePositionForObject(u.Controls["step"])
+	u.tap("run")
+	if u.Controls["run"].(*widget.Button).Text != "Pause" {
+		t.Fatal("run did not turn into Pause")
+	}
+	u.pump(t, func() bool { return u.C.Steps > 5 })
+	u.Content().Refresh() // lay the bar out again with the new label
+	if after := d.AbsolutePositionForObject(u.Controls["step"]); after != before {
+		t.Errorf("Step moved from %v to %v when Run became Pause", before, after)
+	}
+	u.tap("run") // pause again
+	st := u.Controls["status"].(*widget.Label)
+	right := d.AbsolutePositionForObject(st).X + st.MinSize().Width
+	if win := u.Content().Size().Width; right > win {
+		t.Errorf("status %q ends at x=%.0f, the window is %.0f wide", st.Text, right, win)
+	}
+}

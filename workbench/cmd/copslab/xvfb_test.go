@@ -99,6 +99,14 @@ func TestWindowUnderXvfb(t *testing.T) {
 	if _, err := fmt.Sscanf(geo[strings.Index(geo, "Position:"):], "Position: %d,%d", &wx, &wy); err != nil {
 		t.Fatalf("window geometry %q: %v", geo, err)
 	}
+	// The window uses the screen it gets (Xvfb's 1400×900, no panels).
+	var ww, wh int
+	if _, err := fmt.Sscanf(geo[strings.Index(geo, "Geometry:"):], "Geometry: %dx%d", &ww, &wh); err != nil {
+		t.Fatalf("window geometry %q: %v", geo, err)
+	}
+	if ww < 1390 || wh < 890 {
+		t.Errorf("window is %dx%d on a 1400x900 screen", ww, wh)
+	}
 	click := func(name string) {
 		p, ok := pos[name]
 		if !ok {
