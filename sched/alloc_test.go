@@ -31,7 +31,7 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 		l.Block(c, got, 1)
 		g.SetUintr(1, true)
 		g.Sample(1, l)
-		g.Collect(1, l)
+		g.Collect(1, l, 1)
 		g.HighestProc()
 		g.RunOn(0, 1)
 		l.Wake(c, got, CauseUintr, NoWaker, 1)
@@ -103,7 +103,7 @@ func BenchmarkDecision(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for p := uint16(1); p < MaxProcs; p++ {
-			g.Collect(p, &ls[p])
+			g.Collect(p, &ls[p], 1)
 			g.Sample(p, &ls[p])
 		}
 		g.HighestProc()

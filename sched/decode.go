@@ -7,8 +7,8 @@ import (
 
 // Decode turns a raw byte dump of a host Region (layout.go: the Global,
 // then one Local per process slot) into a Snapshot. It checks the Global
-// (decode_global.go) and the Local of every process in use (DecodeLocal's
-// checks), cross-checks them (every global priority against its Local's
+// (DecodeGlobal's checks) and the Local of every process in use
+// (DecodeLocal's), cross-checks them (every global priority against its Local's
 // queues and the uintr flag, the hart table against the process records)
 // and returns a *DecodeError naming the byte offset of the first
 // inconsistency. It never panics. Bytes after RegionSize are ignored.
@@ -22,9 +22,8 @@ func Decode(b []byte) (*Snapshot, error) {
 		return nil, err
 	}
 	for p := uint16(0); p < MaxProcs; p++ {
-		koff := OffKProcs + int(p)*KProcSize
 		base := GlobalPad + int(p)*LocalSize
-		if g.u8(koff+4)&ProcUsed == 0 {
+		if !g.used(p) {
 			if err := unusedLocal(b[base:base+LocalSize], base, p); err != nil {
 				return nil, err
 			}
@@ -35,12 +34,12 @@ func Decode(b []byte) (*Snapshot, error) {
 			return nil, err
 		}
 		ps := ls.Proc
-		ps.Hart, ps.UintrPending, ps.Prio = g.u8(koff+5), g.u8(koff+4)&ProcUintr != 0, g.u8(OffProcPrio+int(p))
-		if lp := g.u8(koff + 6); lp != ls.Prio {
-			return nil, g.errf(koff+6, "process %d: sampled local priority %d, its Local says %d", p, lp, ls.Prio)
+		lp, err := g.procRecord(p, &ps)
+		if err != nil {
+			return nil, err
 		}
-		if want := expectPrio(ls.Prio, ps.UintrPending); want != ps.Prio {
-			return nil, g.errf(OffProcPrio+int(p), "process %d: global priority %d, its queues say %d", p, ps.Prio, want)
+		if lp != ls.Prio {
+			return nil, g.errf(OffKProcs+int(p)*KProcSize+6, "process %d: sampled local priority %d, its Local says %d", p, lp, ls.Prio)
 		}
 		s.Procs = append(s.Procs, ps)
 		s.Cos = append(s.Cos, ls.Cos...)

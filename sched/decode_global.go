@@ -1,5 +1,53 @@
 package sched
 
+// DecodeGlobal checks a raw dump of the kernel's Global (layout.go) — the
+// header, every process record, the global priority array against each
+// record's sampled local priority and user-interrupt flag, the hart table
+// against the records, and the trace ring — and returns it as a Snapshot
+// whose Procs carry what the kernel knows of each process (ID, Prio, Hart,
+// UintrPending; no queues: those are in the process's Local, DecodeLocal)
+// and whose Harts name no coroutine. It never panics; bytes after
+// GlobalSize are ignored. This is what a debugger reads from the kernel.
+func DecodeGlobal(b []byte) (*Snapshot, error) {
+	if len(b) < GlobalSize {
+		return nil, (&reader{b: b}).errf(0, "dump is %d bytes, the Global needs %d", len(b), GlobalSize)
+	}
+	g := &reader{b: b[:GlobalSize], lockOff: OffGLock}
+	s, err := g.global()
+	if err != nil {
+		return nil, err
+	}
+	for p := uint16(0); p < MaxProcs; p++ {
+		if !g.used(p) {
+			continue
+		}
+		ps := ProcSnap{ID: p, Current: NoCo}
+		if _, err := g.procRecord(p, &ps); err != nil {
+			return nil, err
+		}
+		s.Procs = append(s.Procs, ps)
+	}
+	if err := g.harts(s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// used reports whether process slot p's record says in use.
+func (d *reader) used(p uint16) bool { return d.u8(OffKProcs+int(p)*KProcSize+4)&ProcUsed != 0 }
+
+// procRecord fills the kernel's fields of ps from p's record, checks the
+// global priority against them and returns the sampled local priority.
+func (d *reader) procRecord(p uint16, ps *ProcSnap) (uint8, error) {
+	koff := OffKProcs + int(p)*KProcSize
+	ps.Hart, ps.UintrPending, ps.Prio = d.u8(koff+5), d.u8(koff+4)&ProcUintr != 0, d.u8(OffProcPrio+int(p))
+	lp := d.u8(koff + 6)
+	if want := expectPrio(lp, ps.UintrPending); want != ps.Prio {
+		return lp, d.errf(OffProcPrio+int(p), "process %d: global priority %d, its local priority %d and interrupt flag say %d", p, ps.Prio, lp, want)
+	}
+	return lp, nil
+}
+
 // global decodes and checks the Global part of a dump.
 func (d *reader) global() (*Snapshot, error) {
 	if m := d.u32(0); m != GlobalMagic {

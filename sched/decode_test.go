@@ -2,7 +2,9 @@ package sched
 
 import (
 	"encoding/binary"
+	"errors"
 	"math/rand"
+	"strings"
 	"testing"
 )
 
@@ -163,4 +165,45 @@ func FuzzDecodePatch(f *testing.F) {
 			t.Fatal("nil snapshot without error")
 		}
 	})
+}
+
+// TestDecodeGlobal: the kernel's part alone decodes to what the whole
+// region says about processes, harts and the trace, and its checks fire.
+func TestDecodeGlobal(t *testing.T) {
+	r := busyRegion(t)
+	full, err := Decode(r.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := DecodeGlobal(r.Global.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Procs) != len(full.Procs) || len(g.Events) != len(full.Events) || g.Seq != full.Seq {
+		t.Fatalf("procs %d/%d events %d/%d", len(g.Procs), len(full.Procs), len(g.Events), len(full.Events))
+	}
+	for i, ps := range g.Procs {
+		fp := full.Procs[i]
+		if ps.ID != fp.ID || ps.Prio != fp.Prio || ps.Hart != fp.Hart || ps.UintrPending != fp.UintrPending {
+			t.Fatalf("process %d: %+v, full decode %+v", ps.ID, ps, fp)
+		}
+	}
+	if g.Harts[1].Proc != 2 || g.Harts[1].Co != NoCo {
+		t.Fatalf("hart 1: %+v", g.Harts[1])
+	}
+	b := append([]byte(nil), r.Global.Bytes()...)
+	b[OffKProcs+3*KProcSize+4] &^= ProcUintr
+	b[OffProcPrio+3] = 7
+	b[OffKProcs+3*KProcSize+6] = 2
+	expectGlobalError(t, b, OffProcPrio+3, "global priority 7")
+	expectGlobalError(t, b[:GlobalSize-1], 0, "bytes")
+}
+
+func expectGlobalError(t *testing.T, b []byte, off int, msg string) {
+	t.Helper()
+	_, err := DecodeGlobal(b)
+	var de *DecodeError
+	if !errors.As(err, &de) || de.Off != off || !strings.Contains(de.Msg, msg) {
+		t.Fatalf("DecodeGlobal: %v, want offset %d and %q", err, off, msg)
+	}
 }

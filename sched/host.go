@@ -12,7 +12,7 @@ package sched
 
 // onLocal runs op on proc's Local with its lock taken for the caller's tag.
 // Not a hot path (host and tests).
-func (r *Region) onLocal(proc uint16, op func(l *Local) Errno) Errno {
+func (r *Region) onLocal(c Ctx, proc uint16, op func(l *Local) Errno) Errno {
 	if !r.held() {
 		return ErrNotLocked
 	}
@@ -24,7 +24,7 @@ func (r *Region) onLocal(proc uint16, op func(l *Local) Errno) Errno {
 	e := op(l)
 	l.Unlock(tag)
 	if r.Procs[proc&(MaxProcs-1)].Flags&ProcUsed != 0 {
-		r.sync(proc)
+		r.sync(proc, c.Now)
 	}
 	return e
 }
@@ -32,8 +32,8 @@ func (r *Region) onLocal(proc uint16, op func(l *Local) Errno) Errno {
 // sync is the kernel's part after an operation on proc's Local. A host
 // region is written only through these operations, so a fault here is a
 // bug in this package.
-func (r *Region) sync(proc uint16) {
-	if f, _ := r.Collect(proc, &r.Locals[proc]); f.Code != FaultNone {
+func (r *Region) sync(proc uint16, now uint64) {
+	if f, _ := r.Collect(proc, &r.Locals[proc], now); f.Code != FaultNone {
 		panic(f.Message(proc))
 	}
 	if f, _ := r.Sample(proc, &r.Locals[proc]); f.Code != FaultNone {
@@ -55,7 +55,7 @@ func (r *Region) Spawn(c Ctx, proc uint16, kind Kind, prio uint8, waker uint32) 
 		return NoCo, ErrBadProc
 	}
 	id := NoCo
-	e := r.onLocal(proc, func(l *Local) (e Errno) { id, e = l.Spawn(c, kind, prio, waker); return })
+	e := r.onLocal(c, proc, func(l *Local) (e Errno) { id, e = l.Spawn(c, kind, prio, waker); return })
 	return id, e
 }
 
@@ -68,48 +68,48 @@ func (r *Region) Fetch(c Ctx, proc uint16) (uint32, Errno) {
 		return NoCo, ErrBadProc
 	}
 	id := NoCo
-	e := r.onLocal(proc, func(l *Local) (e Errno) { id, e = l.Fetch(c); return })
+	e := r.onLocal(c, proc, func(l *Local) (e Errno) { id, e = l.Fetch(c); return })
 	return id, e
 }
 
 // Yield: see Local.Yield.
 func (r *Region) Yield(c Ctx, id uint32) Errno {
-	return r.onLocal(ProcOf(id), func(l *Local) Errno { return l.Yield(c, id) })
+	return r.onLocal(c, ProcOf(id), func(l *Local) Errno { return l.Yield(c, id) })
 }
 
 // Block: see Local.Block.
 func (r *Region) Block(c Ctx, id uint32, arg uint64) Errno {
-	return r.onLocal(ProcOf(id), func(l *Local) Errno { return l.Block(c, id, arg) })
+	return r.onLocal(c, ProcOf(id), func(l *Local) Errno { return l.Block(c, id, arg) })
 }
 
 // Exit: see Local.Exit.
 func (r *Region) Exit(c Ctx, id uint32) Errno {
-	return r.onLocal(ProcOf(id), func(l *Local) Errno { return l.Exit(c, id) })
+	return r.onLocal(c, ProcOf(id), func(l *Local) Errno { return l.Exit(c, id) })
 }
 
 // Wake: see Local.Wake.
 func (r *Region) Wake(c Ctx, id uint32, cause Cause, waker uint32, arg uint64) Errno {
-	return r.onLocal(ProcOf(id), func(l *Local) Errno { return l.Wake(c, id, cause, waker, arg) })
+	return r.onLocal(c, ProcOf(id), func(l *Local) Errno { return l.Wake(c, id, cause, waker, arg) })
 }
 
 // Suspend: see Local.Suspend.
 func (r *Region) Suspend(c Ctx, id uint32) Errno {
-	return r.onLocal(ProcOf(id), func(l *Local) Errno { return l.Suspend(c, id) })
+	return r.onLocal(c, ProcOf(id), func(l *Local) Errno { return l.Suspend(c, id) })
 }
 
 // Resume: see Local.Resume.
 func (r *Region) Resume(c Ctx, id uint32) Errno {
-	return r.onLocal(ProcOf(id), func(l *Local) Errno { return l.Resume(c, id) })
+	return r.onLocal(c, ProcOf(id), func(l *Local) Errno { return l.Resume(c, id) })
 }
 
 // SetPrio: see Local.SetPrio.
 func (r *Region) SetPrio(c Ctx, id uint32, prio uint8) Errno {
-	return r.onLocal(ProcOf(id), func(l *Local) Errno { return l.SetPrio(c, id, prio) })
+	return r.onLocal(c, ProcOf(id), func(l *Local) Errno { return l.SetPrio(c, id, prio) })
 }
 
 // Mark: see Local.Mark.
 func (r *Region) Mark(c Ctx, id uint32, cause Cause, waker uint32, arg uint64) Errno {
-	return r.onLocal(ProcOf(id), func(l *Local) Errno { return l.Mark(c, id, cause, waker, arg) })
+	return r.onLocal(c, ProcOf(id), func(l *Local) Errno { return l.Mark(c, id, cause, waker, arg) })
 }
 
 // StateOf returns the state of a live coroutine (Exited and ErrBadID for

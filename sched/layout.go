@@ -32,7 +32,7 @@ package sched
 //	32     8     Tail        sequence number of the oldest event in the ring
 //	40     8     Overflow    events dropped because the ring was full
 //	48     8     Lost        events lost in process rings before the kernel collected them
-//	56     8     -
+//	56     8     Clock       latest event time in the trace; Collect keeps times in [Clock, now]
 //	64     64    ProcPrio    global priority array: [proc] best priority or Idle (0xFF)
 //	128    16    HartProc    [hart] process running on it, or NoIdx
 //	144    16    -
@@ -157,7 +157,7 @@ type Global struct {
 	Tail       uint64
 	Overflow   uint64
 	Lost       uint64
-	_          [8]byte
+	Clock      uint64
 	ProcPrio   [MaxProcs]uint8
 	HartProc   [MaxHarts]uint16
 	_          [16]byte

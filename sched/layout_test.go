@@ -28,6 +28,7 @@ func TestLayout(t *testing.T) {
 		{"Global.Tail", unsafe.Offsetof(g.Tail), 32},
 		{"Global.Overflow", unsafe.Offsetof(g.Overflow), 40},
 		{"Global.Lost", unsafe.Offsetof(g.Lost), 48},
+		{"Global.Clock", unsafe.Offsetof(g.Clock), 56},
 		{"Global.ProcPrio", unsafe.Offsetof(g.ProcPrio), OffProcPrio},
 		{"Global.HartProc", unsafe.Offsetof(g.HartProc), OffHartProc},
 		{"Global.Procs", unsafe.Offsetof(g.Procs), OffKProcs},

@@ -144,7 +144,9 @@ func (l *Local) check(proc uint16) (uint8, Fault) {
 // Collect copies proc's events that the kernel has not seen yet from l's
 // ring into the Global ring, each checked (enums in range, the process's
 // own coroutine ids and slot, kernel kinds only in process 0) and given a
-// global sequence number. Events the process overwrote before the kernel
+// global sequence number. Event times come from the process: each is
+// clamped into [Global.Clock, now] (now: the kernel's clock), so the trace
+// never goes back in time and no process can push it into the future. Events the process overwrote before the kernel
 // looked are counted in KProc.Lost and Global.Lost. A counter that went
 // backwards or a malformed event is a Fault; the events before it are kept.
 // Global.Lock must be held.
@@ -152,7 +154,7 @@ func (l *Local) check(proc uint16) (uint8, Fault) {
 // nosplit: kernel path, same rules as the vDSO's.
 //
 //go:nosplit
-func (g *Global) Collect(proc uint16, l *Local) (Fault, Errno) {
+func (g *Global) Collect(proc uint16, l *Local, now uint64) (Fault, Errno) {
 	if !g.held() {
 		return Fault{}, ErrNotLocked
 	}
@@ -189,6 +191,12 @@ func (g *Global) Collect(proc uint16, l *Local) (Fault, Errno) {
 			return Fault{FaultEvent, off + 28}, OK
 		case e.Proc != proc || ProcOf(e.Co) != proc || (e.Kind != KindUser && proc != 0):
 			return Fault{FaultForeign, off + 16}, OK
+		}
+		if e.Time > now {
+			e.Time = now
+		}
+		if e.Time < g.Clock {
+			e.Time = g.Clock
 		}
 		g.record(&e)
 		k.Next++

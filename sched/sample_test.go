@@ -39,7 +39,7 @@ func decide(g *Global, ls []Local) map[uint16]Fault {
 		if g.Procs[p].Flags&ProcUsed == 0 {
 			continue
 		}
-		if f, _ := g.Collect(p, &ls[p]); f.Code != FaultNone {
+		if f, _ := g.Collect(p, &ls[p], ^uint64(0)); f.Code != FaultNone {
 			faults[p] = f
 			continue
 		}
@@ -241,4 +241,31 @@ func FuzzSample(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCollectClampsTime: a process's timestamps are its own business, but
+// the kernel's trace stays in order and never runs ahead of the kernel's
+// clock: each collected time is clamped into [Global.Clock, now].
+func TestCollectClampsTime(t *testing.T) {
+	g, ls := kernelWith(t, 2)
+	for p := uint16(1); p <= 2; p++ {
+		g.Collect(p, &ls[p], 100)
+	}
+	l := &ls[2]
+	l.TryLock(testTag)
+	l.Spawn(Ctx{Now: 1 << 60}, KindUser, 3, NoWaker) // from the future
+	l.Spawn(Ctx{Now: 5}, KindUser, 3, NoWaker)       // from the past
+	l.Unlock(testTag)
+	seq := g.Seq
+	if f, _ := g.Collect(2, l, 1000); f.Code != FaultNone {
+		t.Fatal(f)
+	}
+	if a, b := g.Ring[seq].Time, g.Ring[seq+1].Time; a != 1000 || b != 1000 || g.Clock != 1000 {
+		t.Fatalf("times %d, %d, clock %d; want 1000, 1000, 1000", a, b, g.Clock)
+	}
+	for i := uint64(1); i < g.Seq; i++ {
+		if g.Ring[i].Time < g.Ring[i-1].Time {
+			t.Fatalf("trace goes back in time at %d", i)
+		}
+	}
 }

@@ -53,6 +53,9 @@ func (g *Global) record(e *Event) {
 	*d = *e
 	d.Seq = g.Seq
 	g.Seq++
+	if e.Time > g.Clock {
+		g.Clock = e.Time
+	}
 }
 
 // Pending returns how many events are in the Global ring.

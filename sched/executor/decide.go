@@ -9,9 +9,9 @@ import "copslab/sched"
 func (x *Executor) Decide(hart uint8, mask uint64, why Reason) Decision {
 	c := x.ctx(hart)
 	x.lockGlobal()
-	kills := x.sampleAll()
+	kills := x.sampleAll(c.Now)
 	d, step := x.choose(c, hart, mask&^1, why)
-	x.g.Collect(0, x.kl)
+	x.g.Collect(0, x.kl, c.Now)
 	x.unlockGlobal()
 	x.report(kills)
 	if step != nil {
@@ -22,14 +22,14 @@ func (x *Executor) Decide(hart uint8, mask uint64, why Reason) Decision {
 
 // sampleAll collects and samples every process and drops the corrupt ones
 // (Global lock held). It returns the kills to report.
-func (x *Executor) sampleAll() []Kill {
+func (x *Executor) sampleAll(now uint64) []Kill {
 	var kills []Kill
 	for p := uint16(1); p < sched.MaxProcs; p++ {
 		l := x.procs[p]
 		if l == nil {
 			continue
 		}
-		f, _ := x.g.Collect(p, l)
+		f, _ := x.g.Collect(p, l, now)
 		if f.Code == sched.FaultNone {
 			f, _ = x.g.Sample(p, l)
 		}
@@ -38,7 +38,7 @@ func (x *Executor) sampleAll() []Kill {
 			kills = append(kills, Kill{Proc: p, Msg: f.Message(p)})
 		}
 	}
-	x.g.Collect(0, x.kl)
+	x.g.Collect(0, x.kl, now)
 	x.g.Sample(0, x.kl)
 	return kills
 }
@@ -167,7 +167,7 @@ func (x *Executor) runStep(c sched.Ctx, id uint32, step Step) {
 	}
 	x.unlockLocal()
 	x.lockGlobal()
-	x.g.Collect(0, x.kl)
+	x.g.Collect(0, x.kl, c.Now)
 	x.g.Sample(0, x.kl)
 	x.unlockGlobal()
 }

@@ -158,7 +158,7 @@ func New(g *sched.Global, kl *sched.Local, clock func() uint64) (*Executor, erro
 	}
 	x.sched = id
 	x.lockGlobal()
-	x.g.Collect(0, kl)
+	x.g.Collect(0, kl, x.clock())
 	x.g.Sample(0, kl)
 	x.unlockGlobal()
 	return x, nil
@@ -254,7 +254,7 @@ func (x *Executor) RemoveProc(proc uint16) error {
 	}
 	x.lockGlobal()
 	defer x.unlockGlobal()
-	x.g.Collect(proc, x.procs[proc])
+	x.g.Collect(proc, x.procs[proc], x.clock())
 	x.drop(proc)
 	return nil
 }
