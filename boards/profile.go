@@ -23,8 +23,9 @@ type Profile struct {
 	// `go run ./kernel/cmd/mkkernel -board NAME`.
 	Board string
 
-	QEMU QEMUConfig
-	GDB  GDBConfig
+	QEMU     QEMUConfig      // zero for a hardware board
+	Hardware *HardwareConfig // nil for a QEMU machine (hardware.go)
+	GDB      GDBConfig
 }
 
 // QEMUConfig is the `qemu:` section of a profile.
@@ -62,20 +63,23 @@ type rawProfile struct {
 		KernelArgs []string `mapstructure:"kernel_args"`
 		Extra      []string `mapstructure:"extra"`
 	} `mapstructure:"qemu"`
-	GDB struct {
+	Hardware *rawHardware `mapstructure:"hardware"`
+	GDB      struct {
 		Binary string `mapstructure:"binary"`
 		Port   int    `mapstructure:"port"`
 	} `mapstructure:"gdb"`
 }
 
-// requiredKeys must be present in every profile (viper lower-cases keys).
-var requiredKeys = []string{
-	"name", "qemu.binary", "qemu.machine", "qemu.memory", "qemu.cpus",
-	"qemu.kernel_args", "gdb.binary", "gdb.port",
-}
+// requiredKeys must be present in every profile (viper lower-cases keys),
+// qemuKeys in a QEMU profile, hardwareKeys (hardware.go) in a hardware one.
+var (
+	requiredKeys = []string{"name", "gdb.binary", "gdb.port"}
+	qemuKeys     = []string{"qemu.binary", "qemu.machine", "qemu.memory", "qemu.cpus", "qemu.kernel_args"}
+)
 
 // knownKeys are all keys a profile may have.
-var knownKeys = append([]string{"description", "kernel.board", "qemu.bios", "qemu.nographic", "qemu.extra"}, requiredKeys...)
+var knownKeys = slices.Concat([]string{"description", "kernel.board", "qemu.bios", "qemu.nographic", "qemu.extra"},
+	requiredKeys, qemuKeys, hardwareKeys, hardwareOptional)
 
 // unknownKeys returns the keys (viper's flattened, lower-case form) that
 // are not in knownKeys, sorted.
@@ -112,7 +116,11 @@ func Load(path string) (*Profile, error) {
 	for _, k := range unknownKeys(v.AllKeys()) {
 		errs = append(errs, badKey(k, "unknown key (known: %s)", strings.Join(knownKeys, ", ")))
 	}
-	for _, k := range requiredKeys {
+	required := slices.Concat(requiredKeys, qemuKeys)
+	if v.IsSet("hardware") {
+		required = slices.Concat(requiredKeys, hardwareKeys)
+	}
+	for _, k := range required {
 		if !v.IsSet(k) {
 			errs = append(errs, badKey(k, "missing required key"))
 		}
@@ -146,21 +154,30 @@ func (r *rawProfile) check() (*Profile, []error) {
 	if _, err := build.Tags(board); err != nil {
 		bad("kernel.board", "%q is not a kernel board (known: %s)", board, strings.Join(build.BoardNames(), ", "))
 	}
-	if r.QEMU.Binary == "" {
-		bad("qemu.binary", "is empty")
-	}
-	if r.QEMU.Machine == "" {
-		bad("qemu.machine", "is empty")
-	}
-	mem, err := ParseSize(r.QEMU.Memory)
-	if err != nil {
-		bad("qemu.memory", "%v", err)
-	}
-	if r.QEMU.CPUs < 1 || r.QEMU.CPUs > 512 {
-		bad("qemu.cpus", "= %d, want 1..512", r.QEMU.CPUs)
-	}
-	if !containsPlaceholder(r.QEMU.KernelArgs) {
-		bad("qemu.kernel_args", "%q must mention %s", r.QEMU.KernelArgs, KernelPlaceholder)
+	var hw *HardwareConfig
+	var mem uint64
+	if r.Hardware != nil {
+		if r.QEMU.Binary != "" || r.QEMU.Machine != "" {
+			bad("qemu", "a profile describes a QEMU machine (qemu:) or a hardware board (hardware:), not both")
+		}
+		hw = r.Hardware.check(bad)
+	} else {
+		if r.QEMU.Binary == "" {
+			bad("qemu.binary", "is empty")
+		}
+		if r.QEMU.Machine == "" {
+			bad("qemu.machine", "is empty")
+		}
+		var err error
+		if mem, err = ParseSize(r.QEMU.Memory); err != nil {
+			bad("qemu.memory", "%v", err)
+		}
+		if r.QEMU.CPUs < 1 || r.QEMU.CPUs > 512 {
+			bad("qemu.cpus", "= %d, want 1..512", r.QEMU.CPUs)
+		}
+		if !containsPlaceholder(r.QEMU.KernelArgs) {
+			bad("qemu.kernel_args", "%q must mention %s", r.QEMU.KernelArgs, KernelPlaceholder)
+		}
 	}
 	if r.GDB.Binary == "" {
 		bad("gdb.binary", "is empty")
@@ -175,6 +192,7 @@ func (r *rawProfile) check() (*Profile, []error) {
 		Name:        r.Name,
 		Description: r.Description,
 		Board:       board,
+		Hardware:    hw,
 		QEMU: QEMUConfig{
 			Binary: r.QEMU.Binary, Machine: r.QEMU.Machine, Memory: mem,
 			CPUs: r.QEMU.CPUs, BIOS: r.QEMU.BIOS, NoGraphic: r.QEMU.NoGraphic,

@@ -61,7 +61,7 @@ func TestLoadBroken(t *testing.T) {
 		{"yaml syntax", "name: t\n", "name: [t\n", []string{"1: While parsing config: yaml"}},
 		{"yaml syntax later", "  bios: none\n", "  bios: none: x\n", []string{"7: While parsing config: yaml: line 7: mapping values"}},
 		{"two problems", "cpus: 1", "cpus: 0\n  speed: 9", []string{"7: qemu.speed: unknown key"}},
-		{"unknown board", "name: t\n", "name: t\nkernel:\n  board: pdp11\n", []string{"3: kernel.board: \"pdp11\" is not a kernel board (known: sifive_u, virt)"}},
+		{"unknown board", "name: t\n", "name: t\nkernel:\n  board: pdp11\n", []string{"3: kernel.board: \"pdp11\" is not a kernel board (known: rocket, sifive_u, virt)"}},
 		{"two values", "port: 1234", "port: 0", []string{"6: qemu.cpus: = 0", "12: gdb.port: = 0"}},
 	}
 	dir := t.TempDir()

@@ -1,6 +1,7 @@
 package kernel_test
 
 import (
+	"debug/elf"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -85,4 +86,66 @@ func TestSifiveUConsoleInput(t *testing.T) {
 	}
 	m.Write([]byte("halt 5\r"))
 	wantExit(t, m, 5)
+}
+
+// TestRocketImage builds the kernel for the FPGA profile (Rocket with the
+// N extension on the AXU15EG) and checks the image against the profile's
+// memory map: every loadable segment inside the board's RAM, the boot
+// stub at the address the boot ROM jumps to, the entry inside the image,
+// and TamaGo's SiFive UART and CLINT drivers linked in. It does not run:
+// no QEMU machine models this board (boards/README.md).
+func TestRocketImage(t *testing.T) {
+	p, err := boards.Load("../boards/rocket-axu15eg.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "kernel-rocket.elf")
+	if err := build.Build(build.Options{Out: out, Board: p.Board,
+		Go: filepath.Join(runtime.GOROOT(), "bin", "go")}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := elf.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ram := p.Hardware.Memory
+	lowest, end := ^uint64(0), uint64(0)
+	for _, s := range f.Progs {
+		if s.Type != elf.PT_LOAD {
+			continue
+		}
+		if s.Paddr < ram.Base || s.Paddr+s.Memsz > ram.Base+ram.Size {
+			t.Errorf("segment [%#x, %#x) outside RAM [%#x, %#x)", s.Paddr, s.Paddr+s.Memsz, ram.Base, ram.Base+ram.Size)
+		}
+		lowest, end = min(lowest, s.Paddr), max(end, s.Paddr+s.Memsz)
+	}
+	if lowest != ram.Base {
+		t.Errorf("lowest segment at %#x; the boot ROM jumps to %#x", lowest, ram.Base)
+	}
+	if f.Entry < ram.Base || f.Entry >= end {
+		t.Errorf("entry %#x outside the image [%#x, %#x)", f.Entry, ram.Base, end)
+	}
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The board's hooks carry their runtime/goos names (//go:linkname).
+	want := map[string]bool{
+		"github.com/usbarmory/tamago/soc/sifive/uart.(*UART).Tx": false,
+		"runtime/goos.Hwinit1":  false,
+		"runtime/goos.Printk":   false,
+		"runtime/goos.Nanotime": false,
+	}
+	for _, s := range syms {
+		if _, ok := want[s.Name]; ok && elf.ST_TYPE(s.Info) == elf.STT_FUNC {
+			want[s.Name] = true
+		}
+	}
+	for name, found := range want {
+		if !found {
+			t.Errorf("%s not linked into the image", name)
+		}
+	}
+	t.Logf("image [%#x, %#x) (%d KiB) in RAM [%#x, %#x), entry %#x", ram.Base, end, (end-ram.Base)>>10, ram.Base, ram.Base+ram.Size, f.Entry)
 }

@@ -17,6 +17,7 @@ check() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
 check qemu-system-riscv64 qemu-system-misc
 check qemu-riscv64 qemu-user
 check gdb-multiarch gdb-multiarch
+check dtc device-tree-compiler	# board device trees (boards/*.dts) in the FPGA memory-map test
 check make make
 check gcc gcc
 if [ "$want" = all ]; then

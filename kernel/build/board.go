@@ -16,6 +16,7 @@ import (
 var Boards = map[string]string{
 	"virt":     "",               // QEMU virt: kernel/board/qemuvirt
 	"sifive_u": "board_sifive_u", // QEMU sifive_u: TamaGo's board/qemu/sifive_u
+	"rocket":   "board_rocket",   // Rocket + N extension on the AXU15EG: kernel/board/axu15eg
 }
 
 // DefaultBoard is built when Options.Board is empty.

@@ -1,4 +1,4 @@
-//go:build copslab && !board_sifive_u && !board_none
+//go:build copslab && !board_sifive_u && !board_rocket && !board_none
 
 package main
 

@@ -30,7 +30,8 @@ type bmBoardConfig struct {
 	uartKind uint32  // bmUartNS16550 or bmUartSiFive
 	clint    uintptr // CLINT: msip, mtimecmp, mtime
 	plic     uintptr // PLIC base, 0 = no external interrupts
-	test     uintptr // sifive_test finisher; 0: power off by semihosting
+	test     uintptr // sifive_test finisher; 0: none
+	semihost bool    // without a finisher: power off by a semihosting exit (else park)
 	plicCtx  uint32  // PLIC context of the boot hart in machine mode
 	uartIRQ  uint32  // PLIC source of the UART
 	timebase uint64  // mtime frequency in Hz
@@ -59,7 +60,7 @@ const (
 //
 //go:nosplit
 func bmExit(code int32) {
-	if bmBoard.test == 0 {
+	if bmBoard.test == 0 && bmBoard.semihost {
 		bmSemihostExitCode(code)
 	}
 	v := uint32(bmFinisherPass)
@@ -76,8 +77,9 @@ func bmExit(code int32) {
 
 // bmSemihostExitCode asks a semihosting host (QEMU with
 // -semihosting-config enable=on) to exit with code. Boards without a
-// test finisher (sifive_u) power off this way; without a host it traps
-// as a breakpoint, and bmExit parks the hart.
+// test finisher under QEMU (sifive_u) power off this way; without a host
+// it traps as a breakpoint (a trap inside the trap handler), and bmExit
+// parks the hart.
 //
 // nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //

@@ -11,5 +11,6 @@ var bmBoardDefault = bmBoardConfig{
 	uart:     0x10010000,
 	uartKind: bmUartSiFive,
 	clint:    0x2000000,
+	semihost: true,
 	timebase: 1000000,
 }

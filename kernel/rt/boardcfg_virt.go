@@ -1,4 +1,4 @@
-//go:build copslab && !board_sifive_u
+//go:build copslab && !board_sifive_u && !board_rocket
 
 package runtime
 

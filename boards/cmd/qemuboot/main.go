@@ -47,6 +47,10 @@ func run(argv []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "qemuboot:", err)
 		return 2
 	}
+	if p.Hardware != nil {
+		fmt.Fprintf(stderr, "qemuboot: %s is a hardware board (%s), not a QEMU machine; boards/README.md says how to load it\n", p.Name, p.Hardware)
+		return 2
+	}
 	if _, err := os.Stat(*kernel); err != nil && !*printOnly {
 		fmt.Fprintf(stderr, "qemuboot: kernel image: %v (build it with `make kernel`)\n", err)
 		return 2
