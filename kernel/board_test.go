@@ -17,8 +17,8 @@ var (
 	sifiveErr  error
 )
 
-// sifiveImage builds the kernel for QEMU sifive_u (no user programs: the
-// self-test needs none) once per test binary.
+// sifiveImage builds the kernel for QEMU sifive_u once per test binary,
+// with the one user program the gdb stub test debugs.
 func sifiveImage(t *testing.T) (string, *boards.Profile) {
 	t.Helper()
 	kernelImage(t) // skips without QEMU; its temp dir is removed by TestMain
@@ -28,7 +28,7 @@ func sifiveImage(t *testing.T) (string, *boards.Profile) {
 	}
 	sifiveOnce.Do(func() {
 		sifiveELF = filepath.Join(filepath.Dir(kernelELF), "kernel-sifive_u.elf")
-		sifiveErr = build.Build(build.Options{Out: sifiveELF, Board: p.Board,
+		sifiveErr = build.Build(build.Options{Out: sifiveELF, Board: p.Board, Progs: []string{"user/hello"},
 			Go: filepath.Join(runtime.GOROOT(), "bin", "go")})
 	})
 	if sifiveErr != nil {

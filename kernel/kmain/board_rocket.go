@@ -5,7 +5,15 @@ package main
 // The board: Rocket-chip with the N extension on the ALINX AXU15EG
 // (build with -board rocket; boards/rocket-axu15eg.yaml). Importing the
 // board package supplies the runtime/goos hooks.
-import _ "copslab/kernel/board/axu15eg"
+import (
+	"io"
+
+	"copslab/kernel/board/axu15eg"
+)
 
 // bootHart is the hart the kernel runs on (kernel/rt's bmBootHart).
 const bootHart = 0
+
+// debugUART is the gdb stub's line: the second sifive-blocks UART
+// (initialised by the board's Hwinit1).
+func debugUART() io.ReadWriter { return uartLine{axu15eg.UART1} }

@@ -4,7 +4,14 @@ package main
 
 // The board: QEMU virt (kernel/build's default; boards/qemu-virt.yaml).
 // Importing the board package supplies the runtime/goos hooks.
-import _ "copslab/kernel/board/qemuvirt"
+import (
+	"io"
+
+	_ "copslab/kernel/board/qemuvirt"
+)
 
 // bootHart is the hart the kernel runs on (kernel/rt's bmBootHart).
 const bootHart = 0
+
+// debugUART: QEMU virt has one UART (the console), so no gdb stub line.
+func debugUART() io.ReadWriter { return nil }

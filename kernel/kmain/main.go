@@ -74,6 +74,8 @@ func run(m *machine, args []string) int {
 		return console(m)
 	case "run":
 		return runMode(m, args[1:])
+	case "gdbstub":
+		return gdbstubMode(m, args[1:])
 	case "repeat":
 		return repeatMode(m, args[1:])
 	case "runall":

@@ -137,6 +137,12 @@ func runMode(m *machine, args []string) int {
 // it could not start or the kernel did not get every frame back. With
 // verbose, it reports how the program ended and the frame counts.
 func runOnce(m *machine, name string, args []string, limit time.Duration, verbose bool) (status int, ok bool) {
+	return runOnceWith(m, name, args, verbose, func(p *proc.Proc) { runProc(p, limit) })
+}
+
+// runOnceWith is runOnce with the loop that runs the process given (the
+// gdb stub's, gdbstub.go).
+func runOnceWith(m *machine, name string, args []string, verbose bool, run func(*proc.Proc)) (status int, ok bool) {
 	if m.frames == nil {
 		fmt.Printf("copslab: run %s: no frame pool (too little RAM)\n", name)
 		return 1, false
@@ -148,7 +154,7 @@ func runOnce(m *machine, name string, args []string, limit time.Duration, verbos
 		return 1, false
 	}
 	pages := p.Space.Pages()
-	runProc(p, limit)
+	run(p)
 	pool := m.frames
 	if err := p.Space.Check(pool.Base(), pool.Base()+uint64(pool.Total())*4096); err != nil {
 		fmt.Printf("copslab: run %s: address space check failed: %v\n", name, err)

@@ -1,0 +1,106 @@
+package kernel_test
+
+import (
+	"context"
+	"net"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"copslab/boards"
+)
+
+// TestInKernelGDBStub debugs a user program through the kernel's own gdb
+// stub (kernel/kgdb on gdbstub/server) over sifive_u's second UART, which
+// QEMU connects to a TCP socket on 127.0.0.1 (-chardev socket): the way a
+// board without JTAG is debugged. gdb-multiarch in batch mode reads
+// registers, sets a breakpoint, continues to it, single-steps (stepi and
+// next, which runs over system calls and goroutine switches), lists the
+// process's threads, and sees the program exit.
+func TestInKernelGDBStub(t *testing.T) {
+	kernel, p := sifiveImage(t)
+	gdb, err := exec.LookPath(p.GDB.Binary)
+	if err != nil {
+		t.Skipf("%s not installed: %v", p.GDB.Binary, err)
+	}
+	port := freePort(t)
+	// The console stays on stdio; the second UART is the stub's line.
+	line := []string{"-serial", "mon:stdio",
+		"-chardev", "socket,id=gdbline,host=127.0.0.1,port=" + strconv.Itoa(port) + ",server=on,wait=off",
+		"-serial", "chardev:gdbline"}
+	m := boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: "gdbstub hello a b", Extra: line})...)
+	expect(t, m, `copslab: gdbstub: hello \(pid \d+\) stopped at 0x[0-9a-f]+; gdb on the second UART`)
+
+	hello := filepath.Join(filepath.Dir(kernel), "_"+filepath.Base(kernel)+".build", "progs", "hello")
+	out := runGDBBatch(t, gdb, hello,
+		"target remote 127.0.0.1:"+strconv.Itoa(port),
+		"info registers pc sp",
+		"break main.main",
+		"continue",
+		"info registers pc",
+		"stepi",
+		"info registers pc",
+		"next",
+		"next",
+		"info threads",
+		"continue")
+	for _, want := range []string{
+		`pc +0x[0-9a-f]+\s+0x[0-9a-f]+ <_rt0_riscv64_linux>`, // stopped before the first instruction
+		`sp +0x3ffffe[0-9a-f]+`,                              // on the user stack
+		`Thread 1 hit Breakpoint 1, main\.main \(\) at \S+hello/main\.go:14`,
+		`\n16\s+for i, a := range os\.Args`, // two nexts: over fmt.Println
+		`\* 1 +Thread 1 \(tid \d+ pc 0x[0-9a-f]+\) main\.main \(\)`,
+		`\n +2 +Thread 2 \(tid \d+`, // the Go runtime's other threads
+		`\[Inferior 1 \(Remote target\) exited normally\]`,
+	} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("gdb output lacks %s", want)
+		}
+	}
+	// pc at entry, at the breakpoint, after stepi: one instruction on.
+	pcs := regexp.MustCompile(`\npc +0x([0-9a-f]+)`).FindAllStringSubmatch(out, -1)
+	if len(pcs) != 3 {
+		t.Fatalf("want 3 pc lines, got %q", pcs)
+	}
+	bp, _ := strconv.ParseUint(pcs[1][1], 16, 64)
+	step, _ := strconv.ParseUint(pcs[2][1], 16, 64)
+	if step != bp+2 && step != bp+4 {
+		t.Errorf("stepi went from %#x to %#x, want the next instruction", bp, step)
+	}
+	expect(t, m, `hello, world\s+arg 1: a\s+arg 2: b`)
+	expect(t, m, `copslab: run hello: exited with status 0`)
+	wantExit(t, m, 0)
+}
+
+// runGDBBatch runs gdb-multiarch -batch on program with commands.
+func runGDBBatch(t *testing.T, gdb, program string, cmds ...string) string {
+	t.Helper()
+	args := []string{"-q", "-batch", "-nx", program}
+	for _, c := range cmds {
+		args = append(args, "-ex", c)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, gdb, args...)
+	out, err := cmd.CombinedOutput()
+	t.Logf("$ %s\n%s", boards.ShellQuote(cmd.Args), out)
+	if err != nil {
+		t.Fatalf("gdb: %v", err)
+	}
+	return strings.ReplaceAll(string(out), "\r", "")
+}
+
+// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}

@@ -1,0 +1,141 @@
+//go:build copslab
+
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"time"
+	"unsafe"
+
+	"copslab/gdbstub/server"
+	"copslab/kernel/kgdb"
+	"copslab/kernel/proc"
+)
+
+// gdbstubMode is `-append "gdbstub NAME ARGS..."`: run user program NAME
+// under the kernel's own gdb stub (kernel/kgdb over gdbstub/server),
+// which talks on the board's second UART — for boards without JTAG. The
+// program stops before its first instruction until gdb continues it;
+// the machine powers off with its status once it has ended.
+func gdbstubMode(m *machine, args []string) int {
+	line := debugUART()
+	if line == nil {
+		fmt.Println("copslab: gdbstub: this board has no second UART (sifive_u and rocket have one)")
+		return 1
+	}
+	if len(args) == 0 {
+		fmt.Println("copslab: gdbstub: name a program")
+		return 1
+	}
+	status, ok := runOnceWith(m, args[0], args[1:], true, func(p *proc.Proc) {
+		stub := kgdb.New(procTarget{p})
+		fmt.Printf("copslab: gdbstub: %s (pid %d) stopped at %#x; gdb on the second UART\n", p.Name, p.PID, p.Threads[0].TF.PC)
+		go func() {
+			err := server.Serve(line, stub, server.Options{})
+			fmt.Printf("copslab: gdbstub: session ended (%v); %s runs on\n", err, p.Name)
+			stub.Detach()
+		}()
+		debugLoop(p, stub)
+		stub.Report(kgdb.EndStop(p.Status, p.Killed != ""))
+		// Give the session's goroutine time to send the exit reply (and
+		// gdb to detach) before the machine powers off.
+		select {
+		case <-stub.Gone():
+		case <-time.After(time.Second):
+		}
+	})
+	if !ok {
+		return 1
+	}
+	return status
+}
+
+// debugLoop runs p's threads as runProcs does, but the stub decides when:
+// p starts stopped, breakpoints of the stub stop it, and gdb's ^C stops
+// it at the next interrupt (the 100 Hz tick at the latest).
+func debugLoop(p *proc.Proc, stub *kgdb.Stub) {
+	stub.WaitRun()
+	for !p.Exited {
+		now := env.Now()
+		t, until := p.Pick(now)
+		if t == nil {
+			if until == 0 || until-now > int64(time.Millisecond) {
+				until = now + int64(time.Millisecond)
+			}
+			time.Sleep(time.Duration(until - now))
+			if stub.Interrupted() {
+				stub.Report(kgdb.InterruptStop(p.Threads[0].TID))
+				stub.WaitRun()
+			}
+			continue
+		}
+		if p.DeliverPending(t); p.Exited {
+			break
+		}
+		rtUserEnter(unsafe.Pointer(&t.TF))
+		switch {
+		case t.TF.Cause&proc.CauseInterrupt != 0:
+			runtime.Gosched() // the stub's goroutine reads the UART
+			if stub.Interrupted() {
+				stub.Report(kgdb.InterruptStop(t.TID))
+				stub.WaitRun()
+			}
+		case t.TF.Cause == proc.CauseBreakpoint && stub.Breakpoint(t.TF.PC):
+			stub.Report(stub.StopAt(t.TID))
+			stub.WaitRun()
+		default:
+			p.Trap(t, env)
+		}
+	}
+}
+
+// procTarget is kgdb's view of a process.
+type procTarget struct{ p *proc.Proc }
+
+func (t procTarget) Threads() []kgdb.Thread {
+	var out []kgdb.Thread
+	for _, th := range t.p.Threads {
+		out = append(out, kgdb.Thread{TID: th.TID, X: &th.TF.X, PC: &th.TF.PC, F: &th.TF.F, FCSR: &th.TF.FCSR})
+	}
+	return out
+}
+
+func (t procTarget) Read(addr uint64, b []byte) error { return t.p.Space.CopyIn(b, addr) }
+func (t procTarget) Poke(addr uint64, b []byte) error { return t.p.Space.Poke(addr, b) }
+func (t procTarget) Kill()                            { t.p.Kill("killed by gdb") }
+
+// uartLine is a byte stream over a polled UART (the gdb stub's line):
+// Read waits for at least one byte, sleeping 1 ms between polls so the
+// debugged program runs meanwhile.
+type uartLine struct {
+	u interface {
+		Tx(c byte)
+		Rx() (byte, bool)
+	}
+}
+
+func (l uartLine) Read(b []byte) (int, error) {
+	for {
+		n := 0
+		for n < len(b) {
+			c, ok := l.u.Rx()
+			if !ok {
+				break
+			}
+			b[n] = c
+			n++
+		}
+		if n > 0 {
+			return n, nil
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func (l uartLine) Write(b []byte) (int, error) {
+	for _, c := range b {
+		l.u.Tx(c)
+	}
+	return len(b), nil
+}
