@@ -47,11 +47,17 @@ func FindDlv(path string) (string, error) {
 		}
 		return p, nil
 	}
-	var dirs []string
-	if d := os.Getenv("GOBIN"); d != "" {
-		dirs = append(dirs, d)
+	gobin, gopath := os.Getenv("GOBIN"), build.Default.GOPATH
+	if out, err := exec.Command("go", "env", "GOBIN", "GOPATH").Output(); err == nil { // as prereqs.sh sees them
+		if l := strings.Split(string(out), "\n"); len(l) >= 2 {
+			gobin, gopath = strings.TrimSpace(l[0]), strings.TrimSpace(l[1])
+		}
 	}
-	for _, gp := range filepath.SplitList(build.Default.GOPATH) {
+	var dirs []string
+	if gobin != "" {
+		dirs = append(dirs, gobin)
+	}
+	for _, gp := range filepath.SplitList(gopath) {
 		dirs = append(dirs, filepath.Join(gp, "bin"))
 	}
 	for _, d := range dirs {
