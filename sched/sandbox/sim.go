@@ -19,6 +19,7 @@ type Sim struct {
 	harts  []*hart           // sc.Harts of them
 	dev    devices           // pending I/O, sleeps and delayed spawns
 	events map[string]*event // named signals (signals.go)
+	policy Policy            // what-if changes (whatif.go)
 	buf    [256]sched.Event  // drain buffer
 	out    []sched.Event     // events of the current Step/RunUntil
 	count  counters

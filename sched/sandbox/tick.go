@@ -115,7 +115,7 @@ func (s *Sim) spawn(st startReq, i int) {
 			return
 		}
 	}
-	id, e := s.reg.Spawn(s.ctx(sched.NoHart), p.slot, sched.KindUser, st.spec.Prio, st.waker)
+	id, e := s.reg.Spawn(s.ctx(sched.NoHart), p.slot, sched.KindUser, s.spawnPrio(st.spec.Prio), st.waker)
 	if !s.check(e, "spawn %s", name) {
 		return
 	}
@@ -160,6 +160,8 @@ func (s *Sim) kernelDone(c sched.Ctx, io pending) {
 	_, delivery, _ := s.sc.UintrTicks()
 	co.p.uintr = append(co.p.uintr, uintrRec{req: io.req, at: s.tick + delivery})
 	co.p.waiter[io.req] = co
-	s.check(s.reg.SetUintr(co.p.slot, true), "set uintr")
+	if !s.policy.NoBoost {
+		s.check(s.reg.SetUintr(co.p.slot, true), "set uintr")
+	}
 	s.syscallExit(c, io)
 }

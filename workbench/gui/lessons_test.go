@@ -1,12 +1,16 @@
 package gui_test
 
 import (
+	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"copslab/workbench/gui"
 	"copslab/workbench/gui/lessonpanel"
+	"copslab/workbench/whatif"
 )
 
 // choose taps the prediction choice labelled label.
@@ -86,5 +90,41 @@ func TestLessonPanelLiveChecks(t *testing.T) {
 	u.pump(t, func() bool { return u.C.Steps == 2 })
 	if st := p.State(); st.Passed || st.Checks[0] {
 		t.Fatalf("after a decision of the student's own: %+v", st)
+	}
+}
+
+// TestWhatIfReplay: the window's what-if replays the running scenario on
+// the worker with a change and shows both timelines, the divergence in
+// the heading.
+func TestWhatIfReplay(t *testing.T) {
+	u := newUI(t, "tiny")
+	var got *whatif.Result
+	var gerr error
+	u.WhatIf(whatif.Change{At: 1000, Co: "reader", Prio: 7}, 100_000, func(r *whatif.Result, err error) { got, gerr = r, err })
+	u.pump(t, func() bool { return got != nil || gerr != nil })
+	if gerr != nil || !got.Diverged || got.T != 2000 {
+		t.Fatalf("replay %+v, %v", got, gerr)
+	}
+	v := gui.WhatIfView(got)
+	w := test.NewWindow(v)
+	defer w.Close()
+	w.Resize(fyne.NewSize(1000, 600))
+	var head string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Label:
+			if strings.HasPrefix(o.Text, "What if") {
+				head = o.Text
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(v)
+	if !strings.Contains(head, "first divergence at 2µs") || !strings.Contains(head, "worker Ready→Running") {
+		t.Fatalf("heading %q", head)
 	}
 }

@@ -176,14 +176,16 @@ func (w *Workbench) controls() fyne.CanvasObject {
 	}
 	w.Controls["slider"] = w.slider
 	debug := w.button("debug", "Step into (Delve)", w.stepInto)
+	whatIf := w.button("whatif", "What if…", w.whatIfDialog)
 	if !w.C.HasTarget() {
 		debug.Disable()
+		whatIf.Disable()
 	}
 	// Run keeps the width of its wider label, so the bar does not shift
 	// when it turns into Pause; the status has its own line, the whole
 	// window wide, so it is not cut at the window's edge.
 	runW := widget.NewButton("Pause", nil).MinSize()
-	bar := container.NewHBox(container.NewGridWrap(runW, w.run), step, container.NewGridWrap(fyne.NewSize(60, n.MinSize().Height), n), stepN, restart, speed, scen, live, debug)
+	bar := container.NewHBox(container.NewGridWrap(runW, w.run), step, container.NewGridWrap(fyne.NewSize(60, n.MinSize().Height), n), stepN, restart, speed, scen, live, debug, whatIf)
 	return container.NewVBox(bar, w.status, w.slider)
 }
 

@@ -62,9 +62,9 @@ type Step struct {
 }
 
 // Action is what a step does before its checks, in this order: load a
-// scenario (start over), take Step decisions, run for a duration, run to
-// an absolute time, run until an event, run to the end; WhatIf replays
-// with a change (see whatif.go).
+// scenario (start over), take Step decisions, then at most one of: run
+// for a duration, run to an absolute time, run until an event, run to
+// the end.
 type Action struct {
 	Line     int
 	Load     string    `yaml:"load"`
@@ -74,7 +74,6 @@ type Action struct {
 	RunUntil *EventPat `yaml:"run_until"`
 	Within   *Dur      `yaml:"within"` // bound for run_until (default 10 ms of target time)
 	RunToEnd bool      `yaml:"run_to_end"`
-	WhatIf   *WhatIf   `yaml:"whatif"`
 }
 
 // EventPat matches trace events: every field given must match.

@@ -255,12 +255,6 @@ func (a *Action) validate() error {
 			return err
 		}
 	}
-	if a.WhatIf != nil {
-		if runs > 0 || a.Step > 0 {
-			return errAt(a.Line, "whatif replays on its own; do not combine it with step or run")
-		}
-		return a.WhatIf.validate()
-	}
 	return nil
 }
 

@@ -125,9 +125,6 @@ func (s *Session) Do(st *Step) (int, error) {
 		}
 		from = 0
 	}
-	if a.WhatIf != nil {
-		return from, a.WhatIf.Run(s)
-	}
 	if s.D == nil {
 		return from, fmt.Errorf("no scenario loaded")
 	}

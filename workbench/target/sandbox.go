@@ -23,6 +23,7 @@ var (
 	_ Target    = (*sandboxTarget)(nil)
 	_ Runner    = (*sandboxTarget)(nil)
 	_ Restarter = (*sandboxTarget)(nil)
+	_ Changer   = (*sandboxTarget)(nil)
 )
 
 // DefaultScenario is run when none is named.
@@ -123,4 +124,15 @@ func convertSnapshot(s *sched.Snapshot, now uint64) *model.Snapshot {
 func NewSandbox(sc *sandbox.Scenario, src string) (Target, error) {
 	t := &sandboxTarget{sc: sc, src: src}
 	return t, t.Restart()
+}
+
+// Scenario returns the scenario the sandbox runs (what-if replays re-run it).
+func (t *sandboxTarget) Scenario() *sandbox.Scenario { return t.sc }
+
+// SetPrio changes a live coroutine's priority (Changer).
+func (t *sandboxTarget) SetPrio(name string, prio uint8) error { return t.sim.SetPrio(name, prio) }
+
+// SetPolicy changes the scheduling policy from now on (Changer).
+func (t *sandboxTarget) SetPolicy(fifo bool, level uint8, noBoost bool) error {
+	return t.sim.SetPolicy(sandbox.Policy{FlatPrio: fifo, FlatLevel: level, NoBoost: noBoost})
 }

@@ -56,6 +56,15 @@ type Streamer interface {
 	Stream(wall time.Duration, until uint64) ([]sched.Event, error)
 }
 
+// Changer is a target whose running system can be changed between two
+// decisions (the what-if replay): a coroutine's priority, or the policy —
+// fifo puts every coroutine at priority level (priorities ignored),
+// noBoost stops a pending user interrupt from boosting its process.
+type Changer interface {
+	SetPrio(co string, prio uint8) error
+	SetPolicy(fifo bool, level uint8, noBoost bool) error
+}
+
 // Restarter is a target that can start over from the beginning.
 type Restarter interface {
 	Restart() error
