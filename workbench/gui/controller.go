@@ -76,6 +76,7 @@ type Controller struct {
 	Saved    string     // where the recording was saved last, "" if not
 	Kind     string     // target kind and name (for saved recordings)
 	Name     string
+	Summary  string     // the target's summary of the finished run (target.Summarizer), or ""
 
 	// worker goroutine only:
 	drv      *session.Driver
@@ -365,11 +366,19 @@ func (c *Controller) restart(after func(error)) {
 // (through post, which is fyne.Do in the application).
 func (c *Controller) deliver(b session.Batch, err error, reset bool, after ...func(error)) {
 	steps := c.drv.Steps()
+	summary := ""
+	if s, ok := c.drv.T.(target.Summarizer); ok && b.Done {
+		summary = s.Summary()
+	}
 	c.post(func() {
 		if reset { // a restart or another scenario: a new run
 			c.M.Reset()
 			c.Live, c.Running = true, false
+			c.Summary = ""
 			c.resetViews()
+		}
+		if summary != "" {
+			c.Summary = summary
 		}
 		b.ApplyTo(c.M)
 		c.Steps, c.Done, c.Err = steps, b.Done, err

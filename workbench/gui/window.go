@@ -42,11 +42,12 @@ type Workbench struct {
 	status   *widget.Label
 	slider   *widget.Slider
 	run      *widget.Button
-	scenario *widget.Select
+	scenario *scenarioButton
 	syncing  bool
 	content  fyne.CanvasObject
 	src      *SourcePane // Delve: the scheduler's source (source.go)
 	tabs     *container.AppTabs
+	summary  *summaryTab
 	split    *container.Split   // timeline above, tabs below
 	notice   *widget.Label      // why this target (e.g. the sandbox because QEMU is missing)
 	lessons  *lessonpanel.Panel // side panel (lessons.go); nil for a recording
@@ -74,6 +75,9 @@ func New(t target.Target, m *model.Model, post func(func())) *Workbench {
 		container.NewTabItem("Queues", container.NewScroll(queues)),
 		container.NewTabItem("Wakeups / UINTR", container.NewScroll(wake)),
 	)
+	w.summary = newSummaryTab()
+	w.Controls["summary"] = w.summary.text
+	tabs.Append(w.summary.item)
 	tabs.Append(container.NewTabItem("Source (Delve)", w.src.Content()))
 	if kp := w.newKernelPane(t); kp != nil {
 		tabs.Append(container.NewTabItem("Kernel", kp.content))
@@ -97,6 +101,9 @@ func New(t target.Target, m *model.Model, post func(func())) *Workbench {
 	return w
 }
 
+// SelectScenario switches to built-in scenario name, as its menu item does.
+func (w *Workbench) SelectScenario(name string) { w.scenario.SetSelected(name) }
+
 // ShowScenario shows name as the current scenario without switching.
 func (w *Workbench) ShowScenario(name string) {
 	w.syncing = true
@@ -106,6 +113,9 @@ func (w *Workbench) ShowScenario(name string) {
 
 // Content returns the window content.
 func (w *Workbench) Content() fyne.CanvasObject { return w.content }
+
+// SelectedTab returns the title of the tab in front.
+func (w *Workbench) SelectedTab() string { return w.tabs.Selected().Text }
 
 // Timeline returns the timeline view.
 func (w *Workbench) Timeline() *views.Timeline { return w.timeline }
@@ -152,13 +162,12 @@ func (w *Workbench) controls() fyne.CanvasObject {
 	})
 	speed.SetSelected(speeds[2].label)
 	w.Controls["speed"] = speed
-	scen := widget.NewSelect(target.Scenarios(), func(name string) {
+	scen := newScenarioButton(func(name string) {
 		if !w.syncing {
 			w.C.Switch(func() (target.Target, error) { return target.OpenSandbox(name) })
 			w.src.Scenario = name
 		}
 	})
-	scen.PlaceHolder = "scenario"
 	w.scenario = scen
 	w.Controls["scenario"] = scen
 	if !w.C.HasTarget() {
@@ -197,6 +206,7 @@ func (w *Workbench) sync() {
 		w.run.SetText("Run")
 	}
 	w.status.SetText(w.C.Status())
+	w.summary.show(w.C.Summary, w.tabs)
 	w.syncing = true
 	w.slider.Min, w.slider.Max = float64(w.C.M.Start()), float64(max(w.C.M.End(), w.C.M.Start()+1))
 	w.slider.Step = max(1, (w.slider.Max-w.slider.Min)/1000)

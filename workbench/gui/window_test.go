@@ -92,7 +92,7 @@ func TestStepAndRun(t *testing.T) {
 		t.Fatal("restart kept the old run")
 	}
 	// choosing another scenario switches the target and starts over.
-	u.Controls["scenario"].(*widget.Select).SetSelected("webserver")
+	u.SelectScenario("webserver")
 	u.pump(t, func() bool { return u.C.Steps == 1 && u.C.M.CoName(u.C.M.Lanes()[0].ID) == "conn#0" })
 }
 
@@ -155,7 +155,7 @@ func TestRestartResetsView(t *testing.T) {
 	u.pump(t, func() bool { return u.C.Steps == 1 })
 	fitted("Restart")
 	zoom()
-	u.Controls["scenario"].(*widget.Select).SetSelected("priority")
+	u.SelectScenario("priority")
 	u.pump(t, func() bool { return u.C.Steps == 1 && u.C.M.Len() > 0 && u.C.M.CoName(u.C.M.Lanes()[0].ID) != "conn#0" })
 	fitted("choosing another scenario")
 	zoom()
@@ -199,5 +199,40 @@ func TestToolbarStable(t *testing.T) {
 	right := d.AbsolutePositionForObject(st).X + st.MinSize().Width
 	if win := u.Content().Size().Width; right > win {
 		t.Errorf("status %q ends at x=%.0f, the window is %.0f wide", st.Text, right, win)
+	}
+}
+
+// TestScenarioMenuAndSummary: the scenario menu gives every built-in
+// scenario with its description, and when a run ends its summary (the
+// tables `copslab sandbox run` prints) is shown in the Summary tab.
+func TestScenarioMenuAndSummary(t *testing.T) {
+	items := gui.ScenarioMenuItems()
+	if len(items) != len(target.Scenarios()) {
+		t.Fatalf("%d menu items for %d scenarios", len(items), len(target.Scenarios()))
+	}
+	for i, n := range target.Scenarios() {
+		if !strings.HasPrefix(items[i], n+" — ") || len(items[i]) < len(n)+10 {
+			t.Errorf("menu item %q lacks the description of %s", items[i], n)
+		}
+	}
+	u := newUI(t, "tiny")
+	sum := u.Controls["summary"].(*widget.Label)
+	if strings.Contains(sum.Text, "mean latency") {
+		t.Fatal("a summary before the run ended")
+	}
+	u.tap("run")
+	u.pump(t, func() bool { return u.C.Done })
+	for _, want := range []string{"scenario tiny finished at 32.000us", "mean latency", "reader", "worker"} {
+		if !strings.Contains(sum.Text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum.Text)
+		}
+	}
+	if tab := u.SelectedTab(); tab != "Summary" {
+		t.Errorf("the %s tab is in front after the run ended, want Summary", tab)
+	}
+	u.tap("restart")
+	u.pump(t, func() bool { return u.C.Steps == 1 && !u.C.Done })
+	if strings.Contains(sum.Text, "mean latency") {
+		t.Error("the old summary survived Restart")
 	}
 }
