@@ -76,7 +76,7 @@ type Controller struct {
 	Saved    string     // where the recording was saved last, "" if not
 	Kind     string     // target kind and name (for saved recordings)
 	Name     string
-	Summary  string     // the target's summary of the finished run (target.Summarizer), or ""
+	Summary  string // the target's summary of the finished run (target.Summarizer), or ""
 
 	// worker goroutine only:
 	drv      *session.Driver
