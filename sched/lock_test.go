@@ -1,6 +1,8 @@
 package sched
 
 import (
+	"os"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -69,5 +71,34 @@ func TestSpinLockGivesUp(t *testing.T) {
 	}
 	if r.Unlock(LockTag(0, false)) != OK || !r.SpinLock(LockTag(1, false), 1) {
 		t.Fatal("owner unlock or relock failed")
+	}
+}
+
+// TestLockOrder: the order written in lock.go's comment is the lockOrder
+// table, and the host Region's operations follow it: they refuse to run
+// without the Global lock (ErrNotLocked, the Local untouched) and, with
+// it, fail with ErrBusy instead of waiting when the Local's lock is held
+// by someone else (the process), leaving both locks as they were.
+func TestLockOrder(t *testing.T) {
+	src, err := os.ReadFile("lock.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "//\t" + strings.Join(lockOrder, " → ") + "\n"; !strings.Contains(string(src), want) {
+		t.Fatalf("lock.go's comment does not show the order %q", want)
+	}
+	r := new(Region)
+	r.Init()
+	if _, e := r.Spawn(Ctx{}, 0, KindKernelSyscall, 1, NoWaker); e != ErrNotLocked || r.Locals[0].Lock != 0 || r.Locals[0].Live != 0 {
+		t.Fatalf("spawn without the Global lock: %v", e)
+	}
+	r.TryLock(LockTag(0, false))
+	user := LockTag(0, true)
+	r.Locals[0].TryLock(user)
+	if _, e := r.Spawn(Ctx{}, 0, KindKernelSyscall, 1, NoWaker); e != ErrBusy {
+		t.Fatalf("spawn with the Local held by another: %v", e)
+	}
+	if r.Lock != LockTag(0, false) || r.Locals[0].Lock != user || r.Locals[0].Live != 0 {
+		t.Fatalf("locks %#x %#x after a refused operation", r.Lock, r.Locals[0].Lock)
 	}
 }
