@@ -104,3 +104,66 @@ func freePort(t *testing.T) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+// TestWorkbenchAttachesToInKernelStub puts the workbench between gdb and
+// the kernel's stub: `copslab gdbproxy --target` attaches to the stub on
+// the second UART, gdb-multiarch attaches to the proxy, and the proxy's
+// log must show the session (thread list, breakpoint, kill answered).
+func TestWorkbenchAttachesToInKernelStub(t *testing.T) {
+	kernel, p := sifiveImage(t)
+	gdb, err := exec.LookPath(p.GDB.Binary)
+	if err != nil {
+		t.Skipf("%s not installed: %v", p.GDB.Binary, err)
+	}
+	copslab := filepath.Join(t.TempDir(), "copslab")
+	if out, err := exec.Command("go", "build", "-o", copslab, "../workbench/cmd/copslab").CombinedOutput(); err != nil {
+		t.Fatalf("building copslab: %v\n%s", err, out)
+	}
+	stubPort, proxyPort := freePort(t), freePort(t)
+	line := []string{"-serial", "mon:stdio",
+		"-chardev", "socket,id=gdbline,host=127.0.0.1,port=" + strconv.Itoa(stubPort) + ",server=on,wait=off",
+		"-serial", "chardev:gdbline"}
+	m := boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: "gdbstub hello", Extra: line})...)
+	expect(t, m, `copslab: gdbstub: hello \(pid \d+\) stopped at`)
+
+	var log strings.Builder
+	proxy := exec.Command(copslab, "gdbproxy", "--listen", "127.0.0.1:"+strconv.Itoa(proxyPort),
+		"--target", "127.0.0.1:"+strconv.Itoa(stubPort))
+	proxy.Stdout, proxy.Stderr = &log, &log
+	if err := proxy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { proxy.Process.Kill(); proxy.Wait() }()
+	waitListening(t, proxyPort)
+
+	hello := filepath.Join(filepath.Dir(kernel), "_"+filepath.Base(kernel)+".build", "progs", "hello")
+	out := runGDBBatch(t, gdb, hello,
+		"target remote 127.0.0.1:"+strconv.Itoa(proxyPort),
+		"break main.main",
+		"continue",
+		"info threads",
+		"kill")
+	if !regexp.MustCompile(`Thread 1 hit Breakpoint 1, main\.main \(\)`).MatchString(out) {
+		t.Errorf("gdb through the workbench's proxy did not reach the breakpoint")
+	}
+	wantExit(t, m, 137) // killed by gdb: 128 + SIGKILL
+	proxy.Process.Kill()
+	proxy.Wait()
+	for _, want := range []string{`qfThreadInfo  =>  m1`, `Z0,[0-9a-f]+,4  =>  OK`, `qfThreadInfo  =>  m1,2`, `vKill;[0-9a-f]+  =>  OK`} {
+		if !regexp.MustCompile(want).MatchString(log.String()) {
+			t.Errorf("proxy log lacks %s:\n%s", want, log.String())
+		}
+	}
+}
+
+// waitListening waits until something accepts on 127.0.0.1:port.
+func waitListening(t *testing.T, port int) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+			c.Close()
+			return
+		}
+	}
+	t.Fatalf("nothing listens on 127.0.0.1:%d", port)
+}

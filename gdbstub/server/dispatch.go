@@ -111,7 +111,10 @@ func (s *session) vPacket(p string) error {
 	case p == "vMustReplyEmpty":
 		return s.replyString("")
 	case strings.HasPrefix(p, "vKill"):
-		return s.kill()
+		if err := s.kill(); err != nil {
+			return err
+		}
+		return s.replyString("OK") // vKill is answered (unlike k)
 	}
 	return s.replyString("")
 }

@@ -188,6 +188,9 @@ func TestStubSession(t *testing.T) {
 	if pc, _ := c.Reg("pc"); pc != 0x10200 {
 		t.Errorf("thread 8 pc = %#x", pc)
 	}
+	if out, err := c.Exchange("kill", "vKill;1"); err != nil || string(out) != "OK" || !p.killed {
+		t.Errorf("vKill: %q, %v; killed %v", out, err, p.killed)
+	}
 	close(stopAt)
 }
 
