@@ -77,6 +77,22 @@ func webserverModel(t *testing.T) *model.Model {
 	return m
 }
 
+// showWebserver shows view v of the webserver model at its end in a test
+// window of the given size, closed when the test ends.
+func showWebserver(t *testing.T, v interface {
+	fyne.CanvasObject
+	View
+}, w, h float32) *model.Model {
+	t.Helper()
+	test.NewApp()
+	m := webserverModel(t)
+	win := test.NewWindow(v)
+	t.Cleanup(win.Close)
+	win.Resize(fyne.NewSize(w, h))
+	v.Update(m, m.Now(), m.End())
+	return m
+}
+
 func textW(s string, size float32, bold bool) float32 {
 	return fyne.MeasureText(s, size, fyne.TextStyle{Bold: bold}).Width
 }
@@ -85,13 +101,8 @@ func textW(s string, size float32, bold bool) float32 {
 // lane's id and priority (elided in the middle, never at the end), and
 // the tooltip gives the whole name.
 func TestTimelineLabelsFit(t *testing.T) {
-	test.NewApp()
-	m := webserverModel(t)
 	tl := NewTimeline()
-	w := test.NewWindow(tl)
-	defer w.Close()
-	w.Resize(fyne.NewSize(1100, 900))
-	tl.Update(m, m.Now(), m.End())
+	m := showWebserver(t, tl, 1100, 900)
 	harts := len(m.HartLanes())
 	elided := -1
 	shown := 0
@@ -136,13 +147,8 @@ func TestTimelineLabelsFit(t *testing.T) {
 // TestQueueChipsFit: the global array's chips name each process legibly:
 // every label fits its chip and different processes get different labels.
 func TestQueueChipsFit(t *testing.T) {
-	test.NewApp()
-	m := webserverModel(t)
 	q := NewQueues()
-	w := test.NewWindow(q)
-	defer w.Close()
-	w.Resize(fyne.NewSize(1100, 600))
-	q.Update(m, m.Now(), m.End())
+	m := showWebserver(t, q, 1100, 600)
 	s := m.Now()
 	seen := map[string]bool{}
 	n := 0
@@ -168,13 +174,8 @@ func TestQueueChipsFit(t *testing.T) {
 // TestTaskColumnsFit: the Process and Name columns are wide enough for
 // their text, so a thread's process no longer runs into its name.
 func TestTaskColumnsFit(t *testing.T) {
-	test.NewApp()
-	m := webserverModel(t)
 	v := NewTasks()
-	w := test.NewWindow(v)
-	defer w.Close()
-	w.Resize(fyne.NewSize(1100, 600))
-	v.Update(m, m.Now(), m.End())
+	showWebserver(t, v, 1100, 600)
 	long := false
 	for i := range v.Rows() {
 		r := &v.Rows()[i]
