@@ -94,6 +94,24 @@ func ns(us float64) int64 {
 	return int64(n + 0.5)
 }
 
+// checkExport exports m and runs the structure checks every export
+// passes (sandbox scenarios and kernel recordings): whole-nanosecond
+// decimals, gap-free state slices, flows bound once and forward in time.
+func checkExport(t *testing.T, m *model.Model) map[uint64]flow {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := export.Perfetto(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	checkDecimals(t, buf.Bytes())
+	var tr export.Trace
+	if err := json.Unmarshal(buf.Bytes(), &tr); err != nil {
+		t.Fatal(err)
+	}
+	checkSlices(t, tr)
+	return checkFlows(t, tr)
+}
+
 // checkDecimals checks the raw JSON: every ts and dur has at most three
 // decimals (whole nanoseconds), as computing in integers gives.
 func checkDecimals(t *testing.T, raw []byte) {
@@ -142,14 +160,8 @@ func TestWakeupSources(t *testing.T) {
 	m := model.New()
 	m.Add(evs...)
 	m.Learn(&model.Snapshot{Cos: []model.CoState{{ID: 1, Name: "a"}, {ID: 2, Name: "b"}}})
-	var buf bytes.Buffer
-	if err := export.Perfetto(&buf, m); err != nil {
-		t.Fatal(err)
-	}
-	checkDecimals(t, buf.Bytes())
+	flows := checkExport(t, m)
 	tr := parse(t, m)
-	checkSlices(t, tr)
-	flows := checkFlows(t, tr)
 	var got []string
 	for id := uint64(1); id <= uint64(len(flows)); id++ {
 		f := flows[id]
@@ -198,17 +210,7 @@ func TestWebserverExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := export.Perfetto(&buf, m); err != nil {
-		t.Fatal(err)
-	}
-	checkDecimals(t, buf.Bytes())
-	var tr export.Trace
-	if err := json.Unmarshal(buf.Bytes(), &tr); err != nil {
-		t.Fatal(err)
-	}
-	checkSlices(t, tr)
-	flows := checkFlows(t, tr)
+	flows := checkExport(t, m)
 	wakes, sources := 0, map[string]int{}
 	for _, e := range m.Events() {
 		if e.From == sched.Blocked && e.To == sched.Ready {

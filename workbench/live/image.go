@@ -137,57 +137,71 @@ func (im *Image) BuildIDString() string { return hex.EncodeToString(im.BuildID) 
 
 // board finds runtime.bmBoard's clint and timebase fields through DWARF.
 func (im *Image) board() error {
+	e, err := im.entry(dwarf.TagVariable, "runtime.bmBoard")
+	if err != nil {
+		return fmt.Errorf("%w (the board description of kernel/rt)", err)
+	}
+	addr, err := locAddr(e)
+	if err != nil {
+		return err
+	}
+	off, ok := e.Val(dwarf.AttrType).(dwarf.Offset)
+	if !ok {
+		return errors.New("runtime.bmBoard has no type")
+	}
+	f, err := im.structFields(off)
+	if err != nil {
+		return fmt.Errorf("runtime.bmBoard: %w", err)
+	}
+	clint, ok1 := f["clint"]
+	tb, ok2 := f["timebase"]
+	if !ok1 || !ok2 {
+		return errors.New("runtime.bmBoard lacks the clint or timebase field")
+	}
+	im.BoardClint, im.BoardTimebase = addr+uint64(clint), addr+uint64(tb)
+	return nil
+}
+
+// entry finds the first DWARF entry with tag and name.
+func (im *Image) entry(tag dwarf.Tag, name string) (*dwarf.Entry, error) {
 	r := im.dw.Reader()
 	for {
 		e, err := r.Next()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if e == nil {
-			return errors.New("DWARF has no variable runtime.bmBoard (the board description of kernel/rt)")
+			return nil, fmt.Errorf("DWARF of %s has no %v %s", im.Path, tag, name)
 		}
-		if e.Tag != dwarf.TagVariable || e.Val(dwarf.AttrName) != "runtime.bmBoard" {
-			if e.Tag != dwarf.TagCompileUnit {
-				r.SkipChildren()
-			}
-			continue
+		if e.Tag == tag && e.Val(dwarf.AttrName) == name {
+			return e, nil
 		}
-		addr, err := locAddr(e)
-		if err != nil {
-			return err
-		}
-		off, ok := e.Val(dwarf.AttrType).(dwarf.Offset)
-		if !ok {
-			return errors.New("runtime.bmBoard has no type")
-		}
-		t, err := im.dw.Type(off)
-		if err != nil {
-			return err
-		}
-		for {
-			td, ok := t.(*dwarf.TypedefType)
-			if !ok {
-				break
-			}
-			t = td.Type
-		}
-		st, ok := t.(*dwarf.StructType)
-		if !ok {
-			return fmt.Errorf("runtime.bmBoard is a %T, want a struct", t)
-		}
-		for _, f := range st.Field {
-			switch f.Name {
-			case "clint":
-				im.BoardClint = addr + uint64(f.ByteOffset)
-			case "timebase":
-				im.BoardTimebase = addr + uint64(f.ByteOffset)
-			}
-		}
-		if im.BoardClint == 0 || im.BoardTimebase == 0 {
-			return errors.New("runtime.bmBoard lacks the clint or timebase field")
-		}
-		return nil
 	}
+}
+
+// structFields returns the byte offsets of the fields of the struct type
+// at off (through typedefs).
+func (im *Image) structFields(off dwarf.Offset) (map[string]int64, error) {
+	t, err := im.dw.Type(off)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		td, ok := t.(*dwarf.TypedefType)
+		if !ok {
+			break
+		}
+		t = td.Type
+	}
+	st, ok := t.(*dwarf.StructType)
+	if !ok {
+		return nil, fmt.Errorf("type is a %T, want a struct", t)
+	}
+	out := map[string]int64{}
+	for _, f := range st.Field {
+		out[f.Name] = f.ByteOffset
+	}
+	return out, nil
 }
 
 // locAddr decodes a DW_OP_addr location.
@@ -279,30 +293,9 @@ func (im *Image) Symbol(name string) (uint64, bool) {
 // Fields returns the byte offsets of the fields of the Go struct type
 // named name (e.g. "copslab/kernel/proc.TrapFrame"), from DWARF.
 func (im *Image) Fields(name string) (map[string]int64, error) {
-	r := im.dw.Reader()
-	for {
-		e, err := r.Next()
-		if err != nil {
-			return nil, err
-		}
-		if e == nil {
-			return nil, fmt.Errorf("DWARF of %s has no type %s", im.Path, name)
-		}
-		if e.Tag != dwarf.TagStructType || e.Val(dwarf.AttrName) != name {
-			continue
-		}
-		t, err := im.dw.Type(e.Offset)
-		if err != nil {
-			return nil, err
-		}
-		st, ok := t.(*dwarf.StructType)
-		if !ok {
-			return nil, fmt.Errorf("%s is a %T", name, t)
-		}
-		out := map[string]int64{}
-		for _, f := range st.Field {
-			out[f.Name] = f.ByteOffset
-		}
-		return out, nil
+	e, err := im.entry(dwarf.TagStructType, name)
+	if err != nil {
+		return nil, err
 	}
+	return im.structFields(e.Offset)
 }

@@ -42,6 +42,11 @@ type xapp struct {
 
 // startApp builds copslab and opens its window with extra environment.
 func startApp(t *testing.T, scenario string, extraEnv ...string) *xapp {
+	return startAppArgs(t, []string{"gui", "--scenario", scenario}, extraEnv...)
+}
+
+// startAppArgs opens the window of copslab args (e.g. on another target).
+func startAppArgs(t *testing.T, args []string, extraEnv ...string) *xapp {
 	for _, bin := range []string{"Xvfb", "xdotool", "xwd"} {
 		if _, err := exec.LookPath(bin); err != nil {
 			t.Skipf("%s not installed (scripts/prereqs.sh installs it)", bin)
@@ -56,7 +61,7 @@ func startApp(t *testing.T, scenario string, extraEnv ...string) *xapp {
 	uiMap := filepath.Join(dir, "ui.json")
 	env := append(cLocaleEnv(t), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "COPSLAB_UI_MAP="+uiMap)
 	env = append(env, extraEnv...)
-	cmd := exec.Command(exe, "gui", "--scenario", scenario)
+	cmd := exec.Command(exe, args...)
 	cmd.Env = env
 	a := &xapp{t: t, env: env, dir: dir}
 	cmd.Stdout, cmd.Stderr = lockedWriter{&a.logs, &a.mu}, lockedWriter{&a.logs, &a.mu}
