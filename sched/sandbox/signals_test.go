@@ -7,23 +7,6 @@ import (
 	"copslab/sched"
 )
 
-func runSignals(t *testing.T, src string) (*Sim, []sched.Event) {
-	t.Helper()
-	sc, err := ParseScenario([]byte(src), "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := New(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	evs, err := sim.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sim, evs
-}
-
 // find returns the first event of coroutine name with the cause, or nil.
 func find(sim *Sim, evs []sched.Event, name string, c sched.Cause) *sched.Event {
 	for i := range evs {
@@ -38,7 +21,7 @@ func find(sim *Sim, evs []sched.Event, name string, c sched.Cause) *sched.Event 
 // signaller (Waker); a signal given before the wait is kept, so that wait
 // does not block.
 func TestWaitSignal(t *testing.T) {
-	sim, evs := runSignals(t, `harts: 1
+	sim, evs := runYAML(t, `harts: 1
 processes:
   - name: a
     coroutines:
@@ -75,11 +58,11 @@ processes:
 // (await does not block, r finishes); with lost_wakeups it is dropped and
 // await blocks for ever on the completed request.
 func TestSubmitAwait(t *testing.T) {
-	sim, evs := runSignals(t, strings.Replace(splitIO, "%v", "false", 1))
+	sim, evs := runYAML(t, strings.Replace(splitIO, "%v", "false", 1))
 	if find(sim, evs, "r", sched.CauseBlock) != nil || find(sim, evs, "r", sched.CauseExit) == nil {
 		t.Fatal("safe handler: r blocked or did not finish")
 	}
-	sim, evs = runSignals(t, strings.Replace(splitIO, "%v", "true", 1))
+	sim, evs = runYAML(t, strings.Replace(splitIO, "%v", "true", 1))
 	done, blk := find(sim, evs, "r", sched.CauseIODone), find(sim, evs, "r", sched.CauseBlock)
 	if done == nil || blk == nil || blk.Arg != done.Arg || blk.Time <= done.Time || find(sim, evs, "r", sched.CauseExit) != nil {
 		t.Fatalf("lost wakeup: io-done %+v, block %+v", done, blk)
@@ -88,7 +71,7 @@ func TestSubmitAwait(t *testing.T) {
 		t.Fatalf("r is %v at the end", st.Cos[0].State)
 	}
 	// await after the completion has not yet been delivered: woken by uintr.
-	sim, evs = runSignals(t, strings.Replace(strings.Replace(splitIO, "%v", "false", 1), "compute: 10", "compute: 1", 1))
+	sim, evs = runYAML(t, strings.Replace(strings.Replace(splitIO, "%v", "false", 1), "compute: 10", "compute: 1", 1))
 	if w := find(sim, evs, "r", sched.CauseUintr); w == nil || find(sim, evs, "r", sched.CauseExit) == nil {
 		t.Fatal("await before the completion: r not woken by the handler")
 	}

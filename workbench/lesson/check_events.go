@@ -79,11 +79,15 @@ func (k *OrderCheck) eval(e *env) (bool, string) {
 }
 
 func (k *OrderCheck) String() string {
-	by := "first"
-	if k.By == "last" {
-		by = "last"
+	return fmt.Sprintf("%s (%s %s) in the order %s", k.Event, byName(k.By), k.Event, strings.Join(k.Names, " < "))
+}
+
+// byName is the name of an OrderCheck or WhenCheck By.
+func byName(by string) string {
+	if by == "last" {
+		return "last"
 	}
-	return fmt.Sprintf("%s (%s %s) in the order %s", k.Event, by, k.Event, strings.Join(k.Names, " < "))
+	return "first"
 }
 
 // WhenCheck: the group of coroutines named by Co (a pattern) reached
@@ -123,11 +127,7 @@ func (k *WhenCheck) eval(e *env) (bool, string) {
 }
 
 func (k *WhenCheck) String() string {
-	by := "first"
-	if k.By == "last" {
-		by = "last"
-	}
-	s := fmt.Sprintf("%s %s of %s", by, k.Event, k.Co)
+	s := fmt.Sprintf("%s %s of %s", byName(k.By), k.Event, k.Co)
 	if k.After != nil {
 		s += " after " + k.After.String()
 	}

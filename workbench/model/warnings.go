@@ -26,7 +26,8 @@ package model
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"copslab/sched"
 )
@@ -199,12 +200,7 @@ func (m *Model) watchLost(co uint32, req, t uint64) {
 func (m *Model) lostWakeups(t uint64) {
 	w := &m.warn
 	next := ^uint64(0)
-	ids := make([]uint32, 0, len(w.lost))
-	for id := range w.lost {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(w.lost)) {
 		l := w.lost[id]
 		switch {
 		case l.warned:
@@ -228,12 +224,7 @@ func (m *Model) addWarning(w Warning) { m.warn.list = append(m.warn.list, w) }
 func (m *Model) starvation(e *sched.Event) {
 	w := &m.warn
 	next := ^uint64(0)
-	ids := make([]uint32, 0, len(w.readyAt))
-	for id := range w.readyAt {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(w.readyAt)) { // sorted: warnings in a fixed order
 		since := w.readyAt[id]
 		if id == e.Co || w.starved[id] {
 			continue
