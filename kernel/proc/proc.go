@@ -24,7 +24,7 @@ type Proc struct {
 	sys      *System // process table (nil: a lone process)
 	borrowed bool    // Space is the vfork parent's, not ours
 	reaped   bool    // the parent has waited for it
-	vdso     uint64  // the vDSO's address (AT_SYSINFO_EHDR), 0 if none
+	vdsoVA   uint64  // the vDSO's address (AT_SYSINFO_EHDR), 0 if none
 
 	// Parent is the process that cloned it (nil for those the kernel
 	// started).
@@ -88,7 +88,7 @@ func (p *Proc) setup(img []byte, argv, env []string) error {
 	if err := p.mapTrampoline(); err != nil {
 		return err
 	}
-	if p.vdso, err = p.mapVDSO(); err != nil {
+	if p.vdsoVA, err = p.mapVDSO(); err != nil {
 		return err
 	}
 	sp, err := p.initStack(argv, env)

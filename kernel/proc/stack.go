@@ -16,8 +16,8 @@ func (p *Proc) initStack(argv, env []string) (uint64, error) {
 	binary.LittleEndian.PutUint64(rnd[:], 0x9e3779b97f4a7c15^uint64(p.PID))
 	binary.LittleEndian.PutUint64(rnd[8:], 0xbf58476d1ce4e5b9)
 	var aux []ustack.AuxPair
-	if p.vdso != 0 { // first, as Linux's ARCH_DLINFO puts it
-		aux = append(aux, ustack.AuxPair{Key: uabi.AT_SYSINFO_EHDR, Val: p.vdso})
+	if p.vdsoVA != 0 { // first, as Linux's ARCH_DLINFO puts it
+		aux = append(aux, ustack.AuxPair{Key: uabi.AT_SYSINFO_EHDR, Val: p.vdsoVA})
 	}
 	aux = append(aux, ustack.AuxPair{Key: uabi.AT_PAGESZ, Val: PageSize})
 	if im := p.Image; im != nil {
