@@ -9,7 +9,8 @@
 // __vdso_clock_gettime and __vdso_gettimeofday (clock.go) — so that the
 // kernel and host tests use the very same code. The scheduler's hot
 // path comes from package copslab/sched. Every function the image
-// exports follows the rules of ../shared/notes/vdso-shared-code.md; the
+// exports follows the vDSO rules (nosplit, masked indexes, no globals,
+// no runtime calls: see sched/vdso_rules_test.go and vdso/image); the
 // image builder decodes their machine code and refuses any reference
 // outside the image.
 package vdso
