@@ -17,7 +17,7 @@ import (
 
 // programs are the main packages below this directory.
 var programs = []string{"hello", "gostress", "threads", "pipeping", "execer",
-	"nilderef", "spin", "memhog", "sysfuzz", "init", "sh", "switchbench", "timenow", "vdsosched"}
+	"nilderef", "spin", "memhog", "sysfuzz", "init", "sh", "switchbench", "timenow", "vdsosched", "coyield", "coprio"}
 
 // Test layout, made once by TestMain:
 //

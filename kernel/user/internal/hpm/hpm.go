@@ -11,3 +11,7 @@ func Cycles() uint64
 // Instret reads the instret CSR: instructions retired by this hart in
 // every mode, the kernel's included. Defined in hpm_riscv64.s.
 func Instret() uint64
+
+// Time reads the time CSR (rdtime): ticks of the machine timer at the
+// timebase frequency. Defined in hpm_riscv64.s.
+func Time() uint64

@@ -7,3 +7,4 @@ package hpm
 
 func Cycles() uint64  { return 0 }
 func Instret() uint64 { return 0 }
+func Time() uint64    { return 0 }

@@ -11,3 +11,9 @@ TEXT ·Instret(SB), NOSPLIT, $0-8
 	RDINSTRET	X5
 	MOV	X5, ret+0(FP)
 	RET
+
+// func Time() uint64
+TEXT ·Time(SB), NOSPLIT, $0-8
+	RDTIME	X5
+	MOV	X5, ret+0(FP)
+	RET

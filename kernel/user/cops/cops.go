@@ -1,0 +1,290 @@
+// Package cops runs coroutines in a program on the copslab kernel, on the
+// process's own scheduler state (a sched.Local) and with the scheduler's
+// machine code the kernel maps into every process (the vDSO):
+//
+//	ex, _ := cops.New()
+//	ev := ex.NewEvent()
+//	ex.Spawn(1, func(c *cops.Co) { c.Await(ev); fmt.Println("woken") })
+//	ex.Spawn(5, func(c *cops.Co) { c.Yield(); c.Notify(ev) })
+//	ex.Run()
+//
+// or, as in the paper, the scheduler first and main as its first
+// coroutine: func main() { cops.Main(0, realMain) }.
+//
+// # Design
+//
+// The kernel and the program share one scheduler: its state is the
+// process's Local (ready bitmap, one FIFO per priority, control blocks,
+// lock, event ring) and its code is package sched compiled once into the
+// vDSO. Every decision of this package's executor is a call of that code
+// on that Local — Spawn, Fetch (best priority, FIFO within one), Yield,
+// Block, Wake, SetPrio, Exit — through Go func values whose code word is
+// the vDSO's address (ops.go). Because the Local is the very memory the
+// kernel reads at each of its decisions, a coroutine's spawn, wake or
+// priority change changes the process's global priority with no system
+// call. Where the kernel maps no Local (AT_COPS_LOCAL absent) the Local
+// lives in the program's own memory and everything works the same inside
+// the program, but the kernel cannot see it; where there is no copslab
+// vDSO (Linux, qemu-user) the program's own compiled copy of package sched
+// runs instead. Executor.Source says which.
+//
+// A coroutine is a Go function. Spawn runs its body inside an iter.Pull
+// iterator: the executor resumes it with next(), the body comes back by
+// calling the iterator's yield (Go's runtime coroutine switch: a direct
+// hand-off on the same thread, never through the Go scheduler's queues).
+// SpawnStep takes a step function instead, called at each turn and
+// returning what it wants next (Yield, Done, Await): no stack kept, so a
+// switch is a plain call — the cheaper form, for hot simple coroutines.
+// Both kinds mix in one executor.
+//
+// One turn of Run: take the Local's lock (TryLock; on failure yield the
+// processor, never spin), settle the coroutine that just came back
+// (Yield, or Exit when its body returned; an Await already blocked it),
+// Fetch the next one, drop the lock, resume it. With nothing ready and
+// coroutines still blocked, the executor sleeps in the kernel: one futex
+// wait on its own word, set while the lock was held. A waker (Event.Post,
+// from any goroutine) wakes the coroutine in the Local under the lock,
+// then clears the word and, if the executor slept, wakes it with one
+// futex call. The lock orders the two, so no wake-up is lost: a Post
+// before the Fetch is found by the Fetch, one after it sees the word.
+//
+// Awaiting blocks the coroutine in the Local before it switches away
+// (under the lock, in the coroutine itself), so a Post from another
+// thread can wake it the moment it is Blocked; the executor resumes it
+// only after it has switched back, so a wake-up never catches a body
+// still running.
+//
+// Rejected: goroutines and channels as coroutines (each switch goes
+// through the Go scheduler, and the kernel's Local would not know their
+// priorities); keeping the ready queues in Go and telling the kernel the
+// best priority with a system call (a call per change, the cost the
+// design exists to avoid); a new wait system call (the futex the runtime
+// already uses does the job, see kernel/uabi/cops.go).
+package cops
+
+import (
+	"fmt"
+	"iter"
+	"os"
+	"runtime"
+	"sync/atomic"
+
+	"copslab/sched"
+)
+
+// Executor runs the coroutines of one process. Its methods must be called
+// from the goroutine that calls Run or from its coroutines, except
+// Event.Post, which any goroutine may call.
+type Executor struct {
+	l   *sched.Local
+	o   ops
+	src string
+	tag uint32
+	clk clock
+
+	cos  [sched.LocalCos]*Co // by control-block slot
+	cur  *Co
+	live int
+
+	sleeping uint32 // futex word: 1 while the executor sleeps (wait.go)
+	sleeps   atomic.Uint64
+}
+
+// Co is a coroutine, passed to its body.
+type Co struct {
+	ex    *Executor
+	id    uint32
+	prio  uint8
+	next  func() (struct{}, bool) // Spawn (iter.Pull) coroutines
+	stop  func()
+	yield func(struct{}) bool
+	step  func(*Co) Action // SpawnStep coroutines
+	back  uint8            // why it came back to the executor
+}
+
+// Why a coroutine came back to the executor.
+const (
+	backYield   uint8 = iota // Yield: still Running in the Local, the executor yields it
+	backBlocked              // Await: already Blocked in the Local
+	backDone                 // the body returned: the executor exits it
+)
+
+// New returns an executor on the process's Local: the one the kernel
+// maps (AT_COPS_LOCAL), or else one in the program's own memory.
+func New() (*Executor, error) {
+	l, where, err := findLocal()
+	if err != nil {
+		return nil, err
+	}
+	o, code := vdsoOps()
+	ex := &Executor{l: l, o: o, src: where + "; " + code, tag: sched.LockTag(0, true)}
+	ex.clk.init(code == codeVDSO)
+	return ex, nil
+}
+
+// Source says where the Local is and whose scheduler code runs on it,
+// e.g. "Local mapped by the kernel at 0x…; scheduler code in the vDSO".
+func (ex *Executor) Source() string { return ex.src }
+
+// Local returns the scheduler state the executor works on.
+func (ex *Executor) Local() *sched.Local { return ex.l }
+
+// Sleeps returns how often the executor has waited in the kernel.
+func (ex *Executor) Sleeps() uint64 { return ex.sleeps.Load() }
+
+func (ex *Executor) lock() {
+	for !ex.o.tryLock(ex.l, ex.tag) {
+		runtime.Gosched()
+	}
+}
+
+func (ex *Executor) unlock() { ex.o.unlock(ex.l, ex.tag) }
+
+func (ex *Executor) ctx() sched.Ctx { return sched.Ctx{Now: ex.clk.now()} }
+
+// Spawn creates a coroutine at priority prio (0 highest … 7) running
+// body; it exits when body returns. It starts when Run fetches it.
+func (ex *Executor) Spawn(prio uint8, body func(*Co)) (*Co, error) {
+	c, err := ex.spawn(prio)
+	if err != nil {
+		return nil, err
+	}
+	c.next, c.stop = iter.Pull(func(yield func(struct{}) bool) {
+		c.yield = yield
+		body(c)
+	})
+	return c, nil
+}
+
+// spawn creates the Local's side of a coroutine.
+func (ex *Executor) spawn(prio uint8) (*Co, error) {
+	waker := sched.NoCo
+	if ex.cur != nil {
+		waker = ex.cur.id
+	}
+	ex.lock()
+	id, e := ex.o.spawn(ex.l, ex.ctx(), sched.KindUser, prio, waker)
+	ex.unlock()
+	if e != sched.OK {
+		return nil, fmt.Errorf("cops: spawn at priority %d: %w", prio, e)
+	}
+	c := &Co{ex: ex, id: id, prio: prio}
+	ex.cos[id&(sched.LocalCos-1)] = c
+	ex.live++
+	return c, nil
+}
+
+// ID returns the coroutine's id (as in the trace).
+func (c *Co) ID() uint32 { return c.id }
+
+// Prio returns the coroutine's priority.
+func (c *Co) Prio() uint8 { return c.prio }
+
+// Yield puts the coroutine at the tail of its priority's ready queue and
+// runs the best ready one (itself again if nothing better or equal is
+// ready).
+func (c *Co) Yield() {
+	c.back = backYield
+	c.yield(struct{}{})
+}
+
+// SetPrio changes a coroutine's priority (its own or another's of the
+// same executor). It is a write into the Local: the kernel sees the new
+// global priority at its next decision, with no system call.
+func (c *Co) SetPrio(prio uint8) error {
+	ex := c.ex
+	ex.lock()
+	e := ex.o.setPrio(ex.l, ex.ctx(), c.id, prio)
+	ex.unlock()
+	if e != sched.OK {
+		return fmt.Errorf("cops: priority %d for coroutine %d: %w", prio, c.id, e)
+	}
+	c.prio = prio
+	return nil
+}
+
+// Run runs coroutines until none is left. With none ready and some
+// blocked it sleeps in the kernel until an Event.Post wakes one.
+func (ex *Executor) Run() error {
+	var prev *Co
+	for {
+		ex.lock()
+		e := ex.settle(prev)
+		prev = nil
+		if e != sched.OK || ex.live == 0 {
+			ex.unlock()
+			return errnoErr("settling a coroutine", e)
+		}
+		id, e := ex.o.fetch(ex.l, ex.ctx())
+		if e == sched.ErrEmpty {
+			atomic.StoreUint32(&ex.sleeping, 1) // under the lock: see the package comment
+			ex.unlock()
+			ex.sleeps.Add(1)
+			futexWait(&ex.sleeping)
+			continue
+		}
+		ex.unlock()
+		if e != sched.OK {
+			return errnoErr("fetching", e)
+		}
+		c := ex.cos[id&(sched.LocalCos-1)]
+		ex.cur, c.back = c, backYield
+		if c.step != nil {
+			c.runStep()
+		} else if _, ok := c.next(); !ok {
+			c.back = backDone
+		}
+		ex.cur, prev = nil, c
+	}
+}
+
+// settle tells the Local why c came back. The lock must be held.
+func (ex *Executor) settle(c *Co) sched.Errno {
+	if c == nil {
+		return sched.OK
+	}
+	switch c.back {
+	case backBlocked:
+		return sched.OK
+	case backDone:
+		ex.cos[c.id&(sched.LocalCos-1)] = nil
+		ex.live--
+		if c.stop != nil {
+			c.stop()
+		}
+		return ex.o.exit(ex.l, ex.ctx(), c.id)
+	}
+	return ex.o.yield(ex.l, ex.ctx(), c.id)
+}
+
+func errnoErr(what string, e sched.Errno) error {
+	if e == sched.OK {
+		return nil
+	}
+	return fmt.Errorf("cops: %s: %w", what, e)
+}
+
+// Main is the paper's compatibility mode: the scheduler is initialised
+// first and main runs as its first coroutine (at priority prio), so the
+// program is in a fully asynchronous environment from main's first line.
+// A program's main is one line, func main() { cops.Main(0, realMain) };
+// realMain may spawn, await and yield like any coroutine. Main exits the
+// process when no coroutine is left: status 0, or 1 after printing the
+// error if the scheduler failed.
+func Main(prio uint8, main func(*Co)) {
+	ex, err := New()
+	if err == nil {
+		_, err = ex.Spawn(prio, main)
+	}
+	if err == nil {
+		err = ex.Run()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// Executor returns the executor running c.
+func (c *Co) Executor() *Executor { return c.ex }
