@@ -207,6 +207,30 @@ func (g *Global) Leave(hart uint8) Errno {
 	return OK
 }
 
+// SetLocalPrio sets proc's local priority from the kernel's own knowledge
+// (prio 0..7 or Idle), for a process that has no Local the kernel reads:
+// a process made of threads only, whose priority is the best
+// PrioOfNice of its runnable threads. Global.Lock must be held.
+//
+// nosplit: kernel path, same rules as the vDSO's.
+//
+//go:nosplit
+func (g *Global) SetLocalPrio(proc uint16, prio uint8) Errno {
+	if !g.held() {
+		return ErrNotLocked
+	}
+	if prio >= NumPrio && prio != Idle {
+		return ErrBadPrio
+	}
+	k := g.kproc(proc)
+	if k == nil {
+		return ErrBadProc
+	}
+	k.LPrio = prio
+	g.refresh(proc)
+	return OK
+}
+
 // SetUintr sets or clears proc's pending-user-interrupt flag, which boosts
 // its global priority to 0 until the handler has run.
 //

@@ -126,13 +126,14 @@ type Kill struct {
 // Executor is the kernel's COPS executor over one Global, the kernel's
 // Local (slot 0) and the Locals of the registered processes.
 type Executor struct {
-	g     *sched.Global
-	kl    *sched.Local
-	procs [sched.MaxProcs]*sched.Local
-	steps [sched.LocalCos]Step
-	sched uint32 // the scheduler coroutine
-	tag   uint32
-	clock func() uint64
+	g       *sched.Global
+	kl      *sched.Local
+	procs   [sched.MaxProcs]*sched.Local
+	threads [sched.MaxProcs]bool // registered without a Local
+	steps   [sched.LocalCos]Step
+	sched   uint32 // the scheduler coroutine
+	tag     uint32
+	clock   func() uint64
 
 	// OnKill is called (Global lock not held) for every process the
 	// executor kills because its Local is corrupt; the kernel ends the
@@ -231,9 +232,11 @@ func (x *Executor) SetPrio(id uint32, prio uint8) error {
 }
 
 // AddProc registers process slot proc with its Local l (the pages the
-// kernel maps into the process), which it formats.
+// kernel maps into the process), which it formats. With l == nil the
+// process has no Local (its threads are all it runs): its local priority
+// is what the kernel says with SetThreadPrio, Idle until then.
 func (x *Executor) AddProc(proc uint16, l *sched.Local) error {
-	if proc == 0 || proc >= sched.MaxProcs || l == nil {
+	if proc == 0 || proc >= sched.MaxProcs {
 		return fmt.Errorf("executor: bad process slot %d", proc)
 	}
 	x.lockGlobal()
@@ -241,20 +244,38 @@ func (x *Executor) AddProc(proc uint16, l *sched.Local) error {
 	if e := x.g.AddProc(proc); e != sched.OK {
 		return fmt.Errorf("executor: add process %d: %w", proc, e)
 	}
-	l.Init(proc)
-	x.procs[proc] = l
+	x.threads[proc] = l == nil
+	if l != nil {
+		l.Init(proc)
+		x.procs[proc] = l
+	}
 	return nil
+}
+
+// SetThreadPrio gives a process without a Local its local priority: the
+// best sched.PrioOfNice of its runnable threads, or sched.Idle when none
+// can run (the kernel calls it when a thread blocks, wakes or changes its
+// nice value).
+func (x *Executor) SetThreadPrio(proc uint16, prio uint8) error {
+	if proc >= sched.MaxProcs || !x.threads[proc] {
+		return fmt.Errorf("executor: process %d is not a thread-only process", proc)
+	}
+	x.lockGlobal()
+	defer x.unlockGlobal()
+	return x.g.SetLocalPrio(proc, prio).Err()
 }
 
 // RemoveProc forgets process slot proc (it exited; the reaper calls this).
 // Events it recorded since the last decision are collected first.
 func (x *Executor) RemoveProc(proc uint16) error {
-	if proc == 0 || proc >= sched.MaxProcs || x.procs[proc] == nil {
+	if proc == 0 || proc >= sched.MaxProcs || (x.procs[proc] == nil && !x.threads[proc]) {
 		return fmt.Errorf("executor: process %d not registered", proc)
 	}
 	x.lockGlobal()
 	defer x.unlockGlobal()
-	x.g.Collect(proc, x.procs[proc], x.clock())
+	if l := x.procs[proc]; l != nil {
+		x.g.Collect(proc, l, x.clock())
+	}
 	x.drop(proc)
 	return nil
 }
@@ -266,7 +287,7 @@ func (x *Executor) drop(proc uint16) {
 	}
 	x.g.SetUintr(proc, false)
 	x.g.FreeProc(proc)
-	x.procs[proc] = nil
+	x.procs[proc], x.threads[proc] = nil, false
 }
 
 // SetUintr raises or clears proc's pending user interrupt (global priority

@@ -252,3 +252,26 @@ func TestLossesCounted(t *testing.T) {
 		t.Fatalf("lost %d, want %d", lost, sched.LocalRing+10)
 	}
 }
+
+// TestThreadOnlyProcess: a process without a Local competes with the
+// priority the kernel derives from its threads' nice values.
+func TestThreadOnlyProcess(t *testing.T) {
+	r := newRig(t, 1)
+	if err := r.x.AddProc(2, nil); err != nil {
+		t.Fatal(err)
+	}
+	r.spawnUser(1, 4)
+	r.expect(r.decide(Tick), RunUser, 1)
+	if err := r.x.SetThreadPrio(2, sched.PrioOfNice(-10)); err != nil { // priority 2
+		t.Fatal(err)
+	}
+	r.expect(r.decide(Trap), RunUser, 2)
+	r.x.SetThreadPrio(2, sched.Idle) // its threads block
+	r.expect(r.decide(Trap), RunUser, 1)
+	if err := r.x.SetThreadPrio(1, 3); err == nil {
+		t.Fatal("SetThreadPrio accepted a process with a Local")
+	}
+	if err := r.x.RemoveProc(2); err != nil || r.g.Procs[2].Flags != 0 {
+		t.Fatalf("remove: %v", err)
+	}
+}
