@@ -51,6 +51,8 @@ type Kernel struct {
 	endErr  error  // why, if not a clean power-off
 	status  int    // exit status at power-off
 	now     uint64 // ns since boot at the last halt
+	clint   uint64 // CLINT base and mtime frequency, cached once the kernel
+	tbHz    uint64 // has recorded an event (it reads them from the FDT first)
 	timeout time.Duration
 }
 
@@ -204,20 +206,26 @@ func (k *Kernel) Running() bool { return k.running }
 
 // readClock reads mtime through runtime.bmBoard (DWARF-located fields).
 func (k *Kernel) readClock() {
-	b, err := k.c.ReadMemory(k.Img.BoardClint, 8)
-	if err != nil {
-		return
+	clint, tb := k.clint, k.tbHz
+	if tb == 0 {
+		b, err := k.c.ReadMemory(k.Img.BoardClint, 8)
+		if err != nil {
+			return
+		}
+		clint = binary.LittleEndian.Uint64(b)
+		b, err = k.c.ReadMemory(k.Img.BoardTimebase, 8)
+		if err != nil {
+			return
+		}
+		tb = binary.LittleEndian.Uint64(b)
+		if clint == 0 || tb == 0 {
+			return
+		}
+		if k.Ring.Next > 0 { // the kernel is past its device setup
+			k.clint, k.tbHz = clint, tb
+		}
 	}
-	clint := binary.LittleEndian.Uint64(b)
-	b, err = k.c.ReadMemory(k.Img.BoardTimebase, 8)
-	if err != nil {
-		return
-	}
-	tb := binary.LittleEndian.Uint64(b)
-	if clint == 0 || tb == 0 {
-		return
-	}
-	b, err = k.c.ReadMemory(clint+0xbff8, 8) // CLINT mtime
+	b, err := k.c.ReadMemory(clint+0xbff8, 8) // CLINT mtime
 	if err != nil {
 		return
 	}
@@ -299,6 +307,9 @@ func (k *Kernel) stopped(stop client.StopReply) error {
 	case client.StopExited, client.StopKilled:
 		k.ended, k.status = true, stop.Signal
 		return nil
+	}
+	if stop.Signal != client.SigTrap {
+		return nil // an interrupt: not at a breakpoint
 	}
 	pc, err := k.c.Reg("pc")
 	if err != nil {
