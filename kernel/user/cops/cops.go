@@ -132,13 +132,18 @@ func (ex *Executor) Local() *sched.Local { return ex.l }
 // Sleeps returns how often the executor has waited in the kernel.
 func (ex *Executor) Sleeps() uint64 { return ex.sleeps.Load() }
 
+// lock takes the Local's lock the user-side way: TryLock, and on failure
+// yield the processor, never spin. The lock is one atomic instruction on
+// the Local's lock word, so the executor uses its own inlined copy of
+// sched's TryLock/Unlock (the same source as the vDSO's) rather than a
+// call into the vDSO that would cost more than the lock itself.
 func (ex *Executor) lock() {
-	for !ex.o.tryLock(ex.l, ex.tag) {
+	for !ex.l.TryLock(ex.tag) {
 		runtime.Gosched()
 	}
 }
 
-func (ex *Executor) unlock() { ex.o.unlock(ex.l, ex.tag) }
+func (ex *Executor) unlock() { ex.l.Unlock(ex.tag) }
 
 func (ex *Executor) ctx() sched.Ctx { return sched.Ctx{Now: ex.clk.now()} }
 
@@ -209,13 +214,14 @@ func (ex *Executor) Run() error {
 	var prev *Co
 	for {
 		ex.lock()
-		e := ex.settle(prev)
+		ctx := ex.ctx() // one time stamp for both events of the switch
+		e := ex.settle(ctx, prev)
 		prev = nil
 		if e != sched.OK || ex.live == 0 {
 			ex.unlock()
 			return errnoErr("settling a coroutine", e)
 		}
-		id, e := ex.o.fetch(ex.l, ex.ctx())
+		id, e := ex.o.fetch(ex.l, ctx)
 		if e == sched.ErrEmpty {
 			atomic.StoreUint32(&ex.sleeping, 1) // under the lock: see the package comment
 			ex.unlock()
@@ -239,7 +245,7 @@ func (ex *Executor) Run() error {
 }
 
 // settle tells the Local why c came back. The lock must be held.
-func (ex *Executor) settle(c *Co) sched.Errno {
+func (ex *Executor) settle(ctx sched.Ctx, c *Co) sched.Errno {
 	if c == nil {
 		return sched.OK
 	}
@@ -252,9 +258,9 @@ func (ex *Executor) settle(c *Co) sched.Errno {
 		if c.stop != nil {
 			c.stop()
 		}
-		return ex.o.exit(ex.l, ex.ctx(), c.id)
+		return ex.o.exit(ex.l, ctx, c.id)
 	}
-	return ex.o.yield(ex.l, ex.ctx(), c.id)
+	return ex.o.yield(ex.l, ctx, c.id)
 }
 
 func errnoErr(what string, e sched.Errno) error {

@@ -13,8 +13,6 @@ import (
 // exports use this toolchain's internal ABI) or, with no copslab vDSO,
 // this program's own compiled copy of package sched.
 type ops struct {
-	tryLock func(*sched.Local, uint32) bool
-	unlock  func(*sched.Local, uint32) sched.Errno
 	spawn   func(*sched.Local, sched.Ctx, sched.Kind, uint8, uint32) (uint32, sched.Errno)
 	fetch   func(*sched.Local, sched.Ctx) (uint32, sched.Errno)
 	yield   func(*sched.Local, sched.Ctx, uint32) sched.Errno
@@ -24,7 +22,7 @@ type ops struct {
 	setPrio func(*sched.Local, sched.Ctx, uint32, uint8) sched.Errno
 }
 
-var direct = ops{(*sched.Local).TryLock, (*sched.Local).Unlock, (*sched.Local).Spawn, (*sched.Local).Fetch,
+var direct = ops{(*sched.Local).Spawn, (*sched.Local).Fetch,
 	(*sched.Local).Yield, (*sched.Local).Block, (*sched.Local).Wake, (*sched.Local).Exit, (*sched.Local).SetPrio}
 
 // Where the scheduler's code comes from (the second half of Source).
@@ -53,8 +51,6 @@ func vdsoOps() (ops, string) {
 		return base + uintptr(v)
 	}
 	o := ops{
-		bind[func(*sched.Local, uint32) bool](pc("TryLock")),
-		bind[func(*sched.Local, uint32) sched.Errno](pc("Unlock")),
 		bind[func(*sched.Local, sched.Ctx, sched.Kind, uint8, uint32) (uint32, sched.Errno)](pc("Spawn")),
 		bind[func(*sched.Local, sched.Ctx) (uint32, sched.Errno)](pc("Fetch")),
 		bind[func(*sched.Local, sched.Ctx, uint32) sched.Errno](pc("Yield")),
