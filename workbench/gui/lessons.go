@@ -47,11 +47,18 @@ func loadLessons() (*lesson.Env, []*lesson.Lesson) {
 	if st, err := os.Stat(LessonsDir); err == nil && st.IsDir() {
 		fsys, dir = os.DirFS(LessonsDir), LessonsDir
 	}
-	ls, err := lesson.Load(fsys, dir)
+	all, err := lesson.Load(fsys, dir)
 	if err != nil {
 		fyne.LogError("lessons", err)
 	}
-	return &lesson.Env{FS: fsys}, ls
+	env := &lesson.Env{FS: fsys}
+	var ls []*lesson.Lesson
+	for _, l := range all {
+		if env.Workload(l) != "" { // the panel runs lessons on the sandbox
+			ls = append(ls, l)
+		}
+	}
+	return env, ls
 }
 
 // memStore is a Store for windows without an app (tests).

@@ -36,8 +36,10 @@ func (a *Action) Advance(d *session.Driver) (session.Batch, error) {
 	case a.RunTo != nil:
 		err = add(d.RunUntil(uint64(*a.RunTo), maxRunEvents))
 	case a.RunToEnd:
+		// RunUntil, not Step: a streaming target (the kernel) runs on its
+		// own clock instead of halting at every decision.
 		for !d.T.Done() && err == nil && len(out.Events) < maxRunEvents {
-			err = add(d.Step(256))
+			err = add(d.RunUntil(^uint64(0), maxRunEvents-len(out.Events)))
 		}
 		if err == nil && !d.T.Done() {
 			err = fmt.Errorf("the run did not end within %d events", maxRunEvents)

@@ -43,10 +43,10 @@ type Lesson struct {
 	File     string // path for messages
 	Title    string
 	Concept  string
-	Order    int      // position in the list (then by name)
-	Scenario string   // default scenario: built-in name or file in the lessons folder
-	Targets  []string // targets the lesson runs on (default: any)
-	Intro    string   // Markdown before the first step
+	Order    int    // position in the list (then by name)
+	Scenario string // sandbox: built-in scenario name or file in the lessons folder ("": not on the sandbox)
+	Kernel   string // qemu: the kernel command line to boot, e.g. "run threads" ("": not on the kernel)
+	Intro    string // Markdown before the first step
 	Steps    []*Step
 }
 

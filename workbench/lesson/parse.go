@@ -53,11 +53,11 @@ func Parse(data []byte, file, name string) (*Lesson, error) {
 }
 
 type frontMatter struct {
-	Title    string   `yaml:"title"`
-	Concept  string   `yaml:"concept"`
-	Order    int      `yaml:"order"`
-	Scenario string   `yaml:"scenario"`
-	Targets  []string `yaml:"targets"`
+	Title    string `yaml:"title"`
+	Concept  string `yaml:"concept"`
+	Order    int    `yaml:"order"`
+	Scenario string `yaml:"scenario"`
+	Kernel   string `yaml:"kernel"`
 }
 
 type stepBlock struct {
@@ -92,12 +92,7 @@ func parse(data []byte, name string) (*Lesson, error) {
 	if err := checkScenarioRef(fm.Scenario); err != nil {
 		return nil, errAt(2, "scenario: %v", err)
 	}
-	for _, t := range fm.Targets {
-		if t != "sandbox" && t != "qemu" {
-			return nil, errAt(2, "targets: unknown target %q (sandbox, qemu)", t)
-		}
-	}
-	l := &Lesson{Name: name, Title: fm.Title, Concept: fm.Concept, Order: fm.Order, Scenario: fm.Scenario, Targets: fm.Targets}
+	l := &Lesson{Name: name, Title: fm.Title, Concept: fm.Concept, Order: fm.Order, Scenario: fm.Scenario, Kernel: fm.Kernel}
 	var intro []string
 	var cur *Step
 	var text []string
@@ -164,8 +159,8 @@ func parse(data []byte, name string) (*Lesson, error) {
 	if len(l.Steps) == 0 {
 		return nil, errAt(end+1, "a lesson needs at least one step (a \"## \" heading)")
 	}
-	if l.Scenario == "" && (len(l.Steps) == 0 || l.Steps[0].Do == nil || l.Steps[0].Do.Load == "") {
-		return nil, errAt(2, "no scenario: give one in the front matter or load one in the first step")
+	if l.Scenario == "" && l.Kernel == "" && (l.Steps[0].Do == nil || l.Steps[0].Do.Load == "") {
+		return nil, errAt(2, "no scenario: give one (or a kernel command line) in the front matter, or load one in the first step")
 	}
 	return l, nil
 }

@@ -3,9 +3,11 @@ package lesson
 import (
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
-	"slices"
 	"strings"
+
+	"copslab/boards"
 
 	"copslab/sched/sandbox"
 	"copslab/workbench/model"
@@ -14,10 +16,29 @@ import (
 )
 
 // Env is where lessons run: the lessons folder (for scenario files) and
-// the target kind.
+// the target kind; for the kernel target also the kernel ELF and the
+// board profile (QEMU's command line).
 type Env struct {
 	FS     fs.FS  // the lessons folder
 	Target string // "sandbox" (default) or "qemu"
+	Kernel string // qemu: kernel ELF
+	Board  string // qemu: board profile
+	QEMU   string // qemu: QEMU binary (empty: the board's)
+}
+
+// onKernel reports whether env runs lessons on the kernel in QEMU.
+func (env *Env) onKernel() bool { return env.Target == "qemu" }
+
+// Workload returns what lesson l loads on env's target (a scenario, or a
+// kernel command line), or "" when l does not run there.
+func (env *Env) Workload(l *Lesson) string {
+	if env.onKernel() {
+		return l.Kernel
+	}
+	if l.Scenario == "" && l.Kernel != "" {
+		return ""
+	}
+	return l.Scenario
 }
 
 // Scenario resolves a scenario reference: a .yaml file inside the lessons
@@ -36,7 +57,8 @@ func (env *Env) Scenario(ref string) (*sandbox.Scenario, error) {
 	return sandbox.Builtin(ref)
 }
 
-// Open starts the lesson target on a scenario.
+// Open starts the lesson target on a workload: a scenario on the
+// sandbox, a kernel command line on the kernel.
 func (env *Env) Open(ref string) (target.Target, error) {
 	switch env.Target {
 	case "", "sandbox":
@@ -45,22 +67,22 @@ func (env *Env) Open(ref string) (target.Target, error) {
 			return nil, err
 		}
 		return target.NewSandbox(sc, ref)
+	case "qemu":
+		return target.Open(target.Options{Kind: "qemu", QEMU: target.QEMUOptions{
+			Kernel: env.Kernel, Board: env.Board, QEMU: env.QEMU, Append: ref}})
 	}
-	_, err := target.Open(target.Options{Kind: env.Target})
-	if err == nil {
-		err = fmt.Errorf("target %s: lessons do not run on it yet", env.Target)
-	}
-	return nil, fmt.Errorf("target %s is not available for lessons yet: %w", env.Target, err)
+	return nil, fmt.Errorf("unknown target %q (have %v)", env.Target, target.Kinds)
 }
 
 // Report is the result of checking one lesson headless.
 type Report struct {
-	Lesson string        `json:"lesson"`
-	Title  string        `json:"title"`
-	Target string        `json:"target"`
-	Passed bool          `json:"passed"`
-	Error  string        `json:"error,omitempty"`
-	Steps  []*StepReport `json:"steps"`
+	Lesson  string        `json:"lesson"`
+	Title   string        `json:"title"`
+	Target  string        `json:"target"`
+	Passed  bool          `json:"passed"`
+	Skipped string        `json:"skipped,omitempty"` // why the lesson does not run on this target
+	Error   string        `json:"error,omitempty"`
+	Steps   []*StepReport `json:"steps"`
 }
 
 // StepReport is one step's outcome.
@@ -146,10 +168,19 @@ func (s *Session) Check(st *Step) []Result {
 // Run checks lesson l from its first step to its last on env's target.
 func (env *Env) Run(l *Lesson) *Report {
 	r := &Report{Lesson: l.Name, Title: l.Title, Target: env.targetName()}
+	w := env.Workload(l)
+	if w == "" && env.onKernel() {
+		r.Passed, r.Skipped = true, "a sandbox lesson (no kernel command line)"
+		return r
+	}
+	if w == "" && l.Kernel != "" {
+		r.Passed, r.Skipped = true, "a kernel lesson (no sandbox scenario)"
+		return r
+	}
 	s := &Session{Env: env, L: l, M: model.New()}
 	defer s.Close()
-	if l.Scenario != "" {
-		if err := s.Load(l.Scenario); err != nil {
+	if w != "" {
+		if err := s.Load(w); err != nil {
 			r.Error = err.Error()
 			return r
 		}
@@ -183,15 +214,20 @@ func (env *Env) targetName() string {
 }
 
 // Available reports whether lessons can run on env's target: the
-// sandbox, always. The kernel target (qemu) streams the kernel's thread
-// events, but it has neither a scheduler region to check nor lesson
-// actions (boot a program) yet, so lessons say so instead of booting it.
+// sandbox, always; the kernel when its ELF and board profile are there
+// (booting is left to each lesson).
 func (env *Env) Available() error {
-	if env.Target == "" || env.Target == "sandbox" {
+	switch env.Target {
+	case "", "sandbox":
 		return nil
-	}
-	if slices.Contains(target.Kinds, env.Target) {
-		return fmt.Errorf("lessons on target %s: not available yet (the kernel target has no scheduler region and no lesson actions yet); use --target sandbox", env.Target)
+	case "qemu":
+		if _, err := os.Stat(env.Kernel); err != nil {
+			return fmt.Errorf("lessons on the kernel: no kernel ELF (%v); build it with make kernel", err)
+		}
+		if _, err := boards.Load(env.Board); err != nil {
+			return fmt.Errorf("lessons on the kernel: %w", err)
+		}
+		return nil
 	}
 	return fmt.Errorf("unknown target %q (have %v)", env.Target, target.Kinds)
 }

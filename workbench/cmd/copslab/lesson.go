@@ -31,7 +31,9 @@ func runLesson(args []string, w io.Writer) error {
 	fs.notes = `Lessons come from the lessons folder (--lessons; ./lessons when it exists,
 else the lessons built into copslab). check runs each lesson's steps headless
 and prints a report (--json: machine-readable); the exit status is 0 when
-every lesson passed, 1 when one failed.`
+every lesson passed, 1 when one failed. --target qemu runs the lessons that
+name a kernel command line on the kernel in QEMU (--kernel, --board); the
+others are reported as not running there.`
 	config.AddFlags(fs.FlagSet)
 	asJSON := fs.Bool("json", false, "print a machine-readable result")
 	dirFlag := fs.String("lessons", "", "lessons folder (default: lessons.dir of the configuration, \"lessons\")")
@@ -64,7 +66,8 @@ every lesson passed, 1 when one failed.`
 	if rest[0] == "list" {
 		return listLessons(w, ls, *asJSON)
 	}
-	env := &lesson.Env{FS: fsys, Target: cfg.String("target.kind")}
+	env := &lesson.Env{FS: fsys, Target: cfg.String("target.kind"), Kernel: cfg.String("kernel.elf"),
+		Board: cfg.String("board.profile"), QEMU: cfg.String("qemu.path")}
 	if err := env.Available(); err != nil {
 		return err
 	}
@@ -112,12 +115,15 @@ func checkLessons(w io.Writer, env *lesson.Env, ls []*lesson.Lesson, name string
 		ls = []*lesson.Lesson{l}
 	}
 	var reports []*lesson.Report
-	failed := 0
+	failed, skipped := 0, 0
 	for _, l := range ls {
 		r := env.Run(l)
 		reports = append(reports, r)
 		if !r.Passed {
 			failed++
+		}
+		if r.Skipped != "" {
+			skipped++
 		}
 		if !asJSON {
 			printReport(w, r)
@@ -128,8 +134,9 @@ func checkLessons(w io.Writer, env *lesson.Env, ls []*lesson.Lesson, name string
 			Target  string           `json:"target"`
 			Passed  int              `json:"passed"`
 			Failed  int              `json:"failed"`
+			Skipped int              `json:"skipped"`
 			Lessons []*lesson.Report `json:"lessons"`
-		}{env.Target, len(ls) - failed, failed, reports}
+		}{env.Target, len(ls) - failed - skipped, failed, skipped, reports}
 		if out.Target == "" {
 			out.Target = "sandbox"
 		}
@@ -139,7 +146,11 @@ func checkLessons(w io.Writer, env *lesson.Env, ls []*lesson.Lesson, name string
 			return err
 		}
 	} else {
-		fmt.Fprintf(w, "%d of %d lessons passed\n", len(ls)-failed, len(ls))
+		fmt.Fprintf(w, "%d of %d lessons passed", len(ls)-failed-skipped, len(ls)-skipped)
+		if skipped > 0 {
+			fmt.Fprintf(w, " (%d do not run on this target)", skipped)
+		}
+		fmt.Fprintln(w)
 	}
 	if failed > 0 {
 		return fmt.Errorf("%w: %d of %d", errLessonsFailed, failed, len(ls))
@@ -149,6 +160,10 @@ func checkLessons(w io.Writer, env *lesson.Env, ls []*lesson.Lesson, name string
 
 func printReport(w io.Writer, r *lesson.Report) {
 	mark := map[bool]string{true: "PASS", false: "FAIL"}
+	if r.Skipped != "" {
+		fmt.Fprintf(w, "SKIP %s — %s: %s\n", r.Lesson, r.Title, r.Skipped)
+		return
+	}
 	fmt.Fprintf(w, "%s %s — %s\n", mark[r.Passed], r.Lesson, r.Title)
 	if r.Error != "" {
 		fmt.Fprintf(w, "     error: %s\n", r.Error)
