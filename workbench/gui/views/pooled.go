@@ -12,6 +12,7 @@ type pooled struct {
 	d     drawList
 	min   fyne.Size
 	paint func(d *drawList, size fyne.Size)
+	over  []fyne.CanvasObject // drawn above the pooled objects (a tooltip)
 }
 
 func (p *pooled) CreateRenderer() fyne.WidgetRenderer { return &pooledRenderer{p} }
@@ -23,7 +24,11 @@ func (r *pooledRenderer) MinSize() fyne.Size { return r.p.min }
 func (r *pooledRenderer) Refresh()           { r.draw(r.p.Size()) }
 func (r *pooledRenderer) Destroy()           {}
 func (r *pooledRenderer) Objects() []fyne.CanvasObject {
-	return r.p.d.objects()
+	if len(r.p.over) == 0 {
+		return r.p.d.objects()
+	}
+	objs := r.p.d.objects()
+	return append(objs[:len(objs):len(objs)], r.p.over...)
 }
 
 func (r *pooledRenderer) draw(s fyne.Size) {

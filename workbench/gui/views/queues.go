@@ -5,6 +5,8 @@ import (
 	"image/color"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 
 	"copslab/sched"
 	"copslab/workbench/model"
@@ -16,12 +18,79 @@ import (
 // coroutine and its FIFO queue per non-empty priority, head first.
 type Queues struct {
 	pooled
-	s *model.Snapshot
+	s     *model.Snapshot
+	chips []chipHit // the global array's chips as last drawn
+	tip   int       // chip under the pointer whose name is elided, or -1
+	tipBG *canvas.Rectangle
+	tipTx *canvas.Text
+}
+
+// chipHit is a chip's area and its whole and shown names, for the tooltip.
+type chipHit struct {
+	x, y, w, h  float32
+	full, shown string
+}
+
+var _ desktop.Hoverable = (*Queues)(nil)
+
+func (v *Queues) MouseIn(e *desktop.MouseEvent) { v.MouseMoved(e) }
+
+// MouseMoved shows the whole name of an elided chip under the pointer.
+func (v *Queues) MouseMoved(e *desktop.MouseEvent) {
+	tip := -1
+	for i, c := range v.chips {
+		if e.Position.X >= c.x && e.Position.X < c.x+c.w && e.Position.Y >= c.y && e.Position.Y < c.y+c.h && c.full != c.shown {
+			tip = i
+		}
+	}
+	if tip != v.tip {
+		v.tip = tip
+		v.Refresh()
+	}
+}
+
+func (v *Queues) MouseOut() {
+	if v.tip >= 0 {
+		v.tip = -1
+		v.Refresh()
+	}
+}
+
+// Tooltip returns the tooltip's text, "" when none is shown.
+func (v *Queues) Tooltip() string {
+	if v.tip < 0 || v.tip >= len(v.chips) {
+		return ""
+	}
+	return v.chips[v.tip].full
+}
+
+// drawTip places the tooltip (above every pooled object) under the
+// hovered chip, or hides it.
+func (v *Queues) drawTip() {
+	if v.tip < 0 || v.tip >= len(v.chips) {
+		v.tipBG.Hide()
+		v.tipTx.Hide()
+		return
+	}
+	c := v.chips[v.tip]
+	v.tipTx.Text = c.full
+	sz := v.tipTx.MinSize()
+	v.tipBG.Move(fyne.NewPos(c.x, c.y+c.h+2))
+	v.tipBG.Resize(fyne.NewSize(sz.Width+8, sz.Height+2))
+	v.tipTx.Move(fyne.NewPos(c.x+4, c.y+c.h+3))
+	v.tipTx.Resize(sz)
+	v.tipBG.Show()
+	v.tipTx.Show()
+	v.tipBG.Refresh()
+	v.tipTx.Refresh()
 }
 
 // NewQueues returns an empty queue view.
 func NewQueues() *Queues {
-	v := &Queues{s: &model.Snapshot{}}
+	v := &Queues{s: &model.Snapshot{}, tip: -1, tipBG: canvas.NewRectangle(colBox), tipTx: canvas.NewText("", colText)}
+	v.tipBG.StrokeColor, v.tipBG.StrokeWidth = colDim, 1
+	v.tipTx.TextSize = 11
+	v.over = []fyne.CanvasObject{v.tipBG, v.tipTx}
 	v.min = fyne.NewSize(520, 200)
 	v.paint = v.draw
 	v.ExtendBaseWidget(v)
@@ -99,6 +168,7 @@ func (v *Queues) draw(d *drawList, size fyne.Size) {
 	for _, p := range v.s.Procs {
 		best = min(best, p.Prio)
 	}
+	v.chips = v.chips[:0]
 	x := float32(8)
 	// Chips shrink (down to minChipW) so every process fits the width.
 	chipW := float32(maxChipW)
@@ -115,7 +185,9 @@ func (v *Queues) draw(d *drawList, size fyne.Size) {
 		}
 		d.rect(x, 22, chipW, 38, prioColor(p.Prio), stroke)
 		fg := textOn(prioColor(p.Prio))
-		d.text(x+4, 23, fitText(procLabel(&p), "", chipW-8, 10, false), fg, 10, false)
+		shown := fitText(procLabel(&p), "", chipW-8, 10, false)
+		v.chips = append(v.chips, chipHit{x, 22, chipW, 38, procLabel(&p), shown})
+		d.text(x+4, 23, shown, fg, 10, false)
 		val := "idle"
 		if p.Prio < sched.NumPrio {
 			val = fmt.Sprintf("p%d", p.Prio)
@@ -135,6 +207,7 @@ func (v *Queues) draw(d *drawList, size fyne.Size) {
 		y += v.procHeight(&v.s.Procs[i])
 	}
 	queuesLegend(d, y, size.Width)
+	v.drawTip()
 }
 
 // queuesLegend explains the view's colours: the priority shades, ready

@@ -169,6 +169,22 @@ func TestQueueChipsFit(t *testing.T) {
 	if n != len(s.Procs) {
 		t.Errorf("%d chips for %d processes", n, len(s.Procs))
 	}
+	// Hovering an elided chip shows its whole name.
+	for _, c := range q.chips {
+		if c.full == c.shown {
+			continue
+		}
+		q.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(c.x+c.w/2, c.y+c.h/2)}})
+		if q.Tooltip() != c.full {
+			t.Errorf("tooltip over %q: %q, want %q", c.shown, q.Tooltip(), c.full)
+		}
+		q.MouseOut()
+		if q.Tooltip() != "" {
+			t.Error("tooltip still shown after the pointer left")
+		}
+		return
+	}
+	t.Error("no chip needed eliding: the tooltip is untested")
 }
 
 // TestTaskColumnsFit: the Process and Name columns are wide enough for
