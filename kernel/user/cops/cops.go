@@ -69,6 +69,7 @@ import (
 	"runtime"
 	"sync/atomic"
 
+	"copslab/kernel/user/internal/schedops"
 	"copslab/sched"
 )
 
@@ -77,7 +78,7 @@ import (
 // Event.Post, which any goroutine may call.
 type Executor struct {
 	l   *sched.Local
-	o   ops
+	o   schedops.Ops
 	src string
 	tag uint32
 	clk clock
@@ -168,7 +169,7 @@ func (ex *Executor) spawn(prio uint8) (*Co, error) {
 		waker = ex.cur.id
 	}
 	ex.lock()
-	id, e := ex.o.spawn(ex.l, ex.ctx(), sched.KindUser, prio, waker)
+	id, e := ex.o.Spawn(ex.l, ex.ctx(), sched.KindUser, prio, waker)
 	ex.unlock()
 	if e != sched.OK {
 		return nil, fmt.Errorf("cops: spawn at priority %d: %w", prio, e)
@@ -199,7 +200,7 @@ func (c *Co) Yield() {
 func (c *Co) SetPrio(prio uint8) error {
 	ex := c.ex
 	ex.lock()
-	e := ex.o.setPrio(ex.l, ex.ctx(), c.id, prio)
+	e := ex.o.SetPrio(ex.l, ex.ctx(), c.id, prio)
 	ex.unlock()
 	if e != sched.OK {
 		return fmt.Errorf("cops: priority %d for coroutine %d: %w", prio, c.id, e)
@@ -221,7 +222,7 @@ func (ex *Executor) Run() error {
 			ex.unlock()
 			return errnoErr("settling a coroutine", e)
 		}
-		id, e := ex.o.fetch(ex.l, ctx)
+		id, e := ex.o.Fetch(ex.l, ctx)
 		if e == sched.ErrEmpty {
 			atomic.StoreUint32(&ex.sleeping, 1) // under the lock: see the package comment
 			ex.unlock()
@@ -258,9 +259,9 @@ func (ex *Executor) settle(ctx sched.Ctx, c *Co) sched.Errno {
 		if c.stop != nil {
 			c.stop()
 		}
-		return ex.o.exit(ex.l, ctx, c.id)
+		return ex.o.Exit(ex.l, ctx, c.id)
 	}
-	return ex.o.yield(ex.l, ctx, c.id)
+	return ex.o.Yield(ex.l, ctx, c.id)
 }
 
 func errnoErr(what string, e sched.Errno) error {

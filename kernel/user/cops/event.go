@@ -45,7 +45,7 @@ func (c *Co) block(ev *Event) bool {
 	if ev.waiter != nil {
 		panic(fmt.Sprintf("cops: coroutine %d awaits an event coroutine %d already awaits", c.id, ev.waiter.id))
 	}
-	if e := ex.o.block(ex.l, ex.ctx(), c.id, 0); e != sched.OK {
+	if e := ex.o.Block(ex.l, ex.ctx(), c.id, 0); e != sched.OK {
 		panic(fmt.Sprintf("cops: blocking coroutine %d: %v", c.id, e))
 	}
 	ev.waiter = c
@@ -75,5 +75,5 @@ func (ev *Event) fire(cause sched.Cause, waker uint32) error {
 		return nil
 	}
 	ev.waiter = nil
-	return errnoErr("waking", ex.o.wake(ex.l, ex.ctx(), w.id, cause, waker, 0))
+	return errnoErr("waking", ex.o.Wake(ex.l, ex.ctx(), w.id, cause, waker, 0))
 }
