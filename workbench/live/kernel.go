@@ -308,9 +308,8 @@ func (k *Kernel) stopped(stop client.StopReply) error {
 		k.ended, k.status = true, stop.Signal
 		return nil
 	}
-	if stop.Signal != client.SigTrap {
-		return nil // an interrupt: not at a breakpoint
-	}
+	// Even an interrupt stop may land on the power-off breakpoint (both
+	// at once are reported as one stop, as SIGINT): always look at pc.
 	pc, err := k.c.Reg("pc")
 	if err != nil {
 		return k.lost(err)
