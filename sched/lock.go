@@ -56,7 +56,15 @@ func LockTag(hart uint8, user bool) uint32 {
 //
 //go:nosplit
 func tryLock(w *uint32, tag uint32) bool {
-	return tag != 0 && atomic.CompareAndSwapUint32(w, 0, tag)
+	if tag == 0 || !atomic.CompareAndSwapUint32(w, 0, tag) {
+		return false
+	}
+	// A no-op AMO (aq+rl on riscv64) after the CAS: the lock store is
+	// visible to every hart before any store of the critical section, so
+	// the kernel's lock-free reader (sample.go) that sees one of those
+	// stores also sees the lock taken. Go has no fence intrinsic.
+	atomic.AddUint32(w, 0)
+	return true
 }
 
 // spinLock tries up to limit times to take w; kernel side only.

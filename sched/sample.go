@@ -20,7 +20,17 @@ import (
 //     before and after; if the lock was held or Seq moved, the reading may
 //     be torn, so the kernel keeps the last good local priority and looks
 //     again at the next decision (a process that holds its lock forever
-//     only freezes its own priority). A quiescent Local that breaks an
+//     only freezes its own priority). Why this is enough on RISC-V
+//     (RVWMO), where a hart's plain stores may become visible in any
+//     order: every change to a Local happens between the process taking
+//     its lock (TryLock ends with a full-fence AMO, so the lock store is
+//     visible before any store of the operation) and releasing it (a
+//     release CAS, after the event that increments Seq). Sample reads the
+//     lock and Seq, the fields, then — after a full fence — the lock and
+//     Seq again. If it saw any store of an operation, the second reading
+//     sees the lock taken or, after the release, Seq moved: discard.
+//     (With one hart, as our kernel runs today, the process is never
+//     running while the kernel reads.) A quiescent Local that breaks an
 //     invariant is corrupt: the result names the byte offset and what is
 //     wrong, and the kernel kills that process with a message naming it.
 //     Nothing else is affected: the kernel's own state is written only
@@ -85,6 +95,7 @@ func (g *Global) Sample(proc uint16, l *Local) (Fault, Errno) {
 		return Fault{}, OK
 	}
 	prio, f := l.check(proc)
+	atomic.AddUint32(&g.Lock, 0) // a full fence (no-op AMO, aq+rl): the reads above happen before the ones below
 	if atomic.LoadUint32(&l.Lock) != 0 || atomic.LoadUint64(&l.Seq) != seq0 {
 		return Fault{}, OK // changed under us: look again next time
 	}
