@@ -102,3 +102,30 @@ func TestScenarioStaysInside(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: any input gives a lesson or an error naming the file, never
+// a panic; a parsed lesson has steps and every check one kind.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(goodLesson))
+	f.Add([]byte("---\ntitle: T\nscenario: tiny\n---\n## S\n```yaml\npredict: {ask: q, what: queue_order, proc: app, prio: 2}\ndo: {run_until: {co: a, cause: yield}, within: 5us}\n```\n"))
+	f.Add([]byte("---\ntitle: [\n---\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := Parse(data, "f.md", "f")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.md") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		if len(l.Steps) == 0 {
+			t.Fatal("a lesson without steps")
+		}
+		for _, s := range l.Steps {
+			for _, c := range s.Checks {
+				if c.kind() == nil || c.String() == "" {
+					t.Fatalf("check without a kind at line %d", c.Line)
+				}
+			}
+		}
+	})
+}
