@@ -22,7 +22,7 @@ var hotPath = []string{
 	"(*Local).lookup", "(*Local).Spawn", "(*Local).Fetch", "(*Local).leaveRunning",
 	"(*Local).Yield", "(*Local).Block", "(*Local).Exit", "(*Local).Wake", "(*Local).Suspend",
 	"(*Local).Resume", "(*Local).flip", "(*Local).SetPrio", "(*Local).Mark", "(*Local).StateOf",
-	"(*Local).Current", "(*Local).Prio",
+	"(*Local).Current", "(*Local).Prio", "(*Local).Switch",
 }
 
 // kernelPath lists the kernel's per-decision functions on the Global and

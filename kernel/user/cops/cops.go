@@ -38,9 +38,10 @@
 // Both kinds mix in one executor.
 //
 // One turn of Run: take the Local's lock (TryLock; on failure yield the
-// processor, never spin), settle the coroutine that just came back
-// (Yield, or Exit when its body returned; an Await already blocked it),
-// Fetch the next one, drop the lock, resume it. With nothing ready and
+// processor, never spin); if the coroutine that just came back yielded,
+// Switch (its Yield and the next Fetch in one call), else settle it (Exit
+// when its body returned; an Await already blocked it) and Fetch; drop
+// the lock, resume the fetched one. With nothing ready and
 // coroutines still blocked, the executor sleeps in the kernel: one futex
 // wait on its own word, set while the lock was held. A waker (Event.Post,
 // from any goroutine) wakes the coroutine in the Local under the lock,
@@ -216,13 +217,18 @@ func (ex *Executor) Run() error {
 	for {
 		ex.lock()
 		ctx := ex.ctx() // one time stamp for both events of the switch
-		e := ex.settle(ctx, prev)
-		prev = nil
-		if e != sched.OK || ex.live == 0 {
-			ex.unlock()
-			return errnoErr("settling a coroutine", e)
+		var id uint32
+		var e sched.Errno
+		if prev != nil && prev.back == backYield {
+			id, e = ex.o.Switch(ex.l, ctx, prev.id) // Yield + Fetch in one call
+		} else {
+			if e = ex.settle(ctx, prev); e != sched.OK || ex.live == 0 {
+				ex.unlock()
+				return errnoErr("settling a coroutine", e)
+			}
+			id, e = ex.o.Fetch(ex.l, ctx)
 		}
-		id, e := ex.o.Fetch(ex.l, ctx)
+		prev = nil
 		if e == sched.ErrEmpty {
 			atomic.StoreUint32(&ex.sleeping, 1) // under the lock: see the package comment
 			ex.unlock()
@@ -245,23 +251,19 @@ func (ex *Executor) Run() error {
 	}
 }
 
-// settle tells the Local why c came back. The lock must be held.
+// settle tells the Local that c came back without yielding (a yield is
+// settled by Switch): it exited, or it is already Blocked. The lock
+// must be held.
 func (ex *Executor) settle(ctx sched.Ctx, c *Co) sched.Errno {
-	if c == nil {
+	if c == nil || c.back != backDone {
 		return sched.OK
 	}
-	switch c.back {
-	case backBlocked:
-		return sched.OK
-	case backDone:
-		ex.cos[c.id&(sched.LocalCos-1)] = nil
-		ex.live--
-		if c.stop != nil {
-			c.stop()
-		}
-		return ex.o.Exit(ex.l, ctx, c.id)
+	ex.cos[c.id&(sched.LocalCos-1)] = nil
+	ex.live--
+	if c.stop != nil {
+		c.stop()
 	}
-	return ex.o.Yield(ex.l, ctx, c.id)
+	return ex.o.Exit(ex.l, ctx, c.id)
 }
 
 func errnoErr(what string, e sched.Errno) error {

@@ -25,11 +25,13 @@ type Ops struct {
 	Wake    func(*sched.Local, sched.Ctx, uint32, sched.Cause, uint32, uint64) sched.Errno
 	Exit    func(*sched.Local, sched.Ctx, uint32) sched.Errno
 	SetPrio func(*sched.Local, sched.Ctx, uint32, uint8) sched.Errno
+	Switch  func(*sched.Local, sched.Ctx, uint32) (uint32, sched.Errno)
 }
 
 // Direct are the program's own compiled operations.
 var Direct = Ops{(*sched.Local).TryLock, (*sched.Local).Unlock, (*sched.Local).Spawn, (*sched.Local).Fetch,
-	(*sched.Local).Yield, (*sched.Local).Block, (*sched.Local).Wake, (*sched.Local).Exit, (*sched.Local).SetPrio}
+	(*sched.Local).Yield, (*sched.Local).Block, (*sched.Local).Wake, (*sched.Local).Exit, (*sched.Local).SetPrio,
+	(*sched.Local).Switch}
 
 // bind makes a func value of type F whose code is at pc.
 func bind[F any](pc uintptr) F {
@@ -63,6 +65,7 @@ func VDSO() (o Ops, base uintptr, exports int, err error) {
 		bind[func(*sched.Local, sched.Ctx, uint32, sched.Cause, uint32, uint64) sched.Errno](pc("Wake")),
 		bind[func(*sched.Local, sched.Ctx, uint32) sched.Errno](pc("Exit")),
 		bind[func(*sched.Local, sched.Ctx, uint32, uint8) sched.Errno](pc("SetPrio")),
+		bind[func(*sched.Local, sched.Ctx, uint32) (uint32, sched.Errno)](pc("Switch")),
 	}
 	if missing != nil {
 		return o, base, len(syms), fmt.Errorf("the vDSO does not export %v", missing)
