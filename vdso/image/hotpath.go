@@ -17,8 +17,17 @@ import (
 // carries.
 const HotPathVar = "hotPath"
 
-// SchedPkg is the scheduler's import path.
-const SchedPkg = "copslab/sched"
+// SchedPkg is the scheduler's import path; UintrPkg holds the
+// user-interrupt handler's drain and wake code, which runs on the
+// scheduler's Local.
+const (
+	SchedPkg = "copslab/sched"
+	UintrPkg = "copslab/uintr"
+)
+
+// ExportPkgs are the packages whose hot-path lists the image exports by
+// default (with SchedVersion).
+var ExportPkgs = []string{SchedPkg, UintrPkg}
 
 // ReadHotPath returns the names in the []string literal assigned to
 // HotPathVar in the Go files of dir (sched's directory).

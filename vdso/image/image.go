@@ -48,7 +48,8 @@ type Options struct {
 	WorkDir string // for the generated program (required)
 	// Funcs are the Go functions exported with SchedVersion besides the
 	// entries' own (package vdso's hot path); default: the scheduler's
-	// hot path (ReadHotPath of Root/sched).
+	// hot path and the user-interrupt handler's (ReadHotPath of each of
+	// ExportPkgs).
 	Funcs []Func
 }
 
@@ -74,9 +75,12 @@ func Build(opts Options) (*Image, error) {
 	}
 	funcs := opts.Funcs
 	if funcs == nil {
-		var err error
-		if funcs, err = hotPaths(opts.Root, SchedPkg); err != nil {
-			return nil, err
+		for _, pkg := range ExportPkgs {
+			fs, err := hotPaths(opts.Root, pkg)
+			if err != nil {
+				return nil, err
+			}
+			funcs = append(funcs, fs...)
 		}
 	}
 	own, err := hotPaths(opts.Root, VDSOPkg)

@@ -1,0 +1,45 @@
+package uintr
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"copslab/vdso/image"
+)
+
+// hotPath lists the handler's code compiled into the vDSO image beside
+// the scheduler's hot path (sched/vdso_rules_test.go); the image builder
+// (vdso/image) reads this list and checks every instruction against the
+// vDSO rules: nosplit, no reference outside the two lists, no g/gp/tp.
+var hotPath = []string{
+	"(*Receiver).Next", "(*Receiver).drainOne", "(*Receiver).Handle",
+	"(*Receiver).Unlock", "(*Receiver).Result",
+}
+
+// TestVDSORules builds the vDSO image (the real builder and checker) and
+// finds every function of hotPath in it, exported or inlined.
+func TestVDSORules(t *testing.T) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Skip("not in the module tree:", err)
+	}
+	im, err := image.Build(image.Options{Root: root, WorkDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("vDSO image with the handler: %v", err)
+	}
+	inlined := map[string]bool{}
+	for _, s := range im.Inlined {
+		inlined[s] = true
+	}
+	for _, n := range hotPath {
+		sym := image.UintrPkg + "." + n
+		if _, ok := im.Exports[sym]; !ok && !inlined[sym] {
+			t.Errorf("%s neither exported nor inlined in the vDSO image", sym)
+		}
+	}
+	t.Logf("image: %d bytes, %d exports", len(im.ELF), len(im.Exports))
+}
