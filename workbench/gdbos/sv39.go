@@ -13,14 +13,21 @@ const pageSize = 4096
 
 // translate maps the user virtual address va through the page table
 // that satp points to and returns the physical address.
-func (t *Target) translate(satp, va uint64) (uint64, error) {
+func (t *Target) translate(satp, va uint64) (uint64, error) { return translate(t.C, satp, va) }
+
+// physReader reads physical memory (the stub in physical memory mode).
+type physReader interface {
+	ReadMemory(addr uint64, n int) ([]byte, error)
+}
+
+func translate(m physReader, satp, va uint64) (uint64, error) {
 	if satp>>60 != 8 {
 		return 0, fmt.Errorf("satp %#x: not Sv39", satp)
 	}
 	a := (satp & (1<<44 - 1)) * pageSize
 	for level := 2; level >= 0; level-- {
 		vpn := va >> (12 + 9*uint(level)) & 0x1ff
-		b, err := t.C.ReadMemory(a+vpn*8, 8)
+		b, err := m.ReadMemory(a+vpn*8, 8)
 		if err != nil {
 			return 0, err
 		}
