@@ -78,11 +78,12 @@ import (
 // from the goroutine that calls Run or from its coroutines, except
 // Event.Post, which any goroutine may call.
 type Executor struct {
-	l   *sched.Local
-	o   schedops.Ops
-	src string
-	tag uint32
-	clk clock
+	l      *sched.Local
+	shared bool // l is the kernel's (AT_COPS_LOCAL): given back when Run ends with none left
+	o      schedops.Ops
+	src    string
+	tag    uint32
+	clk    clock
 
 	cos  [sched.LocalCos]*Co // by control-block slot
 	cur  *Co
@@ -112,14 +113,16 @@ const (
 )
 
 // New returns an executor on the process's Local: the one the kernel
-// maps (AT_COPS_LOCAL), or else one in the program's own memory.
+// maps (AT_COPS_LOCAL), or else one in the program's own memory. The
+// kernel's Local serves one executor at a time: New fails while another
+// has it, until that one's Run has returned with no coroutine left.
 func New() (*Executor, error) {
-	l, where, err := findLocal()
+	l, where, shared, err := findLocal()
 	if err != nil {
 		return nil, err
 	}
 	o, code := vdsoOps()
-	ex := &Executor{l: l, o: o, src: where + "; " + code, tag: sched.LockTag(0, true)}
+	ex := &Executor{l: l, shared: shared, o: o, src: where + "; " + code, tag: sched.LockTag(0, true)}
 	ex.clk.init(code == codeVDSO)
 	return ex, nil
 }
@@ -224,6 +227,10 @@ func (ex *Executor) Run() error {
 		} else {
 			if e = ex.settle(ctx, prev); e != sched.OK || ex.live == 0 {
 				ex.unlock()
+				if e == sched.OK && ex.shared {
+					ex.shared = false
+					kernelLocalBusy.Store(false)
+				}
 				return errnoErr("settling a coroutine", e)
 			}
 			id, e = ex.o.Fetch(ex.l, ctx)
