@@ -92,3 +92,10 @@ func (k *Kill) Error() string { return k.Msg }
 func kill(proc uint16, format string, a ...any) *Kill {
 	return &Kill{proc, fmt.Sprintf("process %d: ", proc) + fmt.Sprintf(format, a...)}
 }
+
+// Back-end names, as a board profile's hardware.uintr selects them
+// (boards.UINTRHardware, boards.UINTREmulated; TestBackendNames).
+const (
+	BackendEmulated = "emulated"
+	BackendNExt     = "n-extension"
+)

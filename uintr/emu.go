@@ -31,24 +31,11 @@ type Emu struct {
 }
 
 type emuProc struct {
-	r         *Receiver
-	sp        Space
-	gen       uint32 // registration generation; 0 = none
+	kproc
 	pending   uint64 // the truth; Receiver.Pending mirrors it
-	tail      uint64 // the truth; Receiver.Tail mirrors it
-	inflight  uint64 // reserved ring slots not completed yet
 	inHandler bool
 	saved     Frame
-	stats     Stats
 }
-
-// Stats counts one process's interrupts.
-type Stats struct {
-	Posted, Delivered, Returned, Completed uint64
-}
-
-// StackMin is how much handler stack delivery requires to be writable.
-const StackMin = 256
 
 var _ Controller = (*Emu)(nil)
 
@@ -84,7 +71,7 @@ func (e *Emu) Register(proc uint16, r *Receiver, sp Space) (uint32, error) {
 	atomic.StoreUint64(&r.Tail, 0)
 	atomic.StoreUint64(&r.Head, 0)
 	atomic.StoreUint64(&r.Pending, 0)
-	e.procs[proc] = emuProc{r: r, sp: sp, gen: e.gen}
+	e.procs[proc] = emuProc{kproc: kproc{r: r, sp: sp, gen: e.gen}}
 	return e.gen, nil
 }
 
@@ -126,59 +113,26 @@ func (e *Emu) post(rp *emuProc, vector uint8) {
 	atomic.StoreUint64(&rp.r.Pending, rp.pending)
 }
 
-// used returns the ring slots proc's receiver has spoken for, or a Kill
-// if the process moved Head where it cannot be.
-func (e *Emu) used(proc uint16, rp *emuProc) (uint64, error) {
-	head := atomic.LoadUint64(&rp.r.Head)
-	if rp.tail-head > RingRecs {
-		return 0, kill(proc, "user-interrupt receiver corrupt: Head %d outside [%d, %d]", head, rp.tail-min(rp.tail, RingRecs), rp.tail)
-	}
-	return rp.tail - head + rp.inflight, nil
-}
-
 // Reserve claims a ring slot for an async call of proc.
 func (e *Emu) Reserve(proc uint16) error {
 	rp, err := e.proc(proc)
 	if err != nil {
 		return err
 	}
-	n, err := e.used(proc, rp)
-	if err != nil {
-		return err
-	}
-	if n >= RingRecs {
-		return ErrBusy
-	}
-	rp.inflight++
-	return nil
+	return rp.reserve(proc)
 }
 
 // Complete queues rec (a reserved call's completion) and posts VecKernel.
-// Steps: K1 write the record, K2 publish Tail, K3 set the pending bit.
 func (e *Emu) Complete(proc uint16, rec Record) error {
 	rp, err := e.proc(proc)
 	if err != nil {
 		return err
 	}
-	if rp.inflight == 0 {
-		return ErrNoReserve
-	}
-	if _, err := e.used(proc, rp); err != nil {
+	if err := rp.complete(proc, rec); err != nil {
 		return err
 	}
-	rp.publish(rec)
 	e.post(rp, VecKernel)
 	return nil
-}
-
-// publish is K1 and K2: the record, then Tail (a reserved slot is free).
-func (rp *emuProc) publish(rec Record) {
-	rp.inflight--
-	rec.Vector, rec.Seq = VecKernel, rp.tail
-	rp.r.Recs[rp.tail&(RingRecs-1)] = rec
-	rp.tail++
-	atomic.StoreUint64(&rp.r.Tail, rp.tail)
-	rp.stats.Completed++
 }
 
 // deliverable returns the vectors Enter would take now.
@@ -205,13 +159,9 @@ func (e *Emu) Enter(proc uint16, hart uint8, f *Frame) error {
 	if take == 0 {
 		return nil
 	}
-	handler := atomic.LoadUint64(&rp.r.Handler)
-	stack := atomic.LoadUint64(&rp.r.Stack)
-	if lo, hi := rp.sp.Text(); handler < lo || handler >= hi || handler&3 != 0 {
-		return kill(proc, "user-interrupt handler %#x outside its text [%#x, %#x)", handler, lo, hi)
-	}
-	if stack&15 != 0 || stack < StackMin || !rp.sp.Writable(stack-StackMin, StackMin) {
-		return kill(proc, "user-interrupt handler stack %#x is not %d writable bytes (16-byte aligned top)", stack, StackMin)
+	handler, stack, err := rp.checkHandler(proc)
+	if err != nil {
+		return err
 	}
 	rp.saved = *f
 	rp.inHandler = true
