@@ -51,6 +51,8 @@ type Workbench struct {
 	split    *container.Split   // timeline above, tabs below
 	notice   *widget.Label      // why this target (e.g. the sandbox because QEMU is missing)
 	lessons  *lessonpanel.Panel // side panel (lessons.go); nil for a recording
+	warnings *views.Warnings    // the model's automatic warnings, in a tab
+	warnTab  *container.TabItem
 }
 
 // New builds the workbench for target t (nil: show model m read from a
@@ -64,7 +66,8 @@ func New(t target.Target, m *model.Model, post func(func())) *Workbench {
 	w.tasks = views.NewTasks()
 	states, queues, wake := views.NewStates(), views.NewQueues(), views.NewWakeups()
 	states.Animate = true
-	w.C.Views = []views.View{w.timeline, w.tasks, states, queues, wake}
+	w.warnings = views.NewWarnings()
+	w.C.Views = []views.View{w.timeline, w.tasks, states, queues, wake, w.warnings}
 	w.src = newSourcePane(func() *model.Model { return w.C.M }, func() uint64 { return w.C.Cursor }, w.C.post, w.Controls)
 	if t != nil {
 		w.src.Scenario = t.Info().Source
@@ -75,6 +78,8 @@ func New(t target.Target, m *model.Model, post func(func())) *Workbench {
 		container.NewTabItem("Queues", container.NewScroll(queues)),
 		container.NewTabItem("Wakeups / UINTR", container.NewScroll(wake)),
 	)
+	w.warnTab = container.NewTabItem(w.warnings.Title(), container.NewScroll(w.warnings))
+	tabs.Append(w.warnTab)
 	w.summary = newSummaryTab()
 	w.Controls["summary"] = w.summary.text
 	tabs.Append(w.summary.item)
@@ -214,6 +219,10 @@ func (w *Workbench) sync() {
 	w.syncing = false
 	if w.lessons != nil {
 		w.lessons.Refresh()
+	}
+	if t := w.warnings.Title(); t != w.warnTab.Text {
+		w.warnTab.Text = t
+		w.tabs.Refresh()
 	}
 }
 

@@ -57,7 +57,7 @@ func (k *WarningCheck) eval(e *env) (bool, string) {
 	ws := k.matching(e)
 	got := fmt.Sprintf("%d matching warnings", len(ws))
 	if len(ws) > 0 {
-		got += ", first: " + Describe(e, ws[0])
+		got += ", first: " + e.m.Describe(ws[0])
 	}
 	return (len(ws) > 0) == k.present(), got
 }
@@ -74,30 +74,4 @@ func (k *WarningCheck) String() string {
 		return s + " raised"
 	}
 	return "no " + s
-}
-
-// Describe renders a warning with names instead of ids.
-func Describe(e *env, w model.Warning) string {
-	s := fmt.Sprintf("%s at %s", w.Kind, Dur(w.T))
-	switch w.Kind {
-	case model.WarnStarvation:
-		s += fmt.Sprintf(": %s ready since %s", e.coName(w.Co), Dur(w.Since))
-	case model.WarnInversion:
-		s += fmt.Sprintf(": %s waited while %s ran", e.coName(w.Co), e.coName(w.Other))
-	case model.WarnLostWakeup:
-		s += fmt.Sprintf(": %s blocked on request %d, already completed", e.coName(w.Co), w.Req)
-	case model.WarnStorm:
-		s += fmt.Sprintf(": %s interrupt pending since %s", e.procs[w.Proc], Dur(w.Since))
-	}
-	return s
-}
-
-// Warnings describes every warning of m with names.
-func Warnings(m *model.Model) []string {
-	e := newEnv(m)
-	var out []string
-	for _, w := range m.Warnings() {
-		out = append(out, Describe(e, w))
-	}
-	return out
 }

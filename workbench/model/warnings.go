@@ -321,6 +321,33 @@ func (m *Model) storm(e *sched.Event) {
 	}
 }
 
+// Describe renders a warning with the coroutine and process names the
+// model knows (ids where it knows none).
+func (m *Model) Describe(w Warning) string {
+	co := func(id uint32) string {
+		if i := m.LaneOf(id); i >= 0 && m.lanes[i].Name != "" {
+			return m.lanes[i].Name
+		}
+		return fmt.Sprintf("#%d", id)
+	}
+	proc := m.pnames[w.Proc]
+	if proc == "" {
+		proc = fmt.Sprintf("process %d", w.Proc)
+	}
+	s := fmt.Sprintf("%s at %s", w.Kind, fmtDur(w.T))
+	switch w.Kind {
+	case WarnStarvation:
+		s += fmt.Sprintf(": %s ready since %s while others ran", co(w.Co), fmtDur(w.Since))
+	case WarnInversion:
+		s += fmt.Sprintf(": %s waited for a worse coroutine while %s ran", co(w.Co), co(w.Other))
+	case WarnLostWakeup:
+		s += fmt.Sprintf(": %s still blocked on request %d, which completed", co(w.Co), w.Req)
+	case WarnStorm:
+		s += fmt.Sprintf(": %s has had a user interrupt pending since %s", proc, fmtDur(w.Since))
+	}
+	return s
+}
+
 func fmtDur(ns uint64) string {
 	switch {
 	case ns >= 1_000_000:
