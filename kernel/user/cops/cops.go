@@ -194,8 +194,17 @@ func (c *Co) Prio() uint8 { return c.prio }
 // runs the best ready one (itself again if nothing better or equal is
 // ready).
 func (c *Co) Yield() {
+	c.mustHaveStack("Yield", "cops.Yield")
 	c.back = backYield
 	c.yield(struct{}{})
+}
+
+// mustHaveStack panics with a clear message when a step-function
+// coroutine calls a method that needs a stack to come back to.
+func (c *Co) mustHaveStack(method, instead string) {
+	if c.step != nil {
+		panic(fmt.Sprintf("cops: coroutine %d is a step function: it cannot call %s, it returns %s", c.id, method, instead))
+	}
 }
 
 // SetPrio changes a coroutine's priority (its own or another's of the

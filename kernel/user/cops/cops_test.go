@@ -279,3 +279,24 @@ func TestSpawnErrors(t *testing.T) {
 		t.Errorf("%d live after Run", ex.Local().Live)
 	}
 }
+
+// TestStepCannotYield: a step function that calls Yield or Await (it has
+// no stack to come back to) panics with a message saying what to return.
+func TestStepCannotYield(t *testing.T) {
+	for _, call := range []func(c *Co, ev *Event){
+		func(c *Co, ev *Event) { c.Yield() },
+		func(c *Co, ev *Event) { c.Await(ev) },
+	} {
+		ex := newEx(t)
+		ev := ex.NewEvent()
+		ex.SpawnStep(1, func(c *Co) Action { call(c, ev); return Done })
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "is a step function") {
+					t.Errorf("panic %v", r)
+				}
+			}()
+			ex.Run()
+		}()
+	}
+}

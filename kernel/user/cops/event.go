@@ -26,6 +26,7 @@ func (ex *Executor) NewEvent() *Event { return &Event{ex: ex} }
 // Await blocks the coroutine until ev fires (or returns at once if it
 // already did), consuming the firing.
 func (c *Co) Await(ev *Event) {
+	c.mustHaveStack("Await", "cops.Await(ev)")
 	if c.block(ev) {
 		c.back = backBlocked
 		c.yield(struct{}{})
