@@ -5,7 +5,7 @@
 // package sched, one through the vDSO's machine code — comparing every
 // result and every byte of the two after each step:
 //
-//	vdsosched: ok: 20000 operations agree, 2129 of them succeeded (29 exports at 0x3fffff1000); Yield+Fetch: 320 instructions through the vDSO, 320 direct; Switch: 280 through the vDSO
+//	vdsosched: ok: 20000 operations agree, 2129 of them succeeded (34 exports at 0x3fffff1000); Yield+Fetch: 320 instructions through the vDSO, 320 direct; Switch: 280 through the vDSO
 //
 // A call through a Go func value whose code word points into the vDSO is
 // an ordinary Go call (the exports use Go's internal ABI of this very
