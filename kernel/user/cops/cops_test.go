@@ -130,23 +130,30 @@ func TestFiredBeforeAwait(t *testing.T) {
 	}
 }
 
+// awaiter spawns a coroutine at prio that awaits n events in turn and
+// counts its wake-ups.
+func awaiter(ex *Executor, prio uint8, n int) (evs []*Event, woken *int) {
+	evs = make([]*Event, n)
+	for i := range evs {
+		evs[i] = ex.NewEvent()
+	}
+	woken = new(int)
+	ex.Spawn(prio, func(c *Co) {
+		for _, ev := range evs {
+			c.Await(ev)
+			*woken++
+		}
+	})
+	return evs, woken
+}
+
 // TestPostWakesSleepingExecutor: with every coroutine blocked the
 // executor sleeps in the kernel (futex); a Post from another goroutine
 // makes the waiter ready in the Local and wakes it. 200 rounds.
 func TestPostWakesSleepingExecutor(t *testing.T) {
 	ex := newEx(t)
 	const rounds = 200
-	evs := make([]*Event, rounds)
-	for i := range evs {
-		evs[i] = ex.NewEvent()
-	}
-	woken := 0
-	ex.Spawn(2, func(c *Co) {
-		for _, ev := range evs {
-			c.Await(ev)
-			woken++
-		}
-	})
+	evs, woken := awaiter(ex, 2, rounds)
 	errs := make(chan error, 1)
 	go func() {
 		for _, ev := range evs {
@@ -166,8 +173,8 @@ func TestPostWakesSleepingExecutor(t *testing.T) {
 	if err := <-errs; err != nil {
 		t.Fatal(err)
 	}
-	if woken != rounds || ex.Sleeps() < rounds {
-		t.Errorf("woken %d times, slept %d times; want %d and at least %d", woken, ex.Sleeps(), rounds, rounds)
+	if *woken != rounds || ex.Sleeps() < rounds {
+		t.Errorf("woken %d times, slept %d times; want %d and at least %d", *woken, ex.Sleeps(), rounds, rounds)
 	}
 }
 
@@ -176,19 +183,9 @@ func TestPostWakesSleepingExecutor(t *testing.T) {
 func TestPostRace(t *testing.T) {
 	ex := newEx(t)
 	const rounds = 2000
-	evs := make([]*Event, rounds)
-	for i := range evs {
-		evs[i] = ex.NewEvent()
-	}
-	woken := 0
-	ex.Spawn(3, func(c *Co) {
-		for _, ev := range evs {
-			c.Await(ev)
-			woken++
-		}
-	})
+	evs, woken := awaiter(ex, 3, rounds)
 	ex.SpawnStep(3, func(c *Co) Action { // busy neighbour: yields a while
-		if woken == rounds {
+		if *woken == rounds {
 			return Done
 		}
 		return Yield
@@ -201,8 +198,8 @@ func TestPostRace(t *testing.T) {
 	if err := ex.Run(); err != nil {
 		t.Fatal(err)
 	}
-	if woken != rounds {
-		t.Errorf("woken %d times, want %d", woken, rounds)
+	if *woken != rounds {
+		t.Errorf("woken %d times, want %d", *woken, rounds)
 	}
 }
 
