@@ -69,3 +69,41 @@ func DecodeEvents(b []byte, first uint64) ([]sched.Event, error) {
 	}
 	return evs, nil
 }
+
+// DecodeTable decodes a dump of the thread table (TableBytes long) into
+// its live slots; a table the kernel has not filled yet holds none.
+func DecodeTable(b []byte) ([]Slot, error) {
+	if len(b) < TableBytes {
+		return nil, fmt.Errorf("ktrace: thread table dump is %d bytes, need %d", len(b), TableBytes)
+	}
+	le := binary.LittleEndian
+	switch {
+	case le.Uint32(b) == 0:
+		return nil, nil
+	case le.Uint32(b) != TableMagic:
+		return nil, fmt.Errorf("ktrace: thread table magic %#x, want %#x", le.Uint32(b), TableMagic)
+	case le.Uint16(b[6:]) != MaxThreads || le.Uint16(b[8:]) != SlotSize:
+		return nil, fmt.Errorf("ktrace: thread table of %d slots of %d bytes, this reader knows %d of %d",
+			le.Uint16(b[6:]), le.Uint16(b[8:]), MaxThreads, SlotSize)
+	}
+	var tb ThreadTable
+	if _, err := binary.Decode(b, le, &tb); err != nil {
+		return nil, err
+	}
+	var out []Slot
+	for _, s := range tb.Slot {
+		if s.TID != 0 {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// ProcName is the slot's process name.
+func (s *Slot) ProcName() string {
+	n := 0
+	for n < len(s.Name) && s.Name[n] != 0 {
+		n++
+	}
+	return string(s.Name[:n])
+}

@@ -63,3 +63,26 @@ func TestTableFollowsThreads(t *testing.T) {
 		t.Errorf("slot 0 holds tid %d, live %d", Table.Slot[0].TID, Table.Live)
 	}
 }
+
+func TestDecodeTable(t *testing.T) {
+	reset()
+	Spawn(7, 7, 0, "sh", 0x1000)
+	Spawn(7, 8, 0, "sh", 0x2000)
+	Exit(7)
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&Table)), TableBytes)
+	slots, err := DecodeTable(b)
+	if err != nil || len(slots) != 1 || slots[0].TID != 8 || slots[0].ProcName() != "sh" || slots[0].Frame != 0x2000 {
+		t.Fatalf("slots %+v, %v", slots, err)
+	}
+	bad := append([]byte(nil), b...)
+	bad[0] ^= 1
+	if _, err := DecodeTable(bad); err == nil {
+		t.Error("bad magic accepted")
+	}
+	if _, err := DecodeTable(b[:10]); err == nil {
+		t.Error("short dump accepted")
+	}
+	if s, err := DecodeTable(make([]byte, TableBytes)); err != nil || s != nil {
+		t.Errorf("empty table: %v, %v", s, err)
+	}
+}

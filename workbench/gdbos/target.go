@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 
 	"copslab/gdbstub/client"
@@ -65,28 +64,14 @@ func (t *Target) slots() ([]ktrace.Slot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if binary.LittleEndian.Uint32(b) != ktrace.TableMagic {
-		return nil, nil // no thread yet
-	}
-	var tb ktrace.ThreadTable
-	if _, err := binary.Decode(b, binary.LittleEndian, &tb); err != nil {
-		return nil, err
-	}
-	var out []ktrace.Slot
-	for _, s := range tb.Slot {
-		if s.TID != 0 {
-			out = append(out, s)
-		}
-	}
-	return out, nil
+	return ktrace.DecodeTable(b)
 }
 
 func threadID(s ktrace.Slot) string { return strconv.FormatUint(uint64(s.TID)+1, 16) }
 
 // Extra is the text gdb shows for a thread in `info threads`.
 func Extra(s ktrace.Slot) string {
-	name := strings.TrimRight(string(s.Name[:]), "\x00")
-	return fmt.Sprintf("pid %d (%s) tid %d %v prio %d", s.PID, name, s.TID, sched.State(s.State), s.Prio)
+	return fmt.Sprintf("pid %d (%s) tid %d %v prio %d", s.PID, s.ProcName(), s.TID, sched.State(s.State), s.Prio)
 }
 
 func (t *Target) Threads() ([]server.Thread, error) {

@@ -13,6 +13,7 @@ import (
 	"copslab/boards"
 	"copslab/boards/qemu"
 	"copslab/gdbstub/client"
+	"copslab/kernel/ktrace"
 	"copslab/sched"
 )
 
@@ -502,4 +503,17 @@ func (k *Kernel) Close() error {
 		k.cancel()
 	}
 	return nil
+}
+
+// Threads reads the kernel's thread table (halted only): every live
+// thread with its process name, state and priority.
+func (k *Kernel) Threads() ([]ktrace.Slot, error) {
+	if k.running {
+		return nil, errors.New("live: thread table read while running")
+	}
+	b, err := k.c.ReadMemory(k.Img.Table, ktrace.TableBytes)
+	if err != nil {
+		return nil, k.lost(err)
+	}
+	return ktrace.DecodeTable(b)
 }

@@ -52,7 +52,8 @@ type qemuTarget struct {
 	board *boards.Profile
 	k     *live.Kernel
 	snap  *model.Snapshot
-	used  bool // events were taken since the launch
+	used  bool              // events were taken since the launch
+	names map[uint16]string // process names from the kernel's thread table
 }
 
 var (
@@ -82,7 +83,7 @@ func (t *qemuTarget) open() error {
 	if err != nil {
 		return err
 	}
-	t.k, t.used = k, false
+	t.k, t.used, t.names = k, false, map[uint16]string{}
 	t.snap = &model.Snapshot{Harts: []model.HartState{{Hart: 0, Proc: sched.NoProc, Co: sched.NoCo}}}
 	return nil
 }
@@ -163,13 +164,20 @@ func (t *qemuTarget) Done() bool {
 func (t *qemuTarget) Close() error { return t.k.Close() }
 
 // Snapshot is the state rebuilt from every event so far (see the top of
-// this file), named after the kernel's pids and tids.
+// this file), named after the kernel's processes ("sh (pid 1)", from its
+// thread table, read when a new process shows up) and thread ids.
 func (t *qemuTarget) Snapshot() (*model.Snapshot, error) {
 	s := t.snap.Clone()
 	s.Time = max(s.Time, t.k.Now())
 	for i := range s.Procs {
-		if s.Procs[i].Name == "" {
+		if _, ok := t.names[s.Procs[i].ID]; !ok && !t.k.Running() && !t.Done() {
+			t.learnNames()
+		}
+		name := t.names[s.Procs[i].ID]
+		if name == "" {
 			s.Procs[i].Name = fmt.Sprintf("pid %d", s.Procs[i].ID)
+		} else {
+			s.Procs[i].Name = fmt.Sprintf("%s (pid %d)", name, s.Procs[i].ID)
 		}
 	}
 	for i := range s.Cos {
@@ -178,4 +186,21 @@ func (t *qemuTarget) Snapshot() (*model.Snapshot, error) {
 		}
 	}
 	return s, nil
+}
+
+// learnNames reads the process names of the live threads; a process that
+// already ended stays unnamed (recorded as "" so it is asked once).
+func (t *qemuTarget) learnNames() {
+	slots, err := t.k.Threads()
+	if err != nil {
+		return
+	}
+	for _, sl := range slots {
+		t.names[sl.PID] = sl.ProcName()
+	}
+	for _, p := range t.snap.Procs {
+		if _, ok := t.names[p.ID]; !ok {
+			t.names[p.ID] = ""
+		}
+	}
 }

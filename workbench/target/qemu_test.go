@@ -80,7 +80,7 @@ func TestKernelThroughDriver(t *testing.T) {
 		t.Errorf("%d threads, %d exited, %d wakeups by a thread", len(s.Cos), exited, wakes)
 	}
 	snap, err := tg.Snapshot()
-	if err != nil || snap.Proc(1) == nil || snap.Proc(1).Name != "pid 1" {
+	if err != nil || snap.Proc(1) == nil || snap.Proc(1).Name != "threads (pid 1)" {
 		t.Fatalf("snapshot %+v, %v", snap, err)
 	}
 	t.Logf("%d events, %d threads, %d wakeups by a thread, guest %v", m.Len(), len(s.Cos), wakes, time.Duration(tg.Now()))
