@@ -50,8 +50,10 @@ type Stub struct {
 
 	mu       sync.Mutex
 	bps      map[uint64]int    // gdb's breakpoints: address → length (2 or 4)
-	temps    []uint64          // the single-step breakpoints in force
-	inserted map[uint64][]byte // breakpoints in memory now: original bytes
+	temps    []uint64          // a step's breakpoints: the stepping thread's next pcs
+	stepTID  int               // the stepping thread (0: not stepping)
+	inserted map[uint64][]byte // gdb's breakpoints in memory now: original bytes
+	tempsIn  map[uint64][]byte // step breakpoints in memory now (only while stepTID runs)
 	cur      int               // thread for g/p/m (Hg); 0: the first
 	exited   *server.Stop      // set once the process has ended
 
@@ -64,7 +66,7 @@ type Stub struct {
 
 // New makes the stub for p, which is stopped.
 func New(p Process) *Stub {
-	return &Stub{p: p, bps: map[uint64]int{}, inserted: map[uint64][]byte{},
+	return &Stub{p: p, bps: map[uint64]int{}, inserted: map[uint64][]byte{}, tempsIn: map[uint64][]byte{},
 		run: make(chan bool), stops: make(chan server.Stop), gone: make(chan struct{})}
 }
 
@@ -333,12 +335,16 @@ func parseTID(id string) (int, error) {
 	return int(v), err
 }
 
-// insert writes every breakpoint (and, for a step, one at each possible
-// next instruction of the selected thread) into memory.
+// insert writes gdb's breakpoints into memory and, for a step, works out
+// the selected thread's possible next instructions. Those step
+// breakpoints are in memory only while that thread runs (Enter/Leave):
+// every thread of the process runs the same code, and another thread
+// must not stop at them (Go's runtime threads sit in the same futex
+// code, for instance).
 func (s *Stub) insert(step bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.temps = nil
+	s.temps, s.stepTID = nil, 0
 	if step {
 		t, err := s.thread()
 		if err != nil {
@@ -353,46 +359,74 @@ func (s *Stub) insert(step bool) error {
 				return err
 			}
 		}
-		s.temps = NextPCs(*t.PC, binary.LittleEndian.Uint32(w[:]), t.X)
-	}
-	put := func(addr uint64, size int) error {
-		if _, done := s.inserted[addr]; done {
-			return nil
-		}
-		if size == 0 { // a step target: as long as the instruction there
-			var lo [2]byte
-			if err := s.p.Read(addr, lo[:]); err != nil {
-				return err
-			}
-			size = int(insnLen(binary.LittleEndian.Uint16(lo[:])))
-		}
-		orig := make([]byte, size)
-		if err := s.p.Read(addr, orig); err != nil {
-			return err
-		}
-		bp := ebreak
-		if size == 2 {
-			bp = cEbreak
-		}
-		if err := s.p.Poke(addr, bp); err != nil {
-			return err
-		}
-		s.inserted[addr] = orig
-		return nil
+		s.temps, s.stepTID = NextPCs(*t.PC, binary.LittleEndian.Uint32(w[:]), t.X), t.TID
 	}
 	for addr, size := range s.bps {
-		if err := put(addr, size); err != nil {
+		if err := s.put(s.inserted, addr, size); err != nil {
 			s.removeLocked()
 			return fmt.Errorf("kgdb: breakpoint at %#x: %w", addr, err)
 		}
 	}
-	for _, addr := range s.temps {
-		if err := put(addr, 0); err != nil {
-			s.removeLocked()
-			return fmt.Errorf("kgdb: step to %#x: %w", addr, err)
-		}
-	}
 	return nil
+}
+
+// put writes a breakpoint at addr (size 0: as long as the instruction
+// there) unless one is there already, and records the original bytes in
+// into.
+func (s *Stub) put(into map[uint64][]byte, addr uint64, size int) error {
+	if _, done := s.inserted[addr]; done {
+		return nil
+	}
+	if _, done := s.tempsIn[addr]; done {
+		return nil
+	}
+	if size == 0 {
+		var lo [2]byte
+		if err := s.p.Read(addr, lo[:]); err != nil {
+			return err
+		}
+		size = int(insnLen(binary.LittleEndian.Uint16(lo[:])))
+	}
+	orig := make([]byte, size)
+	if err := s.p.Read(addr, orig); err != nil {
+		return err
+	}
+	bp := ebreak
+	if size == 2 {
+		bp = cEbreak
+	}
+	if err := s.p.Poke(addr, bp); err != nil {
+		return err
+	}
+	into[addr] = orig
+	return nil
+}
+
+// Enter is called by the loop before thread tid runs: while a step is in
+// progress, the step breakpoints go in for the stepping thread only.
+func (s *Stub) Enter(tid int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if tid != s.stepTID || s.stepTID == 0 {
+		return
+	}
+	for _, addr := range s.temps {
+		s.put(s.tempsIn, addr, 0) // an unmapped successor cannot be reached either
+	}
+}
+
+// Leave is called by the loop when the thread that ran has trapped: the
+// step breakpoints come out again. It reports whether pc (where the
+// thread stopped) was one of them.
+func (s *Stub) Leave(pc uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, hit := s.tempsIn[pc]
+	for addr, orig := range s.tempsIn {
+		s.p.Poke(addr, orig)
+		delete(s.tempsIn, addr)
+	}
+	return hit
 }
 
 // remove puts the original instructions back.
@@ -403,10 +437,13 @@ func (s *Stub) remove() {
 }
 
 func (s *Stub) removeLocked() {
-	for addr, orig := range s.inserted {
-		s.p.Poke(addr, orig) // the process may be gone: nothing to restore into
-		delete(s.inserted, addr)
+	for _, m := range []map[uint64][]byte{s.tempsIn, s.inserted} {
+		for addr, orig := range m {
+			s.p.Poke(addr, orig) // the process may be gone: nothing to restore into
+			delete(m, addr)
+		}
 	}
+	s.temps, s.stepTID = nil, 0
 }
 
 // WaitRun is the loop's side: it blocks while gdb holds the process
@@ -425,14 +462,17 @@ func (s *Stub) Gone() <-chan struct{} { return s.gone }
 // taken out and the process runs on without stops.
 func (s *Stub) Detach() {
 	s.once.Do(func() {
+		s.mu.Lock()
 		close(s.gone)
-		s.remove()
+		s.removeLocked()
+		s.bps = map[uint64]int{}
+		s.mu.Unlock()
 	})
 }
 
-// Breakpoint tells whether an ebreak the thread tid executed at pc is one
-// of the stub's (then the loop reports it with Stop and must not deliver
-// SIGTRAP).
+// Breakpoint tells whether an ebreak executed at pc is one of gdb's
+// breakpoints (then the loop reports it with StopAt and must not deliver
+// SIGTRAP); Leave reports the step's own.
 func (s *Stub) Breakpoint(pc uint64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -81,28 +81,38 @@ func TestStubSession(t *testing.T) {
 		stub.Detach()
 	}()
 
-	// The fake loop: each run, check what is in memory, then stop where
-	// the test says.
-	type run struct{ bpAt, stepAt []uint64 }
+	// The fake loop: each run, thread 8 runs first and then thread 7 (the
+	// kernel calls Enter/Leave around each); it reports what was in memory
+	// for each, then stops thread 7 where the test says.
+	type run struct{ bpAt, other []uint64 }
 	runs := make(chan run)
 	stopAt := make(chan struct {
 		tid int
 		pc  uint64
 	})
+	scan := func() (at []uint64) {
+		for addr := uint64(memBase); addr+4 <= memBase+uint64(len(p.mem)); addr += 2 {
+			if bytes.Equal(p.mem[addr-memBase:addr-memBase+4], ebreak) {
+				at = append(at, addr)
+			}
+		}
+		return at
+	}
 	go func() {
 		for {
 			stub.WaitRun()
 			var r run
-			for addr := uint64(memBase); addr+4 <= memBase+uint64(len(p.mem)); addr += 2 {
-				if bytes.Equal(p.mem[addr-memBase:addr-memBase+4], ebreak) {
-					r.bpAt = append(r.bpAt, addr)
-				}
-			}
+			stub.Enter(8)
+			r.other = scan()
+			stub.Leave(0)
+			stub.Enter(7)
+			r.bpAt = scan()
 			runs <- r
 			s, ok := <-stopAt
 			if !ok {
 				return
 			}
+			stub.Leave(s.pc)
 			for _, th := range p.threads {
 				if th.tid == s.tid {
 					th.pc = s.pc
@@ -134,8 +144,8 @@ func TestStubSession(t *testing.T) {
 	if err := c.Continue(); err != nil {
 		t.Fatal(err)
 	}
-	if r := <-runs; len(r.bpAt) != 1 || r.bpAt[0] != 0x10040 {
-		t.Errorf("while running, ebreaks at %#x, want [0x10040]", r.bpAt)
+	if r := <-runs; len(r.bpAt) != 1 || r.bpAt[0] != 0x10040 || len(r.other) != 1 {
+		t.Errorf("while running, ebreaks at %#x and %#x, want [0x10040] for every thread", r.bpAt, r.other)
 	}
 	stopAt <- struct {
 		tid int
@@ -164,8 +174,9 @@ func TestStubSession(t *testing.T) {
 		}
 		done <- st
 	}()
-	if r := <-runs; len(r.bpAt) != 2 || r.bpAt[0] != branch+4 || r.bpAt[1] != branch+8 {
-		t.Errorf("stepping a branch: ebreaks at %#x, want [%#x %#x]", r.bpAt, branch+4, branch+8)
+	if r := <-runs; len(r.bpAt) != 2 || r.bpAt[0] != branch+4 || r.bpAt[1] != branch+8 || len(r.other) != 0 {
+		t.Errorf("stepping a branch: ebreaks at %#x while it runs, want [%#x %#x]; %#x while another thread runs, want none",
+			r.bpAt, branch+4, branch+8, r.other)
 	}
 	stopAt <- struct {
 		tid int

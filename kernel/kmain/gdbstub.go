@@ -52,8 +52,10 @@ func gdbstubMode(m *machine, args []string) int {
 }
 
 // debugLoop runs p's threads as runProcs does, but the stub decides when:
-// p starts stopped, breakpoints of the stub stop it, and gdb's ^C stops
-// it at the next interrupt (the 100 Hz tick at the latest).
+// p starts stopped, gdb's breakpoints stop it, a step stops the stepping
+// thread at its next instruction (the step's breakpoints are in memory
+// only while that thread runs: Enter/Leave), and gdb's ^C stops it at the
+// next interrupt (the 100 Hz tick at the latest).
 func debugLoop(p *proc.Proc, stub *kgdb.Stub) {
 	stub.WaitRun()
 	for !p.Exited {
@@ -73,17 +75,19 @@ func debugLoop(p *proc.Proc, stub *kgdb.Stub) {
 		if p.DeliverPending(t); p.Exited {
 			break
 		}
+		stub.Enter(t.TID)
 		rtUserEnter(unsafe.Pointer(&t.TF))
+		stepped := stub.Leave(t.TF.PC) && t.TF.Cause == proc.CauseBreakpoint
 		switch {
+		case stepped || t.TF.Cause == proc.CauseBreakpoint && stub.Breakpoint(t.TF.PC):
+			stub.Report(stub.StopAt(t.TID))
+			stub.WaitRun()
 		case t.TF.Cause&proc.CauseInterrupt != 0:
 			runtime.Gosched() // the stub's goroutine reads the UART
 			if stub.Interrupted() {
 				stub.Report(kgdb.InterruptStop(t.TID))
 				stub.WaitRun()
 			}
-		case t.TF.Cause == proc.CauseBreakpoint && stub.Breakpoint(t.TF.PC):
-			stub.Report(stub.StopAt(t.TID))
-			stub.WaitRun()
 		default:
 			p.Trap(t, env)
 		}
