@@ -128,3 +128,41 @@ func TestWhatIfReplay(t *testing.T) {
 		t.Fatalf("heading %q", head)
 	}
 }
+
+// TestWhatIfDialog: the What if… button asks for a change; Replay runs it
+// and opens the comparison window.
+func TestWhatIfDialog(t *testing.T) {
+	u := newUI(t, "tiny")
+	win := test.NewWindow(u.Content()) // the dialog needs the window that shows the workbench
+	defer win.Close()
+	win.Resize(fyne.NewSize(1200, 800))
+	u.tap("whatif")
+	top := win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog")
+	}
+	var replay *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Replay" {
+			replay = b
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, x := range c.Objects {
+				walk(x)
+			}
+		}
+		if w, ok := o.(fyne.Widget); ok {
+			for _, x := range test.WidgetRenderer(w).Objects() {
+				walk(x)
+			}
+		}
+	}
+	walk(top)
+	if replay == nil {
+		t.Fatal("no Replay button in the dialog")
+	}
+	before := len(fyne.CurrentApp().Driver().AllWindows())
+	test.Tap(replay)
+	u.pump(t, func() bool { return len(fyne.CurrentApp().Driver().AllWindows()) > before })
+}
