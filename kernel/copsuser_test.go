@@ -33,7 +33,8 @@ func TestCoroutinesThroughVDSO(t *testing.T) {
 // coroutines (priorities 7…0, spawned worst first) print to the UART;
 // every line read from the console must be of a priority no better than
 // the line before, each priority's lines must be contiguous, and the
-// table's latencies must grow with the priority number.
+// table's latencies must grow with the priority number. Then the bursts
+// of requests from another thread (see the checks below).
 func TestCoprioOrder(t *testing.T) {
 	const lines = 3
 	m := bootIcount(t, "run coprio -lines "+strconv.Itoa(lines))
@@ -68,6 +69,33 @@ func TestCoprioOrder(t *testing.T) {
 		table = append(table, strings.TrimSpace(r[0]))
 	}
 	t.Logf("\n%s", strings.Join(table, "\n"))
+
+	// The bursts: requests fired at once from another thread; the
+	// waits grow with the priority number, every burst is served in
+	// priority order, and the executor sleeps once per burst (one wake-up
+	// per burst, not one per request).
+	var burst []string
+	prev := -1
+	for p, r := range regexp.MustCompile(`coprio: burst +(\d) +(\d+)\r?\n`).FindAllStringSubmatch(out, -1) {
+		lat := atoi(t, r[2])
+		if atoi(t, r[1]) != p || lat <= prev {
+			t.Errorf("burst row %q after a wait of %d µs", strings.TrimSpace(r[0]), prev)
+		}
+		prev = lat
+		burst = append(burst, strings.TrimSpace(r[0]))
+	}
+	if len(burst) != 8 {
+		t.Fatalf("%d burst rows, want 8:\n%s", len(burst), out)
+	}
+	g := regexp.MustCompile(`coprio: (\d+) of (\d+) bursts served in priority order; the executor slept (\d+) times`).FindStringSubmatch(out)
+	if g == nil {
+		t.Fatalf("no burst summary:\n%s", out)
+	}
+	n, sleeps := atoi(t, g[2]), atoi(t, g[3])
+	if atoi(t, g[1]) != n || n != 20 || sleeps < n || sleeps > n+2 {
+		t.Errorf("%s: want all 20 bursts in order and one sleep per burst", g[0])
+	}
+	t.Logf("\n%s\n%s", strings.Join(burst, "\n"), g[0])
 }
 
 // BenchmarkCoroutineSwitch boots coyield with -icount shift=0 and

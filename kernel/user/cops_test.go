@@ -27,4 +27,5 @@ func TestCoprio(t *testing.T) {
 	expectLine(t, "coprio", r.stdout, `coprio:    0     1    2 +\d+`)
 	expectLine(t, "coprio", r.stdout, `coprio:    7    15   16 +\d+`)
 	expectLine(t, "coprio", r.stdout, `coprio: order follows priority: ok`)
+	expectLine(t, "coprio", r.stdout, `coprio: 20 of 20 bursts served in priority order; the executor slept \d+ times`)
 }

@@ -134,6 +134,11 @@ func (ex *Executor) Source() string { return ex.src }
 // Local returns the scheduler state the executor works on.
 func (ex *Executor) Local() *sched.Local { return ex.l }
 
+// Idle reports whether the executor is asleep in the kernel: no
+// coroutine ready or running, every one left blocked. For other
+// goroutines (a poster that wants its burst to find everyone waiting).
+func (ex *Executor) Idle() bool { return atomic.LoadUint32(&ex.sleeping) == 1 }
+
 // Sleeps returns how often the executor has waited in the kernel.
 func (ex *Executor) Sleeps() uint64 { return ex.sleeps.Load() }
 

@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"copslab/sched"
@@ -157,7 +156,7 @@ func TestPostWakesSleepingExecutor(t *testing.T) {
 	errs := make(chan error, 1)
 	go func() {
 		for _, ev := range evs {
-			for atomic.LoadUint32(&ex.sleeping) == 0 { // until the executor sleeps
+			for !ex.Idle() { // until the executor sleeps
 				runtime.Gosched()
 			}
 			if err := ev.Post(); err != nil {
@@ -295,5 +294,43 @@ func TestStepCannotYield(t *testing.T) {
 			}()
 			ex.Run()
 		}()
+	}
+}
+
+// TestPostAll: eight coroutines (spawned worst priority first) await
+// their events; another goroutine fires all eight at once while the
+// executor sleeps: they run best priority first. Events of another
+// executor are refused.
+func TestPostAll(t *testing.T) {
+	ex := newEx(t)
+	var evs []*Event
+	var got []uint8
+	for p := 7; p >= 0; p-- {
+		ev := ex.NewEvent()
+		evs = append(evs, ev)
+		ex.Spawn(uint8(p), func(c *Co) {
+			c.Await(ev)
+			got = append(got, c.Prio())
+		})
+	}
+	errs := make(chan error, 1)
+	go func() {
+		for !ex.Idle() {
+			runtime.Gosched()
+		}
+		errs <- PostAll(evs...)
+	}()
+	if err := ex.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	if want := []uint8{0, 1, 2, 3, 4, 5, 6, 7}; !reflect.DeepEqual(got, want) {
+		t.Errorf("order %v, want %v", got, want)
+	}
+	other := newEx(t)
+	if err := PostAll(ex.NewEvent(), other.NewEvent()); err == nil {
+		t.Error("events of two executors accepted")
 	}
 }

@@ -57,19 +57,46 @@ func (c *Co) block(ev *Event) bool {
 func (c *Co) Notify(ev *Event) error { return ev.fire(sched.CauseWake, c.id) }
 
 // Post fires ev from any goroutine and wakes the executor if it sleeps.
-func (ev *Event) Post() error {
-	err := ev.fire(sched.CauseUintr, sched.NoCo)
-	if atomic.SwapUint32(&ev.ex.sleeping, 0) == 1 {
-		futexWake(&ev.ex.sleeping)
+func (ev *Event) Post() error { return PostAll(ev) }
+
+// PostAll fires events of one executor from any goroutine at once: one
+// hold of the Local's lock, one wake-up of the executor — the way a
+// user-interrupt handler drains its completion ring — so the executor
+// finds all their waiters ready and runs the best first. (Posting them
+// one by one may let the executor run between two Posts.)
+func PostAll(evs ...*Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	ex := evs[0].ex
+	ex.lock()
+	var err error
+	for _, ev := range evs {
+		if ev.ex != ex {
+			err = fmt.Errorf("cops: PostAll: events of two executors")
+			break
+		}
+		if e := ev.fireLocked(sched.CauseUintr, sched.NoCo); e != nil && err == nil {
+			err = e
+		}
+	}
+	ex.unlock()
+	if atomic.SwapUint32(&ex.sleeping, 0) == 1 {
+		futexWake(&ex.sleeping)
 	}
 	return err
 }
 
 // fire makes the waiter Ready in the Local, or remembers the firing.
 func (ev *Event) fire(cause sched.Cause, waker uint32) error {
+	ev.ex.lock()
+	defer ev.ex.unlock()
+	return ev.fireLocked(cause, waker)
+}
+
+// fireLocked is fire with the Local's lock held.
+func (ev *Event) fireLocked(cause sched.Cause, waker uint32) error {
 	ex := ev.ex
-	ex.lock()
-	defer ex.unlock()
 	w := ev.waiter
 	if w == nil {
 		ev.fired = true
