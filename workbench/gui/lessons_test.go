@@ -166,3 +166,37 @@ func TestWhatIfDialog(t *testing.T) {
 	test.Tap(replay)
 	u.pump(t, func() bool { return len(fyne.CurrentApp().Driver().AllWindows()) > before })
 }
+
+type prefs map[string]string
+
+func (p prefs) String(k string) string { return p[k] }
+func (p prefs) SetString(k, v string) { p[k] = v }
+
+// TestLessonPanelResume: a remembered lesson and step are offered; Resume
+// replays the earlier steps, and the step's queue_order prediction, typed
+// in, is scored against the replayed run.
+func TestLessonPanelResume(t *testing.T) {
+	u := newUI(t, "tiny")
+	p := u.Lessons()
+	store := prefs{lessonpanel.KeyLesson: "02-ready-queues", lessonpanel.KeyStep: "2"}
+	p.UseStore(store)
+	if st := p.State(); st.Lesson != "02-ready-queues" || st.Step != 2 || st.Started {
+		t.Fatalf("offered %+v", st)
+	}
+	u.tapPanel(t, p, "lesson.start")
+	u.pump(t, func() bool { s := p.State(); return s.Started && !s.Busy })
+	if st := p.State(); st.Step != 2 || st.Acted {
+		t.Fatalf("resumed at %+v", st)
+	}
+	p.Controls["lesson.order"].(*widget.Entry).SetText("c, a")
+	u.tapPanel(t, p, "lesson.choice.0")
+	u.pump(t, func() bool { s := p.State(); return s.Acted && !s.Busy })
+	if st := p.State(); !st.Passed || st.Score != 1 {
+		t.Fatalf("after the prediction: %+v", st)
+	}
+	u.tapPanel(t, p, "lesson.prev") // back: starts over and replays step 1
+	u.pump(t, func() bool { s := p.State(); return s.Started && !s.Busy && s.Step == 1 })
+	if store[lessonpanel.KeyStep] != "1" {
+		t.Fatalf("remembered step %q", store[lessonpanel.KeyStep])
+	}
+}
