@@ -170,7 +170,7 @@ func TestWhatIfDialog(t *testing.T) {
 type prefs map[string]string
 
 func (p prefs) String(k string) string { return p[k] }
-func (p prefs) SetString(k, v string) { p[k] = v }
+func (p prefs) SetString(k, v string)  { p[k] = v }
 
 // TestLessonPanelResume: a remembered lesson and step are offered; Resume
 // replays the earlier steps, and the step's queue_order prediction, typed
