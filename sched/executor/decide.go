@@ -156,6 +156,11 @@ func (x *Executor) runStep(c sched.Ctx, id uint32, step Step) {
 	}
 	c.Now = x.clock()
 	x.lockLocal()
+	slot := id & (sched.LocalCos - 1)
+	if a == Block && x.rewake[slot] {
+		a = Yield // woken while it ran: run again instead of waiting
+	}
+	x.rewake[slot] = false
 	switch a {
 	case Yield:
 		x.kl.Yield(c, id)
@@ -163,7 +168,7 @@ func (x *Executor) runStep(c sched.Ctx, id uint32, step Step) {
 		x.kl.Block(c, id, 0)
 	default:
 		x.kl.Exit(c, id)
-		x.steps[id&(sched.LocalCos-1)] = nil
+		x.steps[slot] = nil
 	}
 	x.unlockLocal()
 	x.lockGlobal()

@@ -131,7 +131,8 @@ type Executor struct {
 	procs   [sched.MaxProcs]*sched.Local
 	threads [sched.MaxProcs]bool // registered without a Local
 	steps   [sched.LocalCos]Step
-	sched   uint32 // the scheduler coroutine
+	rewake  [sched.LocalCos]bool // woken while its step ran (kernel Local lock)
+	sched   uint32               // the scheduler coroutine
 	tag     uint32
 	clock   func() uint64
 
@@ -215,12 +216,23 @@ func (x *Executor) Spawn(kind sched.Kind, prio uint8, step Step) (uint32, error)
 
 // Wake makes a Blocked kernel coroutine Ready (an interrupt handler: the
 // console driver on input, the timer queue at a deadline). cause is
-// CauseWake, CauseTimer or CauseUintr; arg is recorded.
+// CauseWake, CauseTimer or CauseUintr; arg is recorded. A wake-up for a
+// coroutine whose step is running is remembered: if the step then
+// returns Block, it yields instead, so no wake-up is lost between its
+// last look and its blocking. A Ready coroutine needs no wake-up (nil).
 func (x *Executor) Wake(id uint32, cause sched.Cause, arg uint64) error {
 	x.lockLocal()
-	e := x.kl.Wake(x.ctx(0), id, cause, sched.NoWaker, arg)
-	x.unlockLocal()
-	return e.Err()
+	defer x.unlockLocal()
+	switch st, e := x.kl.StateOf(id); {
+	case e != sched.OK:
+		return e
+	case st == sched.Running:
+		x.rewake[id&(sched.LocalCos-1)] = true
+		return nil
+	case st == sched.Ready:
+		return nil
+	}
+	return x.kl.Wake(x.ctx(0), id, cause, sched.NoWaker, arg).Err()
 }
 
 // SetPrio changes a kernel coroutine's priority.
