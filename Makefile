@@ -32,7 +32,8 @@ run: prereqs
 			$(MAKE) --no-print-directory kernel || exit 1; \
 			echo "make run: booting it in QEMU and opening the workbench…"; \
 		fi; \
-		$(GO) run ./workbench/cmd/copslab gui --target $(TARGET) --kernel $(KERNEL) --board $(BOARD) --append "$(APPEND)"; \
+		mkdir -p out && $(GO) build -o out/copslab ./workbench/cmd/copslab || exit 1; \
+		out/copslab gui --target $(TARGET) --kernel $(KERNEL) --board $(BOARD) --append "$(APPEND)"; \
 	else \
 		echo "make run: no display (DISPLAY/WAYLAND_DISPLAY unset): booting the kernel console instead"; \
 		$(MAKE) --no-print-directory qemu; \
