@@ -166,7 +166,7 @@ func New(g *sched.Global, kl *sched.Local, clock func() uint64) (*Executor, erro
 	return x, nil
 }
 
-// Global and Local give read access to the state (tests, debug dumps).
+// Global returns the kernel's Global (tests, debug dumps).
 func (x *Executor) Global() *sched.Global { return x.g }
 
 // KernelLocal returns the kernel's Local (slot 0).
