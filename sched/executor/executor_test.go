@@ -275,3 +275,30 @@ func TestThreadOnlyProcess(t *testing.T) {
 		t.Fatalf("remove: %v", err)
 	}
 }
+
+// TestBestCoroutineAndPriorityChange: of two processes, the one holding
+// the best ready coroutine runs first; a priority change the other makes
+// in its own Local — plain memory writes, no call into the kernel — decides
+// the very next placement.
+func TestBestCoroutineAndPriorityChange(t *testing.T) {
+	r := newRig(t, 2)
+	r.spawnUser(1, 5)
+	var low uint32
+	r.user(2, func(l *sched.Local) {
+		l.Spawn(sched.Ctx{}, sched.KindUser, 6, sched.NoWaker)
+		low, _ = l.Spawn(sched.Ctx{}, sched.KindUser, 7, sched.NoWaker)
+	})
+	r.user(2, func(l *sched.Local) { l.Spawn(sched.Ctx{}, sched.KindUser, 2, sched.NoWaker) })
+	r.expect(r.decide(Wakeup), RunUser, 2) // its ready coroutine at 2 beats process 1's running 5
+	r.user(2, func(l *sched.Local) {
+		for id, e := l.Fetch(sched.Ctx{}); e == sched.OK; id, e = l.Fetch(sched.Ctx{}) {
+			l.Exit(sched.Ctx{}, id) // runs its p2 and p6 coroutines to the end; p7 stays ready
+			if l.Prio() == 7 {
+				break
+			}
+		}
+	})
+	r.expect(r.decide(Trap), RunUser, 1) // now 5 beats 7
+	r.user(2, func(l *sched.Local) { l.SetPrio(sched.Ctx{}, low, 0) })
+	r.expect(r.decide(Trap), RunUser, 2) // the change alone moved the next placement
+}
