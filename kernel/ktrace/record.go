@@ -14,6 +14,7 @@ var (
 	mu        sync.Mutex
 	clock     func() uint64
 	threads   = map[int]*thread{} // by thread id
+	recent    [64]*thread         // direct-mapped cache of threads by tid%64: the map is the slow part of a switch
 	cur       *thread             // the thread the run loop placed last, while Running
 	preempted bool                // the hart was taken from cur by an interrupt
 )
@@ -58,7 +59,7 @@ func emit(t *thread, to sched.State, cause sched.Cause, waker uint32, arg uint64
 func Spawn(pid, tid, nice int, name string, frame uintptr) {
 	mu.Lock()
 	defer mu.Unlock()
-	if old := threads[tid]; old != nil && old.state != sched.Exited {
+	if old := lookup(tid); old != nil && old.state != sched.Exited {
 		exit(old)
 	}
 	t := &thread{tid: tid, pid: pid, prio: Prio(nice), state: sched.Created}
@@ -73,8 +74,12 @@ func Spawn(pid, tid, nice int, name string, frame uintptr) {
 // nothing.
 func Place(tid int) {
 	mu.Lock()
-	defer mu.Unlock()
-	t := threads[tid]
+	place(tid)
+	mu.Unlock()
+}
+
+func place(tid int) {
+	t := lookup(tid)
 	if t == nil || t == cur && t.state == sched.Running {
 		preempted = false
 		return
@@ -104,7 +109,7 @@ func Interrupted() {
 func Block(tid int) {
 	mu.Lock()
 	defer mu.Unlock()
-	if t := threads[tid]; t != nil && (t.state == sched.Running || t.state == sched.Ready) {
+	if t := lookup(tid); t != nil && (t.state == sched.Running || t.state == sched.Ready) {
 		emit(t, sched.Blocked, sched.CauseBlock, sched.NoWaker, 0)
 	}
 }
@@ -115,7 +120,7 @@ func Block(tid int) {
 func Wake(tid int, cause sched.Cause) {
 	mu.Lock()
 	defer mu.Unlock()
-	t := threads[tid]
+	t := lookup(tid)
 	if t == nil || t.state != sched.Blocked {
 		return
 	}
@@ -130,7 +135,7 @@ func Wake(tid int, cause sched.Cause) {
 func Exit(tid int) {
 	mu.Lock()
 	defer mu.Unlock()
-	if t := threads[tid]; t != nil {
+	if t := lookup(tid); t != nil {
 		exit(t)
 	}
 }
@@ -144,17 +149,33 @@ func exit(t *thread) {
 	}
 	Table.free(t)
 	delete(threads, t.tid)
+	if c := &recent[t.tid&(len(recent)-1)]; *c == t {
+		*c = nil
+	}
 }
 
 // SetPrio records tid's new nice value (Arg = the old priority).
 func SetPrio(tid, nice int) {
 	mu.Lock()
 	defer mu.Unlock()
-	t := threads[tid]
+	t := lookup(tid)
 	if t == nil || Prio(nice) == t.prio {
 		return
 	}
 	old := t.prio
 	t.prio = Prio(nice)
 	emit(t, t.state, sched.CauseSetPrio, sched.NoWaker, uint64(old))
+}
+
+// lookup finds tid's thread (nil if unknown); mu is held.
+func lookup(tid int) *thread {
+	c := &recent[tid&(len(recent)-1)]
+	if t := *c; t != nil && t.tid == tid {
+		return t
+	}
+	t := threads[tid]
+	if t != nil {
+		*c = t
+	}
+	return t
 }

@@ -15,6 +15,7 @@ func reset() {
 	Buf = Ring{}
 	Table = ThreadTable{}
 	threads = map[int]*thread{}
+	recent = [64]*thread{}
 	cur, preempted, clock = nil, false, nil
 }
 
