@@ -54,27 +54,28 @@ func (k Kind) String() string {
 type Cause uint8
 
 const (
-	CauseSpawn     Cause = iota // Created → Ready
-	CauseFetch                  // Ready → Running: picked by the scheduler
-	CauseYield                  // Running → Ready: gave the hart up voluntarily
-	CauseBlock                  // Running → Blocked: awaits something
-	CauseWake                   // Blocked → Ready: woken by another coroutine (Waker)
-	CauseUintr                  // Blocked → Ready: woken by a user-interrupt handler (async I/O completion)
-	CauseTimer                  // Blocked → Ready: a sleep expired
-	CausePreempt                // Running → Suspended: the hart was interrupted (timer)
-	CauseResume                 // Suspended → Running
-	CauseExit                   // Running → Exited
-	CauseSetPrio                // priority changed; From == To
-	CauseIOSubmit               // an async I/O was submitted; From == To (marks a UINTR chain's start)
-	CauseIODone                 // the device completed it; From == To (kernel side of a UINTR chain)
-	CauseUintrSend              // the kernel raised the user interrupt; From == To
-	CausePlace                  // the kernel-scheduler coroutine (Co) put process Arg on Hart, or took the hart's process off for kernel work (Arg = NoProc); From == To
+	CauseSpawn        Cause = iota // Created → Ready
+	CauseFetch                     // Ready → Running: picked by the scheduler
+	CauseYield                     // Running → Ready: gave the hart up voluntarily
+	CauseBlock                     // Running → Blocked: awaits something
+	CauseWake                      // Blocked → Ready: woken by another coroutine (Waker)
+	CauseUintr                     // Blocked → Ready: woken by a user-interrupt handler (async I/O completion)
+	CauseTimer                     // Blocked → Ready: a sleep expired
+	CausePreempt                   // Running → Suspended: the hart was interrupted (timer)
+	CauseResume                    // Suspended → Running
+	CauseExit                      // Running → Exited
+	CauseSetPrio                   // priority changed; From == To
+	CauseIOSubmit                  // an async I/O was submitted; From == To (marks a UINTR chain's start)
+	CauseIODone                    // the device completed it; From == To (kernel side of a UINTR chain)
+	CauseUintrSend                 // the kernel raised the user interrupt; From == To
+	CausePlace                     // the kernel-scheduler coroutine (Co) put process Arg on Hart, or took the hart's process off for kernel work (Arg = NoProc); From == To
+	CauseUintrDeliver              // the kernel diverted process Proc to its user-interrupt handler (Co: the request it completes, Arg: its request id); From == To
 	NumCauses
 )
 
 var causeNames = [NumCauses]string{
 	"spawn", "fetch", "yield", "block", "wake", "uintr", "timer", "preempt",
-	"resume", "exit", "setprio", "io-submit", "io-done", "uintr-send", "place",
+	"resume", "exit", "setprio", "io-submit", "io-done", "uintr-send", "place", "uintr-deliver",
 }
 
 func (c Cause) String() string {
@@ -88,7 +89,7 @@ func (c Cause) String() string {
 const NoWaker = ^uint32(0)
 
 // Event is one trace record. Every state transition emits one; a few
-// marker causes (CauseSetPrio, CauseIOSubmit, CauseIODone, CauseUintrSend, CausePlace)
+// marker causes (CauseSetPrio, CauseIOSubmit, CauseIODone, CauseUintrSend, CausePlace, CauseUintrDeliver)
 // emit events with From == To so a viewer can show the stages of a wakeup.
 // Events carry no Go pointers so the same record is written into the
 // shared trace ring by kernel, vDSO and sandbox.

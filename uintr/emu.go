@@ -1,6 +1,10 @@
 package uintr
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"copslab/sched"
+)
 
 // Emu is the kernel's emulation of user interrupts on a core without
 // the N extension (QEMU): the kernel plays the UINTC and the user CSRs.
@@ -25,6 +29,8 @@ import "sync/atomic"
 // The caller serialises calls (the kernel holds its lock); Emu allocates
 // nothing after New.
 type Emu struct {
+	// Trace, if set, receives the kernel-side stages (trace.go).
+	Trace   Tracer
 	senders Senders
 	procs   [MaxProcs]emuProc
 	gen     uint32
@@ -131,7 +137,9 @@ func (e *Emu) Complete(proc uint16, rec Record) error {
 	if err := rp.complete(proc, rec); err != nil {
 		return err
 	}
+	rp.stage(e.Trace, proc, rec.Co, sched.CauseIODone, rec.Key)
 	e.post(rp, VecKernel)
+	rp.stage(e.Trace, proc, rec.Co, sched.CauseUintrSend, rec.Key)
 	return nil
 }
 
@@ -168,6 +176,7 @@ func (e *Emu) Enter(proc uint16, hart uint8, f *Frame) error {
 	rp.pending &^= take
 	atomic.StoreUint64(&rp.r.Pending, rp.pending)
 	rp.stats.Delivered++
+	rp.delivered(e.Trace, proc)
 	f.PC = handler
 	f.X[RegSP] = stack
 	f.X[RegRA] = rp.sp.Trampoline()

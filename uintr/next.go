@@ -23,6 +23,8 @@ package uintr
 // configuration are ours (the design names the fields; the FPGA core's
 // exact bits were not checked here).
 
+import "copslab/sched"
+
 // CSR numbers (N extension, privileged spec draft v1.1, user trap setup
 // and handling; UINTC supervisor CSRs of the later design).
 const (
@@ -93,6 +95,9 @@ type UINTC interface {
 
 // NExt is the Controller of an N-extension core with a UINTC.
 type NExt struct {
+	// Trace, if set, receives io-done and uintr-send (the hardware
+	// delivers: no uintr-deliver event here).
+	Trace   Tracer
 	harts   []CSRs
 	uintc   UINTC
 	tables  *[MaxProcs]SenderPage
@@ -225,8 +230,10 @@ func (n *NExt) Complete(proc uint16, rec Record) error {
 	if err := rp.complete(proc, rec); err != nil {
 		return err
 	}
+	rp.stage(n.Trace, proc, rec.Co, sched.CauseIODone, rec.Key)
 	n.uintc.Send(proc, VecKernel)
 	rp.stats.Posted++
+	rp.stage(n.Trace, proc, rec.Co, sched.CauseUintrSend, rec.Key)
 	return nil
 }
 

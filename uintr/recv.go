@@ -11,6 +11,8 @@ type kproc struct {
 	tail     uint64 // the truth; Receiver.Tail mirrors it
 	inflight uint64 // reserved ring slots not completed yet
 	stats    Stats
+	recent   [RingRecs]announced // coroutine and key of the last RingRecs records
+	told     uint64              // records announced by a delivery so far
 }
 
 // Stats counts one process's interrupts.
@@ -62,6 +64,7 @@ func (k *kproc) publish(rec Record) {
 	k.inflight--
 	rec.Vector, rec.Seq = VecKernel, k.tail
 	k.r.Recs[k.tail&(RingRecs-1)] = rec
+	k.recent[k.tail&(RingRecs-1)] = announced{rec.Co, rec.Key}
 	k.tail++
 	atomic.StoreUint64(&k.r.Tail, k.tail)
 	k.stats.Completed++

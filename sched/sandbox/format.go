@@ -38,7 +38,7 @@ func FormatEvent(e sched.Event, n Namer) string {
 	line := fmt.Sprintf("t=%-12s #%-5d %s %-14s %-12s p%d %-20s %s",
 		FormatNS(e.Time), e.Seq, hart, proc, co, e.Prio, tr, e.Cause)
 	switch e.Cause {
-	case sched.CauseIOSubmit, sched.CauseIODone, sched.CauseUintrSend, sched.CauseUintr:
+	case sched.CauseIOSubmit, sched.CauseIODone, sched.CauseUintrSend, sched.CauseUintr, sched.CauseUintrDeliver:
 		line += fmt.Sprintf(" req=%d", e.Arg)
 	case sched.CauseBlock, sched.CauseWake:
 		if e.Arg != 0 {

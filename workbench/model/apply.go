@@ -26,7 +26,7 @@ func (s *Snapshot) Apply(e *sched.Event) {
 	case sched.CauseUintrSend:
 		p.raised = append(p.raised, e.Arg)
 		p.UintrPending = true
-	case sched.CauseIOSubmit, sched.CauseIODone, sched.CausePlace:
+	case sched.CauseIOSubmit, sched.CauseIODone, sched.CausePlace, sched.CauseUintrDeliver:
 	default:
 		s.transition(p, c, oldPrio, e)
 	}
