@@ -1,0 +1,43 @@
+package uabi
+
+// The COPS user-interrupt and asynchronous system-call ABI (ours, not
+// Linux's). The state behind it is package copslab/uintr; its README
+// says how the kernel serves these calls. Numbers start at 1536, far
+// above Linux's riscv64 table.
+//
+// Status: the contract for the kernel side, which is not served yet —
+// today these numbers get -ENOSYS. uintr/README.md ("How the kernel
+// calls it") lists the steps.
+//
+// Receiver. NR_COPS_UINTR_REGISTER maps a formatted uintr.Receiver
+// (uintr.RecvSize bytes, read-write, this process only) and returns its
+// address; the process then writes its handler entry, handler stack and
+// enables into it. Registering again replaces the receiver and voids every
+// grant made to the old one.
+//
+// Sending. NR_COPS_UINTR_GRANT(vector, pid) lets process pid post on this
+// process's vector and returns the sender-table index pid must name;
+// NR_COPS_UINTR_SEND(index) posts through the caller's own entry and
+// fails with -EPERM when the caller holds no such entry (nobody can post
+// to a receiver that did not grant it).
+//
+// Delivery. On its next return to user mode with an enabled vector
+// pending, the process continues at its handler entry with sp = its
+// handler stack, a0 = the vectors taken and ra = the vDSO's uiret
+// trampoline (symbol __vdso_cops_uiret), which makes NR_COPS_UIRET: back
+// to the interrupted instruction with every register as it was.
+//
+// Async calls. NR_COPS_ASYNC(nr, a0, a1, a2, key, co) starts system call
+// nr (read, write or nanosleep: SYS_READ, SYS_WRITE, SYS_NANOSLEEP) with
+// its first three arguments and returns 0 at once (or -EAGAIN when the
+// completion ring is full, -EINVAL for another nr). When it completes the
+// kernel queues the record (key, result, coroutine co) in the receiver
+// and posts vector 0; the handler wakes co, which finds the result by its
+// slot. The sync forms keep their semantics.
+const (
+	NR_COPS_UINTR_REGISTER = 1536
+	NR_COPS_UINTR_GRANT    = 1537
+	NR_COPS_UINTR_SEND     = 1538
+	NR_COPS_UIRET          = 1539
+	NR_COPS_ASYNC          = 1540
+)
