@@ -228,7 +228,9 @@ func (c *Co) SetPrio(prio uint8) error {
 }
 
 // Run runs coroutines until none is left. With none ready and some
-// blocked it sleeps in the kernel until an Event.Post wakes one.
+// blocked it sleeps in the kernel until an Event.Post wakes one — for
+// good, if no other goroutine is left to post (the Go runtime's deadlock
+// detector does not see a thread asleep in a system call).
 func (ex *Executor) Run() error {
 	var prev *Co
 	for {
