@@ -27,8 +27,10 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if kernelELF != "" {
-		os.RemoveAll(filepath.Dir(kernelELF))
+	for _, elf := range []string{kernelELF, compatELF} {
+		if elf != "" {
+			os.RemoveAll(filepath.Dir(elf))
+		}
 	}
 	os.Exit(code)
 }

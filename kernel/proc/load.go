@@ -16,14 +16,23 @@ type Image struct {
 	End   uint64 // one past the highest loaded page (initial brk)
 }
 
-// MaxImage bounds the memory one executable may ask for.
+// MaxImage bounds the file-backed memory one executable may ask for:
+// the pages that hold bytes of the file, which are mapped at load time.
+// Zero-fill (.bss, .noptrbss) is not counted: it costs nothing until it
+// is touched, and then counts against the space's MaxPages like any
+// other page.
 const MaxImage = 256 << 20
 
 // LoadELF maps a static riscv64 ELF executable into s. kernel/elf (K3)
-// validates the file and splits its PT_LOAD segments into pages; each
-// page gets a zeroed frame with the segment's permissions plus U, and
-// its file bytes. Malformed or unsuitable files give an error, never a
-// panic; on error the caller releases the space.
+// validates the file and splits its PT_LOAD segments into pages. A page
+// that holds file bytes gets a zeroed frame with the segment's
+// permissions plus U, and its bytes, now; a page that is all zero fill
+// is only reserved (demand-zero, like the stack's reserve and anonymous
+// mmap) and gets its frame on first touch. Go 1.26 links a 32 MiB
+// buffer into .noptrbss of every program that imports crypto/*
+// (crypto/internal/fips140/drbg), and expects it to stay untouched
+// until used, as it does on Linux. Malformed or unsuitable files give
+// an error, never a panic; on error the caller releases the space.
 func (s *Space) LoadELF(file []byte) (*Image, error) {
 	img, err := elf.Parse(file)
 	if err != nil {
@@ -37,16 +46,49 @@ func (s *Space) LoadELF(file []byte) (*Image, error) {
 		}
 		im.End = max(im.End, end)
 	}
-	if uint64(img.NumPages())*PageSize > MaxImage {
+	filePages := 0
+	for pg := range img.Pages(file) {
+		if len(pg.Data) > 0 {
+			filePages++
+		}
+	}
+	if uint64(filePages)*PageSize > MaxImage {
 		return nil, fmt.Errorf("proc: image larger than %d MiB", MaxImage>>20)
 	}
+	var zero region // the run of zero-fill pages being collected
+	flush := func() error {
+		if zero.end > zero.start {
+			if err := s.Reserve(zero.start, zero.end-zero.start, zero.perm); err != nil {
+				return fmt.Errorf("proc: zero fill: %w", err)
+			}
+		}
+		zero = region{}
+		return nil
+	}
 	for pg := range img.Pages(file) {
-		if err := s.mapZero(pg.Vaddr, vmPerm(pg.Perm)); err != nil {
+		perm := vmPerm(pg.Perm)
+		if len(pg.Data) == 0 {
+			if zero.end != pg.Vaddr || zero.perm != perm {
+				if err := flush(); err != nil {
+					return nil, err
+				}
+				zero = region{pg.Vaddr, pg.Vaddr, perm}
+			}
+			zero.end = pg.Vaddr + PageSize
+			continue
+		}
+		if err := flush(); err != nil {
+			return nil, err
+		}
+		if err := s.mapZero(pg.Vaddr, perm); err != nil {
 			return nil, fmt.Errorf("proc: loading page %#x: %w", pg.Vaddr, err)
 		}
 		if err := s.poke(pg.Vaddr+uint64(pg.Off), pg.Data); err != nil {
 			return nil, err
 		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
 	}
 	return im, nil
 }

@@ -17,7 +17,7 @@ import (
 
 // programs are the main packages below this directory.
 var programs = []string{"hello", "gostress", "threads", "pipeping", "execer",
-	"nilderef", "spin", "memhog", "sysfuzz", "init", "sh", "switchbench", "timenow", "vdsosched", "coyield", "coprio"}
+	"nilderef", "spin", "memhog", "sysfuzz", "init", "sh", "switchbench", "timenow", "vdsosched", "coyield", "coprio", "stdcrypto", "bigbss"}
 
 // Test layout, made once by TestMain:
 //
@@ -260,6 +260,28 @@ func TestMemhogHitsLimit(t *testing.T) {
 		t.Errorf("exit %d, want 2 with \"fatal error: out of memory\"; stderr head %q", r.code, head(r.stderr, 300))
 	}
 	expectLine(t, "memhog", r.stdout, `memhog: 64 MiB`)
+}
+
+// TestEverydayProgramsOnLinux: the reference for the kernel's
+// TestEverydayPrograms (crypto and net/http imports, a 256 MiB .bss, a
+// program that needs 60 MiB).
+func TestEverydayProgramsOnLinux(t *testing.T) {
+	needQemu(t)
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"stdcrypto", nil, `stdcrypto: ok`},
+		{"bigbss", nil, `bigbss: 256 MiB array, 256 pages touched, sum 32640: ok`},
+		{"memhog", []string{"-max", "60"}, `memhog: holding 60 MiB: ok`},
+	} {
+		r := run(t, c.name, runOpts{}, c.args...)
+		if r.code != 0 {
+			t.Errorf("%s: exit %d; stderr %q", c.name, r.code, head(r.stderr, 300))
+		}
+		expectLine(t, c.name, r.stdout, c.want)
+	}
 }
 
 func TestSysfuzz(t *testing.T) {
