@@ -24,6 +24,7 @@ func TestCoroutinesThroughVDSO(t *testing.T) {
 	}
 	g := expect(t, m, `coyield: coroutine switch: (\d+) instructions \(step functions\), (\d+) \(iter\.Pull\) \(400 switches each\)`)
 	t.Logf("%s", g[0])
+	expect(t, m, `coyield: priority change: [1-9]\d* instructions`)
 	expect(t, m, `coyield: woken by Post after [1-9]\d* sleeps: ok`)
 	expect(t, m, `run coyield: exited with status 0`)
 	wantExit(t, m, 0)
@@ -101,20 +102,25 @@ func TestCoprioOrder(t *testing.T) {
 // BenchmarkCoroutineSwitch boots coyield with -icount shift=0 and
 // reports one user coroutine switch (yield → the next coroutine, through
 // the vDSO) in retired instructions, for step-function and iter.Pull
-// coroutines. One boot per measurement; b.N does not matter.
+// coroutines, and one priority change (no system call). One boot per measurement; b.N does not matter.
 //
 //	go test ./kernel -run '^$' -bench CoroutineSwitch -benchtime 1x
 func BenchmarkCoroutineSwitch(b *testing.B) {
 	for range b.N {
 		m := bootIcount(b, "run coyield -n 1000")
-		re := regexp.MustCompile(`coyield: coroutine switch: (\d+) instructions \(step functions\), (\d+) \(iter\.Pull\)`)
-		s, err := m.Expect(re, 5*time.Minute)
-		if err != nil {
-			b.Fatal(err)
+		line := func(pattern string) []string {
+			re := regexp.MustCompile(pattern)
+			s, err := m.Expect(re, 5*time.Minute)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return re.FindStringSubmatch(s)
 		}
-		g := re.FindStringSubmatch(s)
+		g := line(`coyield: coroutine switch: (\d+) instructions \(step functions\), (\d+) \(iter\.Pull\)`)
+		p := line(`coyield: priority change: (\d+) instructions`)
 		num := func(s string) float64 { v, _ := strconv.Atoi(s); return float64(v) }
 		b.ReportMetric(num(g[1]), "step-instr/switch")
 		b.ReportMetric(num(g[2]), "pull-instr/switch")
+		b.ReportMetric(num(p[1]), "instr/SetPrio")
 	}
 }

@@ -15,6 +15,7 @@ func TestCoyield(t *testing.T) {
 	}
 	expectLine(t, "coyield", r.stdout, `coyield: Local in the program's own memory .*; no copslab vDSO: .*`)
 	expectLine(t, "coyield", r.stdout, `coyield: coroutine switch: \d+ instructions \(step functions\), \d+ \(iter\.Pull\) \(400 switches each\)`)
+	expectLine(t, "coyield", r.stdout, `coyield: priority change: \d+ instructions \(SetPrio of a ready coroutine, no system call\)`)
 	expectLine(t, "coyield", r.stdout, `coyield: woken by Post after [1-9]\d* sleeps: ok`)
 }
 
