@@ -334,3 +334,41 @@ func TestPostAll(t *testing.T) {
 		t.Error("events of two executors accepted")
 	}
 }
+
+// TestTwoExecutors: a coroutine of one executor notifies an event of
+// another, which sleeps in the kernel on its own thread: it is woken (the
+// Notify becomes a Post). Awaiting another executor's event panics.
+func TestTwoExecutors(t *testing.T) {
+	a, b := newEx(t), newEx(t)
+	ev := b.NewEvent()
+	woken := false
+	b.Spawn(1, func(c *Co) { c.Await(ev); woken = true })
+	done := make(chan error, 1)
+	go func() { done <- b.Run() }()
+	a.Spawn(1, func(c *Co) {
+		for !b.Idle() {
+			runtime.Gosched()
+		}
+		if err := c.Notify(ev); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := a.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil || !woken {
+		t.Fatalf("b: %v, woken %v", err, woken)
+	}
+	other := b.NewEvent()
+	a.Spawn(1, func(c *Co) {
+		defer func() {
+			if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "another executor") {
+				t.Errorf("panic %v", r)
+			}
+		}()
+		c.Await(other)
+	})
+	if err := a.Run(); err != nil {
+		t.Fatal(err)
+	}
+}

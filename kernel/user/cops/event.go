@@ -39,6 +39,9 @@ func (c *Co) block(ev *Event) bool {
 	ex := c.ex
 	ex.lock()
 	defer ex.unlock()
+	if ev.ex != ex {
+		panic(fmt.Sprintf("cops: coroutine %d awaits an event of another executor", c.id))
+	}
 	if ev.fired {
 		ev.fired = false
 		return false
@@ -53,8 +56,14 @@ func (c *Co) block(ev *Event) bool {
 	return true
 }
 
-// Notify fires ev from coroutine c (of ev's executor).
-func (c *Co) Notify(ev *Event) error { return ev.fire(sched.CauseWake, c.id) }
+// Notify fires ev from coroutine c. An event of another executor is
+// Posted instead (that executor may be asleep).
+func (c *Co) Notify(ev *Event) error {
+	if ev.ex != c.ex {
+		return ev.Post()
+	}
+	return ev.fire(sched.CauseWake, c.id)
+}
 
 // Post fires ev from any goroutine and wakes the executor if it sleeps.
 func (ev *Event) Post() error { return PostAll(ev) }
