@@ -15,7 +15,7 @@ import (
 // boots a kernel that embeds compatProgs and compares with what the same
 // program does on Linux (kernel/user's tests run them under qemu-user).
 
-var compatProgs = []string{"user/stdcrypto", "user/bigbss"}
+var compatProgs = []string{"user/stdcrypto", "user/bigbss", "user/memhog"}
 
 var (
 	compatOnce sync.Once
@@ -62,6 +62,10 @@ func TestEverydayPrograms(t *testing.T) {
 		{"crypto+net/http", "run stdcrypto", []string{`stdcrypto: sha256\("abc"\) = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad`,
 			`stdcrypto: ok`, `run stdcrypto: exited with status 0`}, 0},
 		{"256 MiB .bss", "run bigbss", []string{`bigbss: 256 MiB array, 256 pages touched, sum 32640: ok`, `run bigbss: exited with status 0`}, 0},
+		// The frame pool is sized from RAM (320 MiB at 512M), a process may own half of it.
+		{"60 MiB program", "run memhog -max 60", []string{`memhog: holding 60 MiB: ok`, `run memhog: exited with status 0`}, 0},
+		{"procmem= limit", "procmem=24M run memhog", []string{`run memhog: killed: out of memory \(6144 pages in use\)`}, 137},
+		{"bad procmem=", "procmem=lots run memhog", []string{`copslab: boot arguments: procmem=lots: not a size`}, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

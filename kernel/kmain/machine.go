@@ -24,11 +24,9 @@ type machine struct {
 	uartIRQ, plicCtx        uint32
 	timebase                uint64
 
-	frames *kalloc.Allocator // physical frames outside the Go heap
+	frames    *kalloc.Allocator // physical frames outside the Go heap
+	procPages int               // per-process page limit (procmem=), 0: half the pool (memlimits.go)
 }
-
-// framePoolMax bounds the RAM taken from the runtime for kalloc.
-const framePoolMax = 64 << 20
 
 // discover parses the FDT QEMU passed in a1 (after the Go heap exists;
 // before that the runtime layer only used its address as the top of RAM).
@@ -137,7 +135,7 @@ func (m *machine) start() {
 	rtHwinit1(&ticks, tickHz, preemptTicks)
 	m.setWallClock()
 	_, bump, limit, _, _ := rtMem()
-	pool := min(uint64(framePoolMax), uint64(limit-bump)/4) &^ (kalloc.PageSize - 1)
+	pool := framePoolSize(uint64(limit - bump))
 	if base := rtReservePhys(uintptr(pool)); base != 0 {
 		m.frames, _ = kalloc.New(uint64(base), pool)
 	}

@@ -49,7 +49,12 @@ func main() {
 	fmt.Printf("copslab kernel (%s %s/%s, bare metal, machine mode): memory %d MiB at %#x (from FDT), hart %d of %d\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, m.ramSize>>20, m.ramBase, bootHart, m.harts)
 	fmt.Printf("copslab: bootargs %q; wall clock %s (rtc %#x)\n", m.bootargs, time.Now().UTC().Format(time.RFC3339), m.rtc)
-	os.Exit(run(m, strings.Fields(m.bootargs)))
+	args, err := m.bootOptions(strings.Fields(m.bootargs))
+	if err != nil {
+		fmt.Println("copslab: boot arguments:", err)
+		rtExit(1)
+	}
+	os.Exit(run(m, args))
 }
 
 // run executes the mode the boot arguments select and returns the exit

@@ -87,7 +87,7 @@ func system(m *machine) *proc.System {
 			Setup: func(p *proc.Proc) {
 				p.InputReady = input.ready
 				if p.Space != nil {
-					p.Space.MaxPages = m.frames.Total() / 2 // one memory hog cannot starve the rest
+					p.Space.MaxPages = m.procLimit() // one memory hog cannot starve the rest
 				}
 			}}
 	}
