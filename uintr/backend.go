@@ -56,6 +56,7 @@ const (
 	RegSP = 2
 	RegA0 = 10
 	RegA1 = 11
+	RegA2 = 12
 )
 
 // Space is what the back ends need to know of a process's memory.
@@ -64,8 +65,11 @@ type Space interface {
 	Text() (lo, hi uint64)
 	// Writable reports whether [va, va+n) is mapped writable for the process.
 	Writable(va, n uint64) bool
-	// Trampoline is the address of the uiret trampoline (in the vDSO).
+	// Trampoline is where a handler returns to (ra): code that makes
+	// the uiret system call. (The vDSO's handler makes it itself.)
 	Trampoline() uint64
+	// Receiver is the address of the process's receiver (a0 at delivery).
+	Receiver() uint64
 }
 
 // Errors (each becomes an errno at the system-call boundary).

@@ -16,8 +16,10 @@ import (
 // not inside its handler, Enter saves the whole user frame in the kernel
 // (not in user memory: a process cannot forge what uiret restores),
 // clears the taken pending bits and diverts the frame: pc = Handler,
-// sp = Stack, a0 = the vectors taken, ra = the uiret trampoline (vDSO
-// code that makes the uiret system call). Return (that system call)
+// sp = Stack, a0 = the receiver's address, a1 = the hart, a2 = the
+// vectors taken, ra = the uiret trampoline (code that makes the uiret
+// system call; the vDSO's handler, entry.go, makes it itself). Return
+// (that system call)
 // restores the saved frame; the next Enter delivers whatever came since.
 // Like ustatus.UIE, interrupts are off inside the handler.
 //
@@ -180,7 +182,9 @@ func (e *Emu) Enter(proc uint16, hart uint8, f *Frame) error {
 	f.PC = handler
 	f.X[RegSP] = stack
 	f.X[RegRA] = rp.sp.Trampoline()
-	f.X[RegA0] = take
+	f.X[RegA0] = rp.sp.Receiver()
+	f.X[RegA1] = uint64(hart)
+	f.X[RegA2] = take
 	return nil
 }
 

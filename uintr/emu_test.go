@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"unsafe"
+
+	"copslab/sched"
+	"copslab/vdso"
 )
 
 func newRecv(t *testing.T, c Controller, proc uint16) *Receiver {
@@ -100,8 +103,8 @@ func TestDelivery(t *testing.T) {
 	if err := e.Enter(2, 1, &f); err != nil {
 		t.Fatal(err)
 	}
-	if f.PC != r.Handler || f.X[RegSP] != r.Stack || f.X[RegRA] != testSpace.tramp || f.X[RegA0] != 1<<9 {
-		t.Fatalf("diverted frame pc %#x sp %#x ra %#x a0 %#x", f.PC, f.X[RegSP], f.X[RegRA], f.X[RegA0])
+	if f.PC != r.Handler || f.X[RegSP] != r.Stack || f.X[RegRA] != testSpace.tramp || f.X[RegA0] != testSpace.recv || f.X[RegA1] != 1 || f.X[RegA2] != 1<<9 {
+		t.Fatalf("diverted frame pc %#x sp %#x ra %#x a0 %#x a1 %d a2 %#x", f.PC, f.X[RegSP], f.X[RegRA], f.X[RegA0], f.X[RegA1], f.X[RegA2])
 	}
 	if e.Pending(2) || r.Pending != 0 {
 		t.Fatal("still pending (boosted) after delivery")
@@ -249,4 +252,42 @@ func TestScribbleHurtsOnlyItself(t *testing.T) {
 		e.Return(2, &f)
 	}
 	t.Logf("3000 scribbles: %d kills of the scribbler, the other process delivered every time", kills)
+}
+
+// TestHandlerEntry: the vDSO handler's body, called as its C entry calls
+// it (receiver address, hart, ticks), finds the Local right before the
+// receiver, drains and wakes, and asks for the uiret system call.
+func TestHandlerEntry(t *testing.T) {
+	pages := new(struct {
+		l sched.Local
+		r Receiver
+	})
+	if unsafe.Offsetof(pages.r) != sched.LocalSize {
+		t.Fatalf("receiver at %d, want right after the Local", unsafe.Offsetof(pages.r))
+	}
+	l, r := &pages.l, &pages.r
+	l.Init(3)
+	r.Init()
+	e := NewEmu()
+	if _, err := e.Register(3, r, testSpace); err != nil {
+		t.Fatal(err)
+	}
+	tag := sched.LockTag(0, true)
+	l.TryLock(tag)
+	id, _ := l.Spawn(sched.Ctx{}, sched.KindUser, 2, sched.NoWaker)
+	l.Fetch(sched.Ctx{})
+	l.Block(sched.Ctx{}, id, 9)
+	l.Unlock(tag)
+	e.Reserve(3)
+	e.Complete(3, Record{Key: 9, Result: 42, Co: id, Op: OpWrite})
+	var d vdso.Data
+	if got := HandlerEntry(&d, r, 1, 12345); got != vdso.Syscall {
+		t.Fatalf("HandlerEntry returned %d, want vdso.Syscall (the uiret)", got)
+	}
+	if st, _ := l.StateOf(id); st != sched.Ready || l.Lock != 0 {
+		t.Fatalf("coroutine %v, lock %#x", st, l.Lock)
+	}
+	if k, res := r.Result(id); k != 9 || res != 42 {
+		t.Fatalf("result %d %d", k, res)
+	}
 }

@@ -75,15 +75,16 @@ type world struct {
 	err error
 }
 
-type fakeSpace struct{ lo, hi, stackLo, stackHi, tramp uint64 }
+type fakeSpace struct{ lo, hi, stackLo, stackHi, tramp, recv uint64 }
 
 func (s *fakeSpace) Text() (uint64, uint64) { return s.lo, s.hi }
 func (s *fakeSpace) Writable(va, n uint64) bool {
 	return va >= s.stackLo && va+n <= s.stackHi && va+n >= va
 }
 func (s *fakeSpace) Trampoline() uint64 { return s.tramp }
+func (s *fakeSpace) Receiver() uint64   { return s.recv }
 
-var testSpace = &fakeSpace{lo: 0x10000, hi: 0x20000, stackLo: 0x80000, stackHi: 0x90000, tramp: 0x3fff0000}
+var testSpace = &fakeSpace{lo: 0x10000, hi: 0x20000, stackLo: 0x80000, stackHi: 0x90000, tramp: 0x3fff0000, recv: 0x3ffe0000}
 
 var (
 	tagExec = sched.LockTag(0, true)

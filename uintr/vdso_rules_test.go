@@ -1,10 +1,12 @@
 package uintr
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"copslab/kernel/uabi"
 	"copslab/vdso/image"
 )
 
@@ -14,7 +16,7 @@ import (
 // vDSO rules: nosplit, no reference outside the two lists, no g/gp/tp.
 var hotPath = []string{
 	"(*Receiver).Next", "(*Receiver).drainOne", "(*Receiver).Handle",
-	"(*Receiver).Unlock", "(*Receiver).Result",
+	"(*Receiver).Unlock", "(*Receiver).Result", "HandlerTag", "HandlerEntry",
 }
 
 // TestVDSORules builds the vDSO image (the real builder and checker) and
@@ -41,5 +43,21 @@ func TestVDSORules(t *testing.T) {
 			t.Errorf("%s neither exported nor inlined in the vDSO image", sym)
 		}
 	}
-	t.Logf("image: %d bytes, %d exports", len(im.ELF), len(im.Exports))
+	// The handler's C entry ends in the uiret system call: li a7, NR; ecall.
+	off, ok := im.Exports[image.HandlerEntry.Name]
+	if !ok {
+		t.Fatalf("%s not exported", image.HandlerEntry.Name)
+	}
+	liA7 := uint32(uabi.NR_COPS_UIRET)<<20 | 17<<7 | 0x13
+	found := false
+	for i := off; i+8 <= off+256 && i+8 <= uint64(len(im.ELF)); i += 4 {
+		if binary.LittleEndian.Uint32(im.ELF[i:]) == liA7 && binary.LittleEndian.Uint32(im.ELF[i+4:]) == 0x73 {
+			found = true
+			break
+		}
+	}
+	if !found {
+		t.Errorf("%s at %#x: no li a7, %d; ecall", image.HandlerEntry.Name, off, uabi.NR_COPS_UIRET)
+	}
+	t.Logf("image: %d bytes, %d exports, handler entry at %#x", len(im.ELF), len(im.Exports), off)
 }

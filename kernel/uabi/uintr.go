@@ -10,8 +10,8 @@ package uabi
 // calls it") lists the steps.
 //
 // Receiver. NR_COPS_UINTR_REGISTER maps a formatted uintr.Receiver
-// (uintr.RecvSize bytes, read-write, this process only) and returns its
-// address; the process then writes its handler entry, handler stack and
+// (uintr.RecvSize bytes, read-write, this process only, right after the
+// process's sched.Local) and returns its address; the process then writes its handler entry, handler stack and
 // enables into it. Registering again replaces the receiver and voids every
 // grant made to the old one.
 //
@@ -23,9 +23,13 @@ package uabi
 //
 // Delivery. On its next return to user mode with an enabled vector
 // pending, the process continues at its handler entry with sp = its
-// handler stack, a0 = the vectors taken and ra = the vDSO's uiret
-// trampoline (symbol __vdso_cops_uiret), which makes NR_COPS_UIRET: back
-// to the interrupted instruction with every register as it was.
+// handler stack, a0 = its receiver's address, a1 = the hart, a2 = the
+// vectors taken and ra = a trampoline that makes NR_COPS_UIRET: back to
+// the interrupted instruction with every register as it was. The vDSO
+// exports a complete handler, __vdso_cops_uintr_handler (version
+// COPSLAB_1): it drains the records and wakes the coroutines in the
+// process's sched.Local, which the kernel maps directly before the
+// receiver, then makes NR_COPS_UIRET itself.
 //
 // Async calls. NR_COPS_ASYNC(nr, a0, a1, a2, key, co) starts system call
 // nr (read, write or nanosleep: SYS_READ, SYS_WRITE, SYS_NANOSLEEP) with

@@ -25,6 +25,22 @@ var Entries = []Entry{
 	{"__vdso_gettimeofday", LinuxVersion, Func{VDSOPkg, "Gettimeofday"}, uabi.SYS_GETTIMEOFDAY},
 }
 
+// HandlerEntry is the emulated user-interrupt handler (the body is
+// uintr.HandlerEntry; its fallback system call is the uiret): in the
+// image whenever uintr's hot path is.
+var HandlerEntry = Entry{"__vdso_cops_uintr_handler", SchedVersion, Func{UintrPkg, "HandlerEntry"}, uabi.NR_COPS_UIRET}
+
+// ExportVersion is the symbol version of an exported name: an entry's
+// own, else SchedVersion.
+func ExportVersion(name string) string {
+	for _, e := range append(Entries[:len(Entries):len(Entries)], HandlerEntry) {
+		if e.Name == name {
+			return e.Version
+		}
+	}
+	return SchedVersion
+}
+
 // hotPaths reads the hot-path list of the module package pkg.
 func hotPaths(root, pkg string) ([]Func, error) {
 	names, err := ReadHotPath(filepath.Join(root, strings.TrimPrefix(pkg, "copslab/")))
@@ -114,8 +130,12 @@ func link(fns []*fn, inlined []string, exported []Func) (*Image, error) {
 	im := &Image{Exports: map[string]uint64{}, Inlined: inlined, Saved: map[string][]uint32{}}
 	var syms []dynSym
 	var codes []entryCode
+	entries := Entries[:len(Entries):len(Entries)]
+	if bySym[HandlerEntry.Body.Symbol()] != nil {
+		entries = append(entries, HandlerEntry)
+	}
 	off := uint64(0)
-	for _, e := range Entries {
+	for _, e := range entries {
 		body := bySym[e.Body.Symbol()]
 		if body == nil {
 			return nil, fmt.Errorf("vdso: entry %s: body %s missing", e.Name, e.Body.Symbol())
@@ -148,7 +168,7 @@ func link(fns []*fn, inlined []string, exported []Func) (*Image, error) {
 	f0, _ := writeELF(text, syms, versions)
 	im.DataOffset = vdso.DataOffset(len(f0))
 	at := uint64(0)
-	for i, e := range Entries {
+	for i, e := range entries {
 		body := bySym[e.Body.Symbol()]
 		if err := codes[i].patch(textOff+at, im.DataOffset, textOff+body.off); err != nil {
 			return nil, fmt.Errorf("vdso: entry %s: %v", e.Name, err)

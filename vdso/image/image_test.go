@@ -89,10 +89,7 @@ func TestDebugELF(t *testing.T) {
 		t.Errorf("%d dynamic symbols, %d exports", len(syms), len(im.Exports))
 	}
 	for _, s := range syms {
-		want := SchedVersion
-		if strings.HasPrefix(s.Name, "__vdso_") {
-			want = LinuxVersion
-		}
+		want := ExportVersion(s.Name)
 		if s.Value != im.Exports[s.Name] || !s.HasVersion || s.Version != want || elf.ST_TYPE(s.Info) != elf.STT_FUNC || s.Section != textSection {
 			t.Errorf("%s: value %#x (want %#x) version %q (want %q) type %v section %v", s.Name, s.Value, im.Exports[s.Name], s.Version, want, elf.ST_TYPE(s.Info), s.Section)
 		}

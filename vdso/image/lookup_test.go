@@ -119,10 +119,7 @@ func TestRuntimeFindsClockGettime(t *testing.T) {
 	}
 	// Every export resolves the same way under its own version.
 	for name, want := range im.Exports {
-		v := SchedVersion
-		if name[0] == '_' {
-			v = LinuxVersion
-		}
+		v := ExportVersion(name)
 		if got, ok := runtimeLookup(im.ELF, name, elfHash(name), v, elfHash(v)); !ok || got != want {
 			t.Errorf("%s: %#x %v, want %#x", name, got, ok, want)
 		}
