@@ -39,6 +39,10 @@ type variant struct {
 	next func(r *Receiver, l *sched.Local, c sched.Ctx, tag uint32, s Step) Step
 	// blockLate submits, releases, and only then blocks (breaks S1–S4).
 	blockLate bool
+	// concurrent runs the handler on another hart than the executor:
+	// their steps interleave (a lock holder the handler cannot wait for
+	// and that can also not be waited for; the case H3 is for).
+	concurrent bool
 }
 
 type world struct {
@@ -156,15 +160,17 @@ func (w *world) actions(buf []int) []int {
 	if w.err != nil {
 		return buf
 	}
+	concurrent := w.v != nil && w.v.concurrent
 	if w.hActive {
 		buf = append(buf, actHandler)
-	} else {
+	}
+	if !w.hActive || concurrent {
 		if !w.sleeping && w.pc != eEnd {
 			buf = append(buf, actExec)
 		}
-		if w.emu.Pending(modelProc) {
-			buf = append(buf, actDeliver)
-		}
+	}
+	if !w.hActive && w.emu.Pending(modelProc) {
+		buf = append(buf, actDeliver)
 	}
 	if w.kpost {
 		buf = append(buf, actPost)
@@ -218,6 +224,9 @@ func (w *world) do(a int) {
 
 func (w *world) lock() bool {
 	if !w.l.TryLock(tagExec) {
+		if w.v != nil && w.v.concurrent {
+			return false // the handler on the other hart holds it: try again
+		}
 		w.fail("executor found its lock held (by %#x)", w.l.Lock)
 		return false
 	}

@@ -72,6 +72,32 @@ func TestProtocolExhaustive(t *testing.T) {
 	}
 }
 
+// TestProtocolConcurrentHandler: the same search with the handler on
+// another hart than the lock holder (steps of both interleave): still no
+// lost or duplicated wakeup, no deadlock; and without H3 a wakeup is lost.
+func TestProtocolConcurrentHandler(t *testing.T) {
+	conc := &variant{name: "concurrent", concurrent: true}
+	for _, c := range []struct{ cos, ops int }{{1, 1}, {1, 2}, {2, 1}} {
+		states, ends, err, path := explore(newWorld(c.cos, c.ops, conc))
+		if err != nil {
+			t.Fatalf("%d coroutines × %d calls: %v after actions %v", c.cos, c.ops, err, path)
+		}
+		t.Logf("handler on another hart, %d coroutines × %d calls: %d states, %d end states, all correct", c.cos, c.ops, states, ends)
+	}
+	noH3 := &variant{name: "no second TryLock (H3)", concurrent: true,
+		next: func(r *Receiver, l *sched.Local, c sched.Ctx, tag uint32, s Step) Step {
+			if s == StepH3 {
+				return StepDone
+			}
+			return r.Next(l, c, tag, s)
+		}}
+	_, _, err, path := explore(newWorld(1, 2, noH3))
+	if err == nil {
+		t.Fatalf("mutant %q: no failure found", noH3.name)
+	}
+	t.Logf("mutant %q fails: %v (after %d actions)", noH3.name, err, len(path))
+}
+
 // TestProtocolMutants: the same exploration finds the failure when one
 // step of the protocol is left out, so the test can fail.
 func TestProtocolMutants(t *testing.T) {
