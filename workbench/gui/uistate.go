@@ -17,6 +17,7 @@ type UIState struct {
 	Last    *sched.Event `json:"last,omitempty"`
 	Tasks   []UITask     `json:"tasks"`
 	Running bool         `json:"running"`
+	Writes  int          `json:"writes"` // how many times the state was written: refreshes, for rate measurements
 }
 
 // UITask is one row of the tasks view as displayed.
@@ -29,7 +30,8 @@ type UITask struct {
 // writeUIState writes the state to path (atomically: a reader never sees
 // half a file).
 func (w *Workbench) writeUIState(path string) error {
-	st := UIState{Events: w.C.M.Len(), Steps: w.C.Steps, Status: w.C.Status(), Running: w.C.Running}
+	w.stateWrites++
+	st := UIState{Events: w.C.M.Len(), Steps: w.C.Steps, Status: w.C.Status(), Running: w.C.Running, Writes: w.stateWrites}
 	if evs := w.C.M.Events(); len(evs) > 0 {
 		e := evs[len(evs)-1]
 		st.Last = &e

@@ -37,22 +37,23 @@ type Workbench struct {
 	C        *Controller
 	Controls map[string]fyne.CanvasObject // by name, for tests and the UI map
 
-	timeline *views.Timeline
-	tasks    *views.Tasks
-	status   *widget.Label
-	slider   *widget.Slider
-	run      *widget.Button
-	scenario *scenarioButton
-	syncing  bool
-	content  fyne.CanvasObject
-	src      *SourcePane // Delve: the scheduler's source (source.go)
-	tabs     *container.AppTabs
-	summary  *summaryTab
-	split    *container.Split   // timeline above, tabs below
-	notice   *widget.Label      // why this target (e.g. the sandbox because QEMU is missing)
-	lessons  *lessonpanel.Panel // side panel (lessons.go); nil for a recording
-	warnings *views.Warnings    // the model's automatic warnings, in a tab
-	warnTab  *container.TabItem
+	timeline    *views.Timeline
+	tasks       *views.Tasks
+	status      *widget.Label
+	slider      *widget.Slider
+	run         *widget.Button
+	scenario    *scenarioButton
+	syncing     bool
+	content     fyne.CanvasObject
+	src         *SourcePane // Delve: the scheduler's source (source.go)
+	tabs        *container.AppTabs
+	summary     *summaryTab
+	split       *container.Split   // timeline above, tabs below
+	notice      *widget.Label      // why this target (e.g. the sandbox because QEMU is missing)
+	stateWrites int                // COPSLAB_UI_STATE writes (uistate.go)
+	lessons     *lessonpanel.Panel // side panel (lessons.go); nil for a recording
+	warnings    *views.Warnings    // the model's automatic warnings, in a tab
+	warnTab     *container.TabItem
 }
 
 // New builds the workbench for target t (nil: show model m read from a
