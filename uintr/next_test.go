@@ -114,7 +114,7 @@ func (c *fakeCore) Pending(idx uint16) uint64 { return c.recv[idx].pending }
 func (c *fakeCore) Clear(idx uint16, mask uint64) { c.recv[idx].pending &^= mask }
 
 func newNExt(t *testing.T) (*NExt, *fakeCore) {
-	core := newFakeCore(2)
+	core := newFakeCore(4)
 	for i := range core.tables {
 		if uintptr(unsafe.Pointer(&core.tables[i]))&4095 != 0 {
 			t.Skip("sender tables not page aligned on this host allocation")

@@ -22,13 +22,75 @@ import (
 // lost (the run would stop making progress), none duplicated (a wake of a
 // coroutine that is not Blocked counts as Stray), each with its own result.
 func TestStressConcurrent(t *testing.T) {
-	const nproc, ncos = 4, 16
 	perProc := 250_000
 	if testing.Short() {
 		perProc = 10_000
 	}
-	var mu sync.Mutex // the kernel's lock around Emu
-	emu := NewEmu()
+	stress(t, emuStress{NewEmu()}, perProc)
+}
+
+// TestStressConcurrentNExt: the same through the N-extension back end
+// and the fake core — each process on its own hart, the hart taking the
+// interrupt at step boundaries, the handler acknowledging (controller
+// bits and uip.USIP) before it drains, then uret.
+func TestStressConcurrentNExt(t *testing.T) {
+	perProc := 25_000
+	if testing.Short() {
+		perProc = 2_500
+	}
+	n, core := newNExt(t)
+	stress(t, &nextStress{n, core}, perProc)
+}
+
+// stressBackend is a Controller plus how the process's hart takes an
+// interrupt (called with the kernel's lock held).
+type stressBackend interface {
+	Controller
+	// start puts proc on its hart; take reports whether the hart
+	// diverts to the handler now; done returns from it.
+	start(proc uint16) error
+	take(proc uint16, r *Receiver) bool
+	done(proc uint16)
+}
+
+type emuStress struct{ *Emu }
+
+func (emuStress) start(uint16) error { return nil }
+func (e emuStress) take(proc uint16, r *Receiver) bool {
+	var f Frame
+	if err := e.Enter(proc, 0, &f); err != nil {
+		panic(err)
+	}
+	return f.PC == r.Handler
+}
+func (e emuStress) done(proc uint16) {
+	var f Frame
+	e.Return(proc, &f)
+}
+
+type nextStress struct {
+	*NExt
+	core *fakeCore
+}
+
+func (n *nextStress) start(proc uint16) error {
+	var f Frame
+	return n.Enter(proc, uint8(proc-1), &f)
+}
+func (n *nextStress) take(proc uint16, r *Receiver) bool {
+	h := n.core.harts[proc-1]
+	if _, took := h.take(0x10400); !took {
+		return false
+	}
+	n.core.Clear(proc, ^uint64(0)) // acknowledge before draining
+	h.csr[CSRUip] &^= UipUSIP
+	return true
+}
+func (n *nextStress) done(proc uint16) { n.core.harts[proc-1].uret() }
+
+func stress(t *testing.T, emu stressBackend, perProc int) {
+	const nproc, ncos = 4, 16
+	var mu sync.Mutex // the kernel's lock around the back end
 	reqs := make(chan struct {
 		proc uint16
 		rec  Record
@@ -108,7 +170,7 @@ func TestStressConcurrent(t *testing.T) {
 
 // runStressProc is one process: its executor, with the handler taken at
 // step boundaries.
-func runStressProc(proc uint16, ncos, total int, emu *Emu, mu *sync.Mutex, progress *atomic.Int64, submit func(uint16, Record)) error {
+func runStressProc(proc uint16, ncos, total int, emu stressBackend, mu *sync.Mutex, progress *atomic.Int64, submit func(uint16, Record)) error {
 	var l sched.Local
 	var r Receiver
 	l.Init(proc)
@@ -116,6 +178,9 @@ func runStressProc(proc uint16, ncos, total int, emu *Emu, mu *sync.Mutex, progr
 	r.Ctl, r.Enable, r.Handler, r.Stack = CtlUIE, 1, 0x10100, 0x8f000
 	mu.Lock()
 	_, err := emu.Register(proc, &r, testSpace)
+	if err == nil {
+		err = emu.start(proc)
+	}
 	mu.Unlock()
 	if err != nil {
 		return err
@@ -128,19 +193,15 @@ func runStressProc(proc uint16, ncos, total int, emu *Emu, mu *sync.Mutex, progr
 		if rng.IntN(8) == 0 {
 			runtime.Gosched() // widen the window: let the kernel complete something here
 		}
-		var f Frame
 		mu.Lock()
-		err := emu.Enter(proc, 0, &f)
+		took := emu.take(proc, &r)
 		mu.Unlock()
-		if err != nil {
-			panic(err)
-		}
-		if f.PC != r.Handler {
+		if !took {
 			return
 		}
 		r.Handle(&l, c, htag)
 		mu.Lock()
-		emu.Return(proc, &f)
+		emu.done(proc)
 		mu.Unlock()
 	}
 	lock := func() error {
