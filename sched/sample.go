@@ -157,9 +157,12 @@ func (l *Local) check(proc uint16) (uint8, Fault) {
 // own coroutine ids and slot, kernel kinds only in process 0) and given a
 // global sequence number. Event times come from the process: each is
 // clamped into [Global.Clock, now] (now: the kernel's clock), so the trace
-// never goes back in time and no process can push it into the future. Events the process overwrote before the kernel
-// looked are counted in KProc.Lost and Global.Lost. A counter that went
-// backwards or a malformed event is a Fault; the events before it are kept.
+// never goes back in time and no process can push it into the future.
+// Events the process overwrote before the kernel looked are counted in
+// KProc.Lost and Global.Lost. A counter that went backwards, or a
+// malformed event in a quiescent Local, is a Fault; the events before it
+// are kept. A malformed event while the process holds its lock or moves
+// its counter ends this collection without a fault.
 // Global.Lock must be held.
 //
 // nosplit: kernel path, same rules as the vDSO's.
@@ -189,19 +192,25 @@ func (g *Global) Collect(proc uint16, l *Local, now uint64) (Fault, Errno) {
 		slot := uint16(s & (LocalRing - 1))
 		e = l.Ring[slot]
 		off := OffLRing + slot*EventSize
+		f := Fault{}
 		switch {
-		case e.Seq != s && e.Seq >= s+LocalRing && e.Seq < end+LocalRing:
-			// Overwritten while we read: the process has moved on.
-			k.Lost++
-			g.Lost++
-			k.Next++
-			continue
 		case e.Seq != s:
-			return Fault{FaultEvent, off + 8}, OK
+			f = Fault{FaultEvent, off + 8}
 		case e.From >= NumStates || e.To >= NumStates || e.Cause >= NumCauses || e.Kind >= NumKinds:
-			return Fault{FaultEvent, off + 28}, OK
+			f = Fault{FaultEvent, off + 28}
 		case e.Proc != proc || ProcOf(e.Co) != proc || (e.Kind != KindUser && proc != 0):
-			return Fault{FaultForeign, off + 16}, OK
+			f = Fault{FaultForeign, off + 16}
+		}
+		if f.Code != FaultNone {
+			// Judge only a quiescent Local (rule 3): the process may be
+			// writing this slot, or have lapped the ring, while we read.
+			// Then stop here and look again at the next decision (a
+			// lapped ring is counted as lost then).
+			atomic.AddUint32(&g.Lock, 0) // full fence, as in Sample
+			if atomic.LoadUint32(&l.Lock) != 0 || atomic.LoadUint64(&l.Seq) != end {
+				return Fault{}, OK
+			}
+			return f, OK
 		}
 		if e.Time > now {
 			e.Time = now

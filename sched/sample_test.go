@@ -269,3 +269,23 @@ func TestCollectClampsTime(t *testing.T) {
 		}
 	}
 }
+
+// TestCollectWaitsForQuiescence: a malformed event seen while the process
+// holds its lock (it may be writing that slot) stops the collection
+// without a fault; the same event in a quiescent Local is a fault.
+func TestCollectWaitsForQuiescence(t *testing.T) {
+	g, ls := kernelWith(t, 2)
+	decide(g, ls)
+	l := &ls[2]
+	l.TryLock(testTag)
+	l.Seq++
+	l.Ring[4] = Event{Seq: 77, Proc: 2}
+	next := g.Procs[2].Next
+	if f, _ := g.Collect(2, l, 1); f.Code != FaultNone || g.Procs[2].Next != next {
+		t.Fatalf("judged a locked Local: %+v, next %d→%d", f, next, g.Procs[2].Next)
+	}
+	l.Unlock(testTag)
+	if f, _ := g.Collect(2, l, 1); f.Code != FaultEvent || f.Off != OffLRing+4*EventSize+8 {
+		t.Fatalf("quiescent: %+v", f)
+	}
+}
