@@ -70,6 +70,10 @@ type Space interface {
 	Trampoline() uint64
 	// Receiver is the address of the process's receiver (a0 at delivery).
 	Receiver() uint64
+	// VDSOHandler is the address of the vDSO's handler entry
+	// (__vdso_cops_uintr_handler) in this process, or 0: the one
+	// handler outside the process's own text that delivery accepts.
+	VDSOHandler() uint64
 }
 
 // Errors (each becomes an errno at the system-call boundary).

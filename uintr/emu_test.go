@@ -143,6 +143,7 @@ func TestKills(t *testing.T) {
 		{"handler below text", func(r *Receiver) { r.Handler = 0x100 }, "process 2: user-interrupt handler 0x100 outside its text [0x10000, 0x20000)"},
 		{"handler at text end", func(r *Receiver) { r.Handler = 0x20000 }, "outside its text"},
 		{"handler misaligned", func(r *Receiver) { r.Handler = 0x10102 }, "outside its text"},
+		{"handler next to the vDSO's", func(r *Receiver) { r.Handler = testSpace.vdsoHandler + 4 }, "outside its text"},
 		{"stack unmapped", func(r *Receiver) { r.Stack = 0x40000 }, "handler stack 0x40000 is not"},
 		{"stack misaligned", func(r *Receiver) { r.Stack = 0x8f008 }, "handler stack"},
 		{"stack below 0", func(r *Receiver) { r.Stack = 16 }, "handler stack"},
@@ -167,6 +168,14 @@ func TestKills(t *testing.T) {
 	}
 	e := NewEmu()
 	r := newRecv(t, e, 2)
+	r.Handler = testSpace.vdsoHandler // the vDSO's handler is accepted
+	e.Reserve(2)
+	e.Complete(2, Record{})
+	var f Frame
+	if err := e.Enter(2, 0, &f); err != nil || f.PC != testSpace.vdsoHandler {
+		t.Fatalf("vDSO handler refused: %v", err)
+	}
+	e.Return(2, &f)
 	e.Reserve(2)
 	r.Head = 5 // ahead of the tail
 	var k *Kill

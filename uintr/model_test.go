@@ -79,16 +79,17 @@ type world struct {
 	err error
 }
 
-type fakeSpace struct{ lo, hi, stackLo, stackHi, tramp, recv uint64 }
+type fakeSpace struct{ lo, hi, stackLo, stackHi, tramp, recv, vdsoHandler uint64 }
 
 func (s *fakeSpace) Text() (uint64, uint64) { return s.lo, s.hi }
 func (s *fakeSpace) Writable(va, n uint64) bool {
 	return va >= s.stackLo && va+n <= s.stackHi && va+n >= va
 }
-func (s *fakeSpace) Trampoline() uint64 { return s.tramp }
-func (s *fakeSpace) Receiver() uint64   { return s.recv }
+func (s *fakeSpace) Trampoline() uint64  { return s.tramp }
+func (s *fakeSpace) Receiver() uint64    { return s.recv }
+func (s *fakeSpace) VDSOHandler() uint64 { return s.vdsoHandler }
 
-var testSpace = &fakeSpace{lo: 0x10000, hi: 0x20000, stackLo: 0x80000, stackHi: 0x90000, tramp: 0x3fff0000, recv: 0x3ffe0000}
+var testSpace = &fakeSpace{lo: 0x10000, hi: 0x20000, stackLo: 0x80000, stackHi: 0x90000, tramp: 0x3fff0000, recv: 0x3ffe0000, vdsoHandler: 0x3ffff1b80}
 
 var (
 	tagExec = sched.LockTag(0, true)

@@ -71,12 +71,12 @@ func (k *kproc) publish(rec Record) {
 }
 
 // checkHandler reads the handler entry and stack the process wrote, once
-// each, and kills the process if the entry is outside its text or the
-// stack is not writable.
+// each, and kills the process if the entry is outside its text (the
+// vDSO's handler entry excepted) or the stack is not writable.
 func (k *kproc) checkHandler(proc uint16) (handler, stack uint64, err error) {
 	handler = atomic.LoadUint64(&k.r.Handler)
 	stack = atomic.LoadUint64(&k.r.Stack)
-	if lo, hi := k.sp.Text(); handler < lo || handler >= hi || handler&3 != 0 {
+	if lo, hi := k.sp.Text(); (handler < lo || handler >= hi || handler&3 != 0) && (handler == 0 || handler != k.sp.VDSOHandler()) {
 		return 0, 0, kill(proc, "user-interrupt handler %#x outside its text [%#x, %#x)", handler, lo, hi)
 	}
 	if stack&15 != 0 || stack < StackMin || !k.sp.Writable(stack-StackMin, StackMin) {
