@@ -78,7 +78,7 @@ var quotedKey = regexp.MustCompile(`'([A-Za-z0-9_.\[\]]+)'`)
 
 // syntaxError turns a YAML parse error into a ProfileError at its line.
 func syntaxError(path string, err error) error {
-	msg := err.Error()
+	msg := strings.Join(strings.Fields(err.Error()), " ") // YAML lists several problems on several lines
 	line := 1
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
