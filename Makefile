@@ -6,7 +6,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 BOARD    ?= boards/qemu-virt.yaml
 KERNEL   ?= out/kernel.elf
 # User programs embedded into every kernel image: init starts sh on the console.
-USERPROGS ?= $(addprefix kernel/user/,init sh hello gostress threads pipeping execer nilderef spin memhog sysfuzz switchbench)
+USERPROGS ?= $(addprefix kernel/user/,init sh hello gostress threads pipeping execer nilderef spin memhog sysfuzz switchbench webbench coyield coprio)
 # Your own Go main packages to embed as well (directories or single .go files).
 PROGS    ?=
 GDBPORT  ?= 1234
@@ -65,8 +65,12 @@ qemu: prereqs-base kernel
 debug: prereqs-base kernel
 	$(GO) run ./boards/cmd/qemuboot -board $(BOARD) -kernel $(KERNEL) -debug -gdb-port $(GDBPORT) $(if $(APPEND),-append "$(APPEND)")
 
-## bench: every benchmark (host and guest)
+## bench: the paper's experiments on the kernel (CSV, PNG and results.md in
+## out/bench; BENCH=short: a few points each, minutes), then every Go
+## benchmark (host and guest)
+BENCH ?= full
 bench: prereqs
+	$(GO) run ./workbench/cmd/copslab bench --mode $(BENCH) --out out/bench
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 40m ./...
 
 ## fuzz: each fuzz target for $(FUZZTIME)

@@ -5,6 +5,10 @@
 //	switchbench: thread switch: 1234 cycles 567 instructions (2000 switches)
 //	switchbench: process switch: 2345 cycles 890 instructions (2000 switches)
 //
+// and the same as BENCH lines for the experiment runner (workbench/bench):
+//
+//	BENCH switch kind=thread instructions=567 cycles=1234 switches=2000
+//
 // Threads: two goroutines locked to their own OS threads pass the token over
 // channels, so every hand-over parks one thread in futex and wakes the
 // other. Processes: the program starts a copy of itself ("switchbench
@@ -20,6 +24,7 @@ import (
 	"fmt"
 	"os"
 
+	"copslab/kernel/user/internal/benchline"
 	"copslab/kernel/user/internal/hpm"
 )
 
@@ -44,4 +49,5 @@ func report(what string, rounds int, f func(int) error) {
 	c1, i1 := hpm.Cycles(), hpm.Instret()
 	n := uint64(2 * rounds)
 	fmt.Printf("switchbench: %s switch: %d cycles %d instructions (%d switches)\n", what, (c1-c0)/n, (i1-i0)/n, n)
+	benchline.Emit("switch", "kind", what, "instructions", (i1-i0)/n, "cycles", (c1-c0)/n, "switches", n)
 }

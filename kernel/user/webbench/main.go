@@ -1,0 +1,77 @@
+// Command webbench is the paper's pipe web server on the copslab kernel:
+// client processes send requests over pipes to a server process, which
+// answers each one, and the clients measure every request's latency in
+// guest time. The server runs in one of several forms (forms.go) with
+// the same request handling, so the forms differ only in how
+// connections are scheduled:
+//
+//	webbench -form thread -conns 8 -ms 200
+//	BENCH web form=thread conns=8 clients=4 window_ms=200 requests=… req_per_s=… mean_ns=… p50_ns=… p99_ns=… max_ns=… threads=… sys_kib=… stack_kib=…
+//
+// One run: the server makes two pipes per connection (requests, responses),
+// starts -clients copies of itself as clients ("webbench client"), each
+// driving its share of the connections, and serves them. Every client
+// waits for a start byte on its stdin so all start their -ms window
+// together, then each of its connections sends requests one after the
+// other (closed loop) until the window ends, and closes its request pipe;
+// the server's handler sees the end and stops. Clients send their
+// latencies back on stdout; the server merges them and prints one BENCH
+// line (package benchline). Exits 1 on any failure (the response of every
+// request is checked).
+//
+// With -icount shift=0 (one instruction per guest nanosecond) the guest
+// clock, and so every number here, does not depend on how busy the host is.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "client" {
+		if err := client(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "webbench client: FAIL", err)
+			os.Exit(1)
+		}
+		return
+	}
+	form := flag.String("form", "thread", "server form: "+strings.Join(formNames(), ", "))
+	conns := flag.Int("conns", 8, "connections")
+	clients := flag.Int("clients", 4, "client processes (at most one per connection)")
+	ms := flag.Int("ms", 200, "measuring window in guest milliseconds")
+	work := flag.Int("work", defaultWork, "rounds of request processing per request (see respond)")
+	flag.Parse()
+	serve, ok := forms[*form]
+	switch {
+	case !ok:
+		fail(fmt.Errorf("no server form %q (have %s)", *form, strings.Join(formNames(), ", ")))
+	case *conns < 1 || *clients < 1 || *ms < 1 || *work < 0:
+		fail(fmt.Errorf("-conns, -clients and -ms must be at least 1, -work at least 0"))
+	}
+	if *clients > *conns {
+		*clients = *conns
+	}
+	r, err := run(serve, *conns, *clients, *ms, *work)
+	if err != nil {
+		fail(err)
+	}
+	r.print(*form, *conns, *clients, *ms)
+}
+
+func fail(err error) {
+	fmt.Println("webbench: FAIL", err)
+	os.Exit(1)
+}
+
+func formNames() []string {
+	var n []string
+	for k := range forms {
+		n = append(n, k)
+	}
+	sort.Strings(n)
+	return n
+}

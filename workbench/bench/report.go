@@ -1,0 +1,106 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// Report writes the results as Markdown: per experiment what was
+// measured beside the paper's figure and their ratio, failed boots, and
+// the model's prediction beside the measurement.
+func Report(w io.Writer, mode Mode, results []*Result) {
+	fmt.Fprintf(w, "# Experiments on the copslab kernel (%s mode)\n\n", mode)
+	fmt.Fprintf(w, "Guest time under QEMU -icount shift=0 (1 instruction = 1 ns), one hart, -m 512M.\n\n")
+	for _, res := range results {
+		fmt.Fprintf(w, "## %s — %s\n\n", res.Exp.Name, res.Exp.Title)
+		switch res.Exp.Name {
+		case "web":
+			reportWeb(w, res.Records)
+		case "switch":
+			fmt.Fprintf(w, "| switch | instructions | cycles |\n|---|---:|---:|\n")
+			for _, r := range res.Records {
+				fmt.Fprintf(w, "| %s | %s | %s |\n", r.Get("kind"), r.Get("instructions"), dash(r.Get("cycles")))
+			}
+			fmt.Fprintln(w, "\nThe paper published no switch cost.")
+		case "prio-uart":
+			fmt.Fprintf(w, "| priority | first line | latency (µs) |\n|---:|---:|---:|\n")
+			for _, r := range res.Records {
+				ns, _ := num(r, "latency_ns")
+				fmt.Fprintf(w, "| %s | %s | %.0f |\n", r.Get("prio"), r.Get("first_line"), ns/1e3)
+			}
+			fmt.Fprintln(w, "\nThe paper's serial-port experiment reports output order, not a latency table.")
+		}
+		for _, f := range res.Failed {
+			fmt.Fprintf(w, "\n- failed: %s", f)
+		}
+		if len(res.Failed) > 0 {
+			fmt.Fprintln(w)
+		}
+		for _, p := range res.PNGs {
+			fmt.Fprintf(w, "\n![%s](%s)\n", p, baseName(p))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func reportWeb(w io.Writer, rs []Record) {
+	fmt.Fprintf(w, "| form | conns | req/s | mean (ms) | p99 (ms) | threads | Go Sys (KiB) |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range rs {
+		mean, _ := num(r, "mean_ns")
+		p99, _ := num(r, "p99_ns")
+		fmt.Fprintf(w, "| %s | %s | %s | %.3f | %.3f | %s | %s |\n", r.Get("form"), r.Get("conns"), r.Get("req_per_s"),
+			mean/1e6, p99/1e6, r.Get("threads"), r.Get("sys_kib"))
+	}
+	fmt.Fprintf(w, "\nBeside the paper (its QEMU, 4 harts, 5 s; ours: one hart, guest time):\n\n")
+	fmt.Fprintf(w, "| figure | ours | paper | ours / paper |\n|---|---:|---:|---:|\n")
+	for _, pt := range PaperWebMeanLatencyMS {
+		if r, ok := find(rs, pt.Form, pt.Conns); ok {
+			mean, _ := num(r, "mean_ns")
+			fmt.Fprintf(w, "| %s mean latency, %d conns (ms) | %.3f | %.2f | %s |\n", pt.Form, pt.Conns, mean/1e6, pt.Value, ratio(mean/1e6, pt.Value))
+		} else {
+			fmt.Fprintf(w, "| %s mean latency, %d conns (ms) | not measured | %.2f | — |\n", pt.Form, pt.Conns, pt.Value)
+		}
+	}
+	for _, pt := range PaperWebRequests5s {
+		if r, ok := find(rs, pt.Form, pt.Conns); ok {
+			rps, _ := num(r, "req_per_s")
+			fmt.Fprintf(w, "| %s requests per 5 s, %d conns | %.0f | %.0f | %s |\n", pt.Form, pt.Conns, rps*5, pt.Value, ratio(rps*5, pt.Value))
+		} else {
+			fmt.Fprintf(w, "| %s requests per 5 s, %d conns | not measured | %.0f | — |\n", pt.Form, pt.Conns, pt.Value)
+		}
+	}
+}
+
+// find returns the web record of a form ("coroutine" is the paper's
+// name of the COPS form) at conns.
+func find(rs []Record, form string, conns int) (Record, bool) {
+	for _, r := range rs {
+		if c, _ := num(r, "conns"); r.Get("form") == form && int(c) == conns {
+			return r, true
+		}
+	}
+	return Record{}, false
+}
+
+func ratio(a, b float64) string {
+	if b == 0 || math.IsNaN(a/b) {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f×", a/b)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}

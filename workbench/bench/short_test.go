@@ -1,0 +1,90 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestShortMode runs every experiment in the short mode on the kernel in
+// QEMU and checks what it wrote is well formed: each experiment has
+// results and no failed boot, its CSV reads back with the columns the
+// plots and the report use and numbers in them, each PNG decodes, and
+// the report names every experiment. Nothing here is timed: the guest
+// runs under -icount, the waits are safety nets.
+func TestShortMode(t *testing.T) {
+	if _, err := exec.LookPath("qemu-system-riscv64"); err != nil {
+		t.Skipf("qemu-system-riscv64 not installed (scripts/prereqs.sh installs it): %v", err)
+	}
+	dir := t.TempDir()
+	results, err := Run(context.Background(), Options{Mode: Short, Out: dir, Progress: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != len(Experiments) {
+		t.Fatalf("%d results for %d experiments", len(results), len(Experiments))
+	}
+	want := map[string][]string{
+		"switch":    {"kind", "instructions"},
+		"web":       {"form", "conns", "requests", "req_per_s", "mean_ns", "p99_ns", "sys_kib"},
+		"prio-uart": {"prio", "latency_ns"},
+	}
+	for _, res := range results {
+		name := res.Exp.Name
+		if len(res.Failed) > 0 {
+			t.Errorf("%s: failed boots: %v", name, res.Failed)
+		}
+		rs, err := ReadCSV(res.CSV, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) == 0 {
+			t.Errorf("%s: empty CSV", name)
+		}
+		for _, r := range rs {
+			for _, k := range want[name] {
+				v := r.Get(k)
+				if _, isNum := num(r, k); v == "" || (k != "kind" && k != "form" && !isNum) {
+					t.Errorf("%s: row %v: column %s is %q", name, r.Values, k, v)
+				}
+			}
+		}
+		if len(res.PNGs) == 0 {
+			t.Errorf("%s: no plot", name)
+		}
+		for _, p := range res.PNGs {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(bytes.NewReader(b))
+			if err != nil {
+				t.Errorf("%s: %v", p, err)
+			} else if img.Bounds().Dx() < 100 {
+				t.Errorf("%s: %v", p, img.Bounds())
+			}
+		}
+	}
+	// Every form at every short point, with requests served.
+	web := results[1]
+	for _, f := range WebForms {
+		for _, c := range WebConns(Short) {
+			r, ok := find(web.Records, f, c)
+			if n, _ := num(r, "requests"); !ok || n < 1 {
+				t.Errorf("web %s at %d connections: %v", f, c, r.Values)
+			}
+		}
+	}
+	var md strings.Builder
+	Report(&md, Short, results)
+	for _, e := range Experiments {
+		if !strings.Contains(md.String(), "## "+e.Name) {
+			t.Errorf("the report has no section %s", e.Name)
+		}
+	}
+	t.Logf("\n%s", md.String())
+}
