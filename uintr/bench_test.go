@@ -10,15 +10,8 @@ import (
 // host — Complete, Enter (divert), Handle (drain + wake), Return, and the
 // coroutine fetched and blocked again under Unlock.
 func BenchmarkCompleteDeliverDrain(b *testing.B) {
-	var l sched.Local
-	var r Receiver
-	l.Init(1)
-	r.Init()
-	r.Ctl, r.Enable, r.Handler, r.Stack = CtlUIE, 1, 0x10100, 0x8f000
 	e := NewEmu()
-	if _, err := e.Register(1, &r, testSpace); err != nil {
-		b.Fatal(err)
-	}
+	l, r := newProc(b, e, 1)
 	tag := sched.LockTag(0, true)
 	c := sched.Ctx{}
 	l.TryLock(tag)
@@ -32,12 +25,12 @@ func BenchmarkCompleteDeliverDrain(b *testing.B) {
 		e.Reserve(1)
 		e.Complete(1, Record{Key: uint64(i), Co: id, Op: OpRead})
 		e.Enter(1, 0, &f)
-		r.Handle(&l, c, HandlerTag(0))
+		r.Handle(l, c, HandlerTag(0))
 		e.Return(1, &f)
 		l.TryLock(tag)
 		l.Fetch(c)
 		l.Block(c, id, uint64(i))
-		r.Unlock(&l, c, tag)
+		r.Unlock(l, c, tag)
 	}
 	if r.Drained != uint64(b.N) || r.Stray != 0 {
 		b.Fatalf("drained %d of %d, stray %d", r.Drained, b.N, r.Stray)

@@ -11,14 +11,30 @@ import (
 	"copslab/vdso"
 )
 
+// procPages is a process's Local with its receiver right after it, as
+// the kernel maps them.
+type procPages struct {
+	l sched.Local
+	r Receiver
+}
+
+// newProc formats a process's Local and receiver (enabled, handler and
+// stack in testSpace) and registers it with c.
+func newProc(tb testing.TB, c Controller, proc uint16) (*sched.Local, *Receiver) {
+	tb.Helper()
+	pp := new(procPages)
+	pp.l.Init(proc)
+	pp.r.Init()
+	pp.r.Ctl, pp.r.Enable, pp.r.Handler, pp.r.Stack = CtlUIE, ^uint64(0), 0x10100, 0x8f000
+	if _, err := c.Register(proc, &pp.r, testSpace); err != nil {
+		tb.Fatal(err)
+	}
+	return &pp.l, &pp.r
+}
+
 func newRecv(t *testing.T, c Controller, proc uint16) *Receiver {
 	t.Helper()
-	r := new(Receiver)
-	r.Init()
-	r.Ctl, r.Enable, r.Handler, r.Stack = CtlUIE, ^uint64(0), 0x10100, 0x8f000
-	if _, err := c.Register(proc, r, testSpace); err != nil {
-		t.Fatal(err)
-	}
+	_, r := newProc(t, c, proc)
 	return r
 }
 
@@ -267,20 +283,11 @@ func TestScribbleHurtsOnlyItself(t *testing.T) {
 // it (receiver address, hart, ticks), finds the Local right before the
 // receiver, drains and wakes, and asks for the uiret system call.
 func TestHandlerEntry(t *testing.T) {
-	pages := new(struct {
-		l sched.Local
-		r Receiver
-	})
-	if unsafe.Offsetof(pages.r) != sched.LocalSize {
-		t.Fatalf("receiver at %d, want right after the Local", unsafe.Offsetof(pages.r))
+	if off := unsafe.Offsetof(procPages{}.r); off != sched.LocalSize {
+		t.Fatalf("receiver at %d, want right after the Local", off)
 	}
-	l, r := &pages.l, &pages.r
-	l.Init(3)
-	r.Init()
 	e := NewEmu()
-	if _, err := e.Register(3, r, testSpace); err != nil {
-		t.Fatal(err)
-	}
+	l, r := newProc(t, e, 3)
 	tag := sched.LockTag(0, true)
 	l.TryLock(tag)
 	id, _ := l.Spawn(sched.Ctx{}, sched.KindUser, 2, sched.NoWaker)

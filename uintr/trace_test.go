@@ -16,19 +16,12 @@ import (
 // and the workbench's model builds a complete chain with its four stage
 // latencies from them.
 func TestTraceStages(t *testing.T) {
-	var l sched.Local
-	var r Receiver
-	l.Init(1)
-	r.Init()
-	r.Ctl, r.Enable, r.Handler, r.Stack = CtlUIE, 1, 0x10100, 0x8f000
 	var kernel []sched.Event
 	now := uint64(1000)
 	c := func() sched.Ctx { now += 10; return sched.Ctx{Now: now} }
 	e := NewEmu()
 	e.Trace = func(ev sched.Event) { now += 10; ev.Time = now; kernel = append(kernel, ev) }
-	if _, err := e.Register(1, &r, testSpace); err != nil {
-		t.Fatal(err)
-	}
+	l, r := newProc(t, e, 1)
 	tag := sched.LockTag(0, true)
 	l.TryLock(tag)
 	id, _ := l.Spawn(c(), sched.KindUser, 3, sched.NoWaker)
@@ -38,8 +31,8 @@ func TestTraceStages(t *testing.T) {
 	if err := e.Reserve(1); err != nil {
 		t.Fatal(err)
 	}
-	l.Block(c(), id, key)  // S3
-	r.Unlock(&l, c(), tag) // S4
+	l.Block(c(), id, key) // S3
+	r.Unlock(l, c(), tag) // S4
 	if err := e.Complete(1, Record{Key: key, Result: 5, Co: id, Op: OpRead}); err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +40,7 @@ func TestTraceStages(t *testing.T) {
 	if err := e.Enter(1, 0, &f); err != nil || f.PC != r.Handler {
 		t.Fatalf("not delivered: %v", err)
 	}
-	r.Handle(&l, c(), tag|0x200)
+	r.Handle(l, c(), HandlerTag(0))
 	e.Return(1, &f)
 	l.TryLock(tag)
 	if got, _ := l.Fetch(c()); got != id {
