@@ -131,7 +131,7 @@ type Errno uint8
 
 const (
 	OK           Errno = iota
-	ErrNotLocked       // the region lock is not held
+	ErrNotLocked       // the lock of the Local (or Global) operated on is not held
 	ErrBadID           // no live coroutine with that id (stale or out of range)
 	ErrBadProc         // process slot out of range or not in use
 	ErrBadPrio         // priority not in 0..7
