@@ -53,8 +53,8 @@ func TestInKernelGDBStub(t *testing.T) {
 		`sp +0x3ffffe[0-9a-f]+`,                              // on the user stack
 		`Thread 1 hit Breakpoint 1, main\.main \(\) at \S+hello/main\.go:14`,
 		`\n16\s+for i, a := range os\.Args`, // two nexts: over fmt.Println
-		`\* 1 +Thread 1 \(tid \d+ pc 0x[0-9a-f]+\) main\.main \(\)`,
-		`\n +2 +Thread 2 \(tid \d+`, // the Go runtime's other threads
+		`\* 1 +Thread 1 \(tid \d+ runnable pc 0x[0-9a-f]+\) main\.main \(\)`,
+		`\n +2 +Thread 2 \(tid \d+ (futex|runnable|sleeping|epoll)`, // the Go runtime's other threads
 		`\[Inferior 1 \(Remote target\) exited normally\]`,
 	} {
 		if !regexp.MustCompile(want).MatchString(out) {

@@ -33,6 +33,9 @@ type Thread struct {
 	PC   *uint64
 	F    *[32]uint64 // f0..f31
 	FCSR *uint64
+	// State says what the thread waits for ("runnable", "futex", …),
+	// shown by gdb's info threads.
+	State string
 }
 
 // Breakpoint instructions.
@@ -267,7 +270,11 @@ func (s *Stub) ClearBreakpoint(kind int, addr uint64, size int) error {
 func (s *Stub) Threads() ([]server.Thread, error) {
 	var out []server.Thread
 	for _, t := range s.p.Threads() {
-		out = append(out, server.Thread{ID: threadID(t.TID), Extra: fmt.Sprintf("tid %d pc %#x", t.TID, *t.PC)})
+		extra := fmt.Sprintf("tid %d pc %#x", t.TID, *t.PC)
+		if t.State != "" {
+			extra = fmt.Sprintf("tid %d %s pc %#x", t.TID, t.State, *t.PC)
+		}
+		out = append(out, server.Thread{ID: threadID(t.TID), Extra: extra})
 	}
 	return out, nil
 }

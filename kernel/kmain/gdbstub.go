@@ -100,9 +100,16 @@ type procTarget struct{ p *proc.Proc }
 func (t procTarget) Threads() []kgdb.Thread {
 	var out []kgdb.Thread
 	for _, th := range t.p.Threads {
-		out = append(out, kgdb.Thread{TID: th.TID, X: &th.TF.X, PC: &th.TF.PC, F: &th.TF.F, FCSR: &th.TF.FCSR})
+		out = append(out, kgdb.Thread{TID: th.TID, X: &th.TF.X, PC: &th.TF.PC, F: &th.TF.F, FCSR: &th.TF.FCSR,
+			State: threadStates[th.State]})
 	}
 	return out
+}
+
+// threadStates names proc's thread states for gdb's info threads.
+var threadStates = map[proc.State]string{
+	proc.Runnable: "runnable", proc.FutexWait: "futex", proc.Sleeping: "sleeping",
+	proc.PollWait: "epoll", proc.ReadWait: "console read", proc.CondWait: "waiting", proc.Dead: "dead",
 }
 
 func (t procTarget) Read(addr uint64, b []byte) error { return t.p.Space.CopyIn(b, addr) }
