@@ -43,10 +43,26 @@ func runOSProxy(ctx context.Context, o proxy.Options, kernel string, out io.Writ
 	if ready != nil {
 		ready(l.Addr().String())
 	}
-	go func() { <-ctx.Done(); l.Close() }()
+	// The proxy ends with its stub: a gdb connecting after QEMU exited
+	// would only meet errors.
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-c.Done():
+		}
+		l.Close()
+	}()
 	var opts server.Options
 	if !o.Quiet {
 		opts.Verbose = log.New(out, "gdbproxy: ", 0)
 	}
-	return server.ListenAndServe(l, t, opts)
+	err = server.ListenAndServe(l, t, opts)
+	select {
+	case <-c.Done():
+		if ctx.Err() == nil {
+			return fmt.Errorf("gdbproxy: the stub at %s went away (QEMU exited or was killed)", o.Target)
+		}
+	default:
+	}
+	return err
 }

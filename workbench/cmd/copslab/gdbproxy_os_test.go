@@ -95,6 +95,15 @@ func TestOSAwareProxyWithGDB(t *testing.T) {
 			t.Errorf("gdb output lacks %s:\n%s", re, text)
 		}
 	}
+	// gdb's kill ended QEMU: the proxy ends too, saying why.
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "went away") {
+			t.Errorf("proxy after QEMU exited: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Error("proxy still serving 30 s after QEMU exited")
+	}
 	t.Logf("gdb:\n%s", text[strings.Index(text, "  Id"):])
 }
 
