@@ -35,7 +35,7 @@ type Experiment struct {
 // WebConns are the connection counts of the web server experiment.
 func WebConns(m Mode) []int {
 	if m == Short {
-		return []int{1, 8, 32}
+		return []int{1, 4, 16}
 	}
 	return []int{1, 2, 4, 8, 16, 32, 64, 128}
 }

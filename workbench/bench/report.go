@@ -43,6 +43,7 @@ func Report(w io.Writer, mode Mode, results []*Result) {
 		}
 		fmt.Fprintln(w)
 	}
+	ModelSection(w, results)
 }
 
 func reportWeb(w io.Writer, rs []Record) {
@@ -103,4 +104,38 @@ func baseName(p string) string {
 		return p[i+1:]
 	}
 	return p
+}
+
+// ModelSection writes the model's predictions beside the kernel's
+// measurements (see model.go), or why there are none.
+func ModelSection(w io.Writer, results []*Result) {
+	fmt.Fprintf(w, "## model vs kernel — the sandbox calibrated from the kernel's costs\n\n")
+	var sw, web []Record
+	for _, r := range results {
+		switch r.Exp.Name {
+		case "switch":
+			sw = r.Records
+		case "web":
+			web = r.Records
+		}
+	}
+	c, err := Calibrate(sw, web)
+	if err != nil {
+		fmt.Fprintf(w, "No prediction: %v.\n\n", err)
+		return
+	}
+	ps, err := PredictWeb(c, web)
+	if err != nil {
+		fmt.Fprintf(w, "No prediction: %v.\n\n", err)
+		return
+	}
+	fmt.Fprintf(w, "Thread server; calibration: thread switch %d ns, a request's other work %d ns (from 1 connection), window %d ms. ",
+		c.SwitchNS, c.WorkNS, c.WindowNS/1e6)
+	fmt.Fprintf(w, "The 1-connection row is the calibration point; the model holds at most %d connections.\n\n", ModelMaxConns)
+	fmt.Fprintf(w, "| conns | model req/s | kernel req/s | error | model mean (ms) | kernel mean (ms) | error |\n|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, p := range ps {
+		er, em := p.Error()
+		fmt.Fprintf(w, "| %d | %.0f | %.0f | %+.0f%% | %.3f | %.3f | %+.0f%% |\n", p.Conns, p.ReqPerS, p.KReqPerS, 100*er, p.MeanNS/1e6, p.KMeanN/1e6, 100*em)
+	}
+	fmt.Fprintln(w)
 }

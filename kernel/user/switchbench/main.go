@@ -13,8 +13,9 @@
 // channels, so every hand-over parks one thread in futex and wakes the
 // other. Processes: the program starts a copy of itself ("switchbench
 // child") and the two pass one byte over a pair of blocking pipes. Each
-// round trip is two switches; the counters are read around the whole run,
-// so the numbers include the system calls and the scheduler on the way. On
+// round trip is two switches; the counters are read around the rounds
+// (not the set-up: starting the child, a first round), so the numbers
+// include the system calls and the scheduler on the way. On
 // a single hart that is exactly the switch path; on several harts (or
 // under qemu-user) they are an upper bound with idle time mixed in.
 package main
@@ -39,10 +40,13 @@ func main() {
 	report("process", *rounds, processPingPong)
 }
 
-// report runs f(rounds) between counter reads and prints per-switch costs.
-func report(what string, rounds int, f func(int) error) {
-	c0, i0 := hpm.Cycles(), hpm.Instret()
-	if err := f(rounds); err != nil {
+// report runs f(rounds, start) and prints per-switch costs: the counters
+// are read when f calls start (after its set-up: a child process started,
+// one warm-up round) and when f returns.
+func report(what string, rounds int, f func(rounds int, start func()) error) {
+	var c0, i0 uint64
+	start := func() { c0, i0 = hpm.Cycles(), hpm.Instret() }
+	if err := f(rounds, start); err != nil {
 		fmt.Printf("switchbench: %s: FAIL %v\n", what, err)
 		os.Exit(1)
 	}

@@ -10,7 +10,7 @@ import (
 
 // threadPingPong bounces a token between two goroutines, each locked to
 // its own thread, so every send hands the CPU to the other thread.
-func threadPingPong(rounds int) error {
+func threadPingPong(rounds int, start func()) error {
 	ping, pong := make(chan int), make(chan int)
 	done := make(chan error)
 	go func() {
@@ -23,7 +23,10 @@ func threadPingPong(rounds int) error {
 	go func() {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		for i := 0; i < rounds; i++ {
+		for i := -1; i < rounds; i++ { // round -1 warms up
+			if i == 0 {
+				start()
+			}
 			ping <- i
 			if v := <-pong; v != i+1 {
 				done <- fmt.Errorf("round %d: got %d", i, v)
@@ -38,7 +41,7 @@ func threadPingPong(rounds int) error {
 
 // processPingPong starts a copy of this program and bounces one byte
 // through two blocking pipes (raw read/write, no Go netpoller in between).
-func processPingPong(rounds int) error {
+func processPingPong(rounds int, start func()) error {
 	var toChild, fromChild [2]int
 	if err := syscall.Pipe2(toChild[:], syscall.O_CLOEXEC); err != nil {
 		return err
@@ -56,7 +59,10 @@ func processPingPong(rounds int) error {
 	syscall.Close(toChild[0])
 	syscall.Close(fromChild[1])
 	b := []byte{0}
-	for i := 0; i < rounds; i++ {
+	for i := -1; i < rounds; i++ { // round -1 waits for the child to be up
+		if i == 0 {
+			start()
+		}
 		b[0] = byte(i)
 		if _, err := syscall.Write(toChild[1], b); err != nil {
 			return err

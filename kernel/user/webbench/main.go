@@ -29,6 +29,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 )
 
 func main() {
@@ -55,12 +56,19 @@ func main() {
 	if *clients > *conns {
 		*clients = *conns
 	}
+	// A run that cannot finish (a thread the kernel refuses, a client that
+	// never got going) ends with a FAIL line instead of hanging the boot.
+	limit := time.Duration(*ms)*time.Millisecond + watchdogSlack
+	time.AfterFunc(limit, func() { fail(fmt.Errorf("no end within %s of guest time", limit)) })
 	r, err := run(serve, *conns, *clients, *ms, *work)
 	if err != nil {
 		fail(err)
 	}
 	r.print(*form, *conns, *clients, *ms)
 }
+
+// watchdogSlack is how long after the window a run may take to wind up.
+const watchdogSlack = 20 * time.Second
 
 func fail(err error) {
 	fmt.Println("webbench: FAIL", err)
