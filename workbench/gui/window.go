@@ -84,6 +84,7 @@ func New(t target.Target, m *model.Model, post func(func())) *Workbench {
 	w.summary = newSummaryTab()
 	w.Controls["summary"] = w.summary.text
 	tabs.Append(w.summary.item)
+	tabs.Append(newExperimentsTab(ExperimentsDir).item)
 	tabs.Append(container.NewTabItem("Source (Delve)", w.src.Content()))
 	if kp := w.newKernelPane(t); kp != nil {
 		tabs.Append(container.NewTabItem("Kernel", kp.content))
