@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"copslab/kernel/user/internal/auxvdso"
+	"copslab/kernel/user/internal/cabi"
 )
 
 // checkCABI calls the vDSO's C entry points the way a C library would —
@@ -36,7 +37,7 @@ func checkCABI() error {
 		return err
 	}
 	call := func(what string, fn, a0, a1 uintptr) error {
-		r, clobbered := callC(fn, a0, a1)
+		r, clobbered := cabi.Call(fn, a0, a1)
 		if r != 0 || clobbered != 0 {
 			return fmt.Errorf("%s: returned %d, clobbered callee-saved registers %#x", what, int64(r), clobbered)
 		}

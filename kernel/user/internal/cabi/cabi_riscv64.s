@@ -1,6 +1,6 @@
 #include "textflag.h"
 
-// func callC(fn, a0, a1 uintptr) (r, clobbered uintptr)
+// func Call(fn, a0, a1 uintptr) (r, clobbered uintptr)
 //
 // Calls the C function at fn with a0, a1 (psABI) and returns its a0. Before
 // the call s0, s1 and s2–s10 (X8, X9, X18–X26) are loaded with patterns;
@@ -8,7 +8,7 @@
 // (s11 is Go's g: a callee that lost it would crash the program). The
 // frame is not NOSPLIT, so the stack check leaves the callee the runtime's
 // guard space below it.
-TEXT ·callC(SB), 0, $16-40
+TEXT ·Call(SB), 0, $16-40
 	MOV	$0x1008, X8
 	MOV	$0x1009, X9
 	MOV	$0x1018, X18
