@@ -64,7 +64,7 @@ func New(pid int, name string, img []byte, args []string, phys Phys, frames Fram
 	p := &Proc{PID: pid, Name: name, Space: s, Unknown: map[uint64]int{}, nextTID: pid}
 	p.initFDs()
 	p.newThread()
-	if err := p.setup(img, append([]string{"/bin/" + name}, args...), nil); err != nil {
+	if err := p.setup(img, append([]string{"/bin/" + name}, args...), StartEnv); err != nil {
 		s.Release()
 		return nil, err
 	}

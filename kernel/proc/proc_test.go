@@ -96,11 +96,21 @@ func TestNewProcLayout(t *testing.T) {
 			t.Errorf("argv[%d] = %q %v", i, s, err)
 		}
 	}
-	if word(4) != 0 || word(5) != 0 {
-		t.Error("argv/envp not NULL-terminated")
+	if word(4) != 0 {
+		t.Error("argv not NULL-terminated")
+	}
+	envc := 0
+	for ; word(5+envc) != 0; envc++ {
+		s, err := p.Space.CopyInString(word(5+envc), 100)
+		if err != nil || s != StartEnv[envc] {
+			t.Errorf("envp[%d] = %q %v, want %q", envc, s, err, StartEnv[envc])
+		}
+	}
+	if envc != len(StartEnv) {
+		t.Errorf("%d environment strings, want %d (PATH, HOME, TERM...)", envc, len(StartEnv))
 	}
 	aux := map[uint64]uint64{}
-	for i := 6; ; i += 2 {
+	for i := 6 + envc; ; i += 2 {
 		if word(i) == uabi.AT_NULL {
 			break
 		}
