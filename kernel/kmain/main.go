@@ -83,6 +83,8 @@ func run(m *machine, args []string) int {
 		return gdbstubMode(m, args[1:])
 	case "repeat":
 		return repeatMode(m, args[1:])
+	case "each":
+		return eachMode(m, args[1:])
 	case "runall":
 		return runAllMode(m, args[1:])
 	case "stress":
