@@ -22,12 +22,12 @@ package uintr
 //	H1. TryLock the Local. Taken → R1.
 //	H2. Store Deferred = 1: "records are waiting for whoever holds the lock".
 //	H3. TryLock again. Taken → R1. Failed → return (uiret); the holder
-//	    will see Deferred at R1 or R3.
+//	    will see Deferred at its R1 or R4.
 //
 // Release — how every lock holder (the handler included) lets go; the
 // user executor calls Unlock instead of sched.(*Local).Unlock:
 //
-//	R1. Swap Deferred ← 0.
+//	R1. Store Deferred = 0 (the drain below covers whatever set it).
 //	R2. Drain: while Head ≠ Tail, take the record at Head, leave its
 //	    result in Done[slot], Wake its coroutine (cause uintr, arg = key),
 //	    advance Head. (A record whose coroutine is not Blocked is counted
@@ -37,6 +37,13 @@ package uintr
 //	R4. Load Deferred. 0 → done. 1 → TryLock: taken → R1; failed → done
 //	    (the new holder will run R1 itself).
 //
+// Kernel — how a completion arrives (any hart, the kernel's lock held;
+// recv.go and the back ends):
+//
+//	K1. Write the record into the slot at the kernel's own tail.
+//	K2. Publish Tail = tail + 1.
+//	K3. Set the pending bit (post), so a handler will run.
+//
 // Submit — how a coroutine makes an async call, so its wakeup cannot come
 // before it is Blocked:
 //
@@ -45,14 +52,17 @@ package uintr
 //	S3. Block the coroutine (arg = key).
 //	S4. Release (R1–R4).
 //
-// Why nothing is lost. A record the kernel publishes (Tail, then the
-// pending bit) is followed by a handler run (the kernel keeps the bit
-// pending until it delivers). That handler either takes the lock and
-// drains (H1/H3 → R2), or fails H3; H3 fails only if someone held the
-// lock at H3, which is after H2's store, so that holder's R1 or R4, which
-// come after its unlock, see Deferred = 1 (the holder's own R1 may have
-// cleared an older 1, but then its R2 runs after H2 and drains every
-// record published before the handler ran). Either way some lock holder
+// Why nothing is lost. A record the kernel publishes (K2, then K3) is
+// followed by a handler run (the kernel keeps the bit pending until it
+// delivers). That handler either takes the lock and drains (H1/H3 → R2),
+// or fails H3 — only if some holder has the lock at H3, after H2 stored
+// Deferred = 1. That holder still has R1..R4 ahead of it, or at least
+// R2..R4. If its R1 comes after H2, its R2 comes later still and drains
+// the record (published before the handler ran). Otherwise Deferred = 1
+// is there at its R4 unless another holder took the lock in between and
+// ran R1 — which is after H2, so that one's R2 drains it. At R4 the holder
+// tries the lock again: taken → R1, R2 drain; failed → the new holder
+// took it after H2 and drains at its R2. Either way some lock holder
 // drains after the record was published. The one Blocked state that
 // could miss its wake — a record arriving before Block — is ruled out by
 // S1–S4: the drain needs the lock the submitter holds until after S3.
