@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"copslab/boards"
+	"copslab/boards/qemu"
 )
 
 // TestInKernelGDBStub debugs a user program through the kernel's own gdb
@@ -22,20 +23,7 @@ import (
 // next, which runs over system calls and goroutine switches), lists the
 // process's threads, and sees the program exit.
 func TestInKernelGDBStub(t *testing.T) {
-	kernel, p := sifiveImage(t)
-	gdb, err := exec.LookPath(p.GDB.Binary)
-	if err != nil {
-		t.Skipf("%s not installed: %v", p.GDB.Binary, err)
-	}
-	port := freePort(t)
-	// The console stays on stdio; the second UART is the stub's line.
-	line := []string{"-serial", "mon:stdio",
-		"-chardev", "socket,id=gdbline,host=127.0.0.1,port=" + strconv.Itoa(port) + ",server=on,wait=off",
-		"-serial", "chardev:gdbline"}
-	m := boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: "gdbstub hello a b", Extra: line})...)
-	expect(t, m, `copslab: gdbstub: hello \(pid \d+\) stopped at 0x[0-9a-f]+; gdb on the second UART`)
-
-	hello := filepath.Join(filepath.Dir(kernel), "_"+filepath.Base(kernel)+".build", "progs", "hello")
+	m, gdb, hello, port := bootStub(t, "gdbstub hello a b")
 	out := runGDBBatch(t, gdb, hello,
 		"target remote 127.0.0.1:"+strconv.Itoa(port),
 		"info registers pc sp",
@@ -76,6 +64,27 @@ func TestInKernelGDBStub(t *testing.T) {
 	wantExit(t, m, 0)
 }
 
+// bootStub boots the sifive_u image with bootargs (a gdbstub mode) and its
+// second UART on a TCP socket on 127.0.0.1 (the console stays on stdio);
+// it returns the machine once the stub waits, gdb, the debugged program's
+// ELF and the socket's port.
+func bootStub(t *testing.T, bootargs string) (m *qemu.Machine, gdb, hello string, port int) {
+	t.Helper()
+	kernel, p := sifiveImage(t)
+	gdb, err := exec.LookPath(p.GDB.Binary)
+	if err != nil {
+		t.Skipf("%s not installed: %v", p.GDB.Binary, err)
+	}
+	port = freePort(t)
+	line := []string{"-serial", "mon:stdio",
+		"-chardev", "socket,id=gdbline,host=127.0.0.1,port=" + strconv.Itoa(port) + ",server=on,wait=off",
+		"-serial", "chardev:gdbline"}
+	m = boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: bootargs, Extra: line})...)
+	expect(t, m, `copslab: gdbstub: hello \(pid \d+\) stopped at 0x[0-9a-f]+; gdb on the second UART`)
+	hello = filepath.Join(filepath.Dir(kernel), "_"+filepath.Base(kernel)+".build", "progs", "hello")
+	return m, gdb, hello, port
+}
+
 // runGDBBatch runs gdb-multiarch -batch on program with commands.
 func runGDBBatch(t *testing.T, gdb, program string, cmds ...string) string {
 	t.Helper()
@@ -110,22 +119,12 @@ func freePort(t *testing.T) int {
 // the second UART, gdb-multiarch attaches to the proxy, and the proxy's
 // log must show the session (thread list, breakpoint, kill answered).
 func TestWorkbenchAttachesToInKernelStub(t *testing.T) {
-	kernel, p := sifiveImage(t)
-	gdb, err := exec.LookPath(p.GDB.Binary)
-	if err != nil {
-		t.Skipf("%s not installed: %v", p.GDB.Binary, err)
-	}
-	copslab := filepath.Join(t.TempDir(), "copslab")
+	copslab := filepath.Join(t.TempDir(), "copslab") // built first: QEMU's run is time-limited
 	if out, err := exec.Command("go", "build", "-o", copslab, "../workbench/cmd/copslab").CombinedOutput(); err != nil {
 		t.Fatalf("building copslab: %v\n%s", err, out)
 	}
-	stubPort, proxyPort := freePort(t), freePort(t)
-	line := []string{"-serial", "mon:stdio",
-		"-chardev", "socket,id=gdbline,host=127.0.0.1,port=" + strconv.Itoa(stubPort) + ",server=on,wait=off",
-		"-serial", "chardev:gdbline"}
-	m := boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: "gdbstub hello", Extra: line})...)
-	expect(t, m, `copslab: gdbstub: hello \(pid \d+\) stopped at`)
-
+	m, gdb, hello, stubPort := bootStub(t, "gdbstub hello")
+	proxyPort := freePort(t)
 	var log strings.Builder
 	proxy := exec.Command(copslab, "gdbproxy", "--listen", "127.0.0.1:"+strconv.Itoa(proxyPort),
 		"--target", "127.0.0.1:"+strconv.Itoa(stubPort))
@@ -136,7 +135,6 @@ func TestWorkbenchAttachesToInKernelStub(t *testing.T) {
 	defer func() { proxy.Process.Kill(); proxy.Wait() }()
 	waitListening(t, proxyPort)
 
-	hello := filepath.Join(filepath.Dir(kernel), "_"+filepath.Base(kernel)+".build", "progs", "hello")
 	out := runGDBBatch(t, gdb, hello,
 		"target remote 127.0.0.1:"+strconv.Itoa(proxyPort),
 		"break main.main",
