@@ -54,6 +54,16 @@ func reportWeb(w io.Writer, rs []Record) {
 		fmt.Fprintf(w, "| %s | %s | %s | %.3f | %.3f | %s | %s |\n", r.Get("form"), r.Get("conns"), r.Get("req_per_s"),
 			mean/1e6, p99/1e6, r.Get("threads"), r.Get("sys_kib"))
 	}
+	most := map[string]float64{}
+	for _, r := range rs {
+		c, _ := num(r, "conns")
+		most[r.Get("form")] = max(most[r.Get("form")], c)
+	}
+	fmt.Fprintf(w, "\nMost connections served in this run (of those tried; failed boots below):")
+	for _, f := range WebForms {
+		fmt.Fprintf(w, " %s %.0f;", f, most[f])
+	}
+	fmt.Fprintf(w, " the paper's FPGA (memory-bound): coroutine %d, thread %d.\n", PaperMaxConns["coroutine"], PaperMaxConns["thread"])
 	fmt.Fprintf(w, "\nBeside the paper (its QEMU, 4 harts, 5 s; ours: one hart, guest time):\n\n")
 	fmt.Fprintf(w, "| figure | ours | paper | ours / paper |\n|---|---:|---:|---:|\n")
 	for _, pt := range PaperWebMeanLatencyMS {

@@ -139,12 +139,14 @@ func records(e Experiment, out string) ([]Record, error) {
 	return keep, err
 }
 
-// bootOnce boots the kernel with -icount shift=0 running b and returns
-// the console once the kernel powered off.
+// bootOnce boots the kernel with -icount shift=0,sleep=off running b and
+// returns the console once the kernel powered off. sleep=off: when the
+// guest idles (every thread waits for a timer) the guest clock jumps to
+// the next timer instead of QEMU sleeping for it in real time.
 func bootOnce(ctx context.Context, prof *boards.Profile, kernel string, b Boot, limit time.Duration) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	args := append(prof.QEMUArgs(kernel, boards.RunOptions{Append: "run " + b.Args}), "-icount", "shift=0")
+	args := append(prof.QEMUArgs(kernel, boards.RunOptions{Append: "run " + b.Args}), "-icount", "shift=0,sleep=off")
 	m, err := qemu.Start(ctx, prof.QEMU.Binary, args)
 	if err != nil {
 		return "", err
