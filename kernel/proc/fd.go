@@ -2,6 +2,7 @@ package proc
 
 import (
 	"copslab/kernel/uabi"
+	"encoding/binary"
 )
 
 // Descriptor table. Every process has its own table (fd → *file) with a
@@ -161,8 +162,9 @@ func (p *Proc) pipe2(va, flags uint64) uint64 {
 	if w < 0 {
 		return uabi.Errno(uabi.EMFILE)
 	}
-	var b [8]byte
-	b[0], b[4] = byte(r), byte(w)
+	var b [8]byte // int fds[2]
+	binary.LittleEndian.PutUint32(b[:], uint32(r))
+	binary.LittleEndian.PutUint32(b[4:], uint32(w))
 	if va == 0 || p.put(va, b[:]) != 0 {
 		return efault
 	}
