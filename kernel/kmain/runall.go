@@ -39,6 +39,7 @@ func runAllMode(m *machine, args []string) int {
 		if err != nil {
 			fmt.Printf("copslab: runall %s: %v\n", name, err)
 			for _, q := range ps {
+				q.Kill("runall: another program did not start")
 				q.Release()
 			}
 			return 1

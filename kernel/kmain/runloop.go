@@ -8,8 +8,8 @@ import (
 	"time"
 	"unsafe"
 
-	"copslab/kernel/ktrace"
 	"copslab/kernel/proc"
+	"copslab/sched"
 )
 
 // runProc runs p's threads until the process exits or is killed; limit
@@ -18,23 +18,30 @@ func runProc(p *proc.Proc, limit time.Duration) { runProcs([]*proc.Proc{p}, limi
 
 // runProcs runs several processes side by side until all have ended.
 // Every trap and every interrupt (the 100 Hz tick) comes back here; the
-// loop then moves on to the next process with a runnable thread (round
-// robin over processes, and inside one process over its threads with
-// proc.Pick). So processes and threads share the CPU, and one that never
-// makes a system call is preempted by the tick. With nothing runnable the
-// kernel goroutine sleeps until the earliest deadline or console input
-// (the hart idles in wfi). limit > 0 kills whatever still runs then.
+// scheduling seam (proc.Sched) then decides what runs next: processes
+// take turns, and inside one the ready thread with the lowest nice value
+// runs. So processes and threads share the CPU, and one that never makes
+// a system call is preempted by the tick. With nothing ready the kernel
+// goroutine sleeps until the earliest deadline or console input (the
+// hart idles in wfi). limit > 0 kills whatever still runs then.
 func runProcs(ps []*proc.Proc, limit time.Duration) {
-	start := env.Now()
+	s := procTable.Sched()
+	if limit > 0 {
+		s.SetLimit(env.Now() + int64(limit))
+		defer s.SetLimit(0)
+	}
 	n0 := len(ps)
-	last := make([]*proc.Thread, len(ps))
-	cur := len(ps) - 1
+	last := map[*proc.Proc]*proc.Thread{} // the thread each process ran last
 	for live(ps) {
+		if input.arrived.Swap(false) {
+			s.WakeInput()
+		}
 		now := env.Now()
-		if limit > 0 && now-start > int64(limit) {
-			for i, p := range ps {
+		d := s.Next(now)
+		if d.Expired {
+			for _, p := range ps {
 				if !p.Exited {
-					if t := last[i]; t != nil {
+					if t := last[p]; t != nil {
 						p.FaultPC, p.FaultTID = t.TF.PC, t.TID
 					}
 					p.Kill(fmt.Sprintf("time limit %v", limit))
@@ -42,15 +49,16 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 			}
 			break
 		}
-		i, t, until := pickNext(ps, cur, now)
+		t := d.Thread
 		if t == nil {
-			idle(ps, until, now)
+			endChildren()
+			idle(d, now)
 			continue
 		}
-		cur, last[i] = i, t
-		ktrace.Place(t.TID)
-		p := ps[i]
+		p := t.Proc()
+		last[p] = t
 		if p.DeliverPending(t); p.Exited {
+			endChildren()
 			continue
 		}
 		before := rdinstret()
@@ -59,34 +67,39 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 		p.Entries++
 		if t.TF.Cause&proc.CauseInterrupt != 0 {
 			p.Interrupts++
-			ktrace.Interrupted()
+			s.Yield(t, sched.CausePreempt)
 			runtime.Gosched()
 			continue
 		}
 		p.Trap(t, env)
-		if procTable == nil {
-			continue
-		}
 		if born := procTable.Born(); len(born) > 0 {
 			ps = append(ps, born...)
-			last = append(last, make([]*proc.Thread, len(born))...)
 		}
-		if p.Exited && p.Parent != nil {
-			if p.Killed != "" { // the kernel ended it: say why on the console
-				fmt.Printf("copslab: pid %d (%s) killed: %s\n", p.PID, p.Name, p.Killed)
-			}
-			p.Release() // a child's frames come back when it ends; its status waits for the parent
-		}
+		endChildren()
 	}
+	endChildren()
 	for i, p := range ps {
 		if i >= n0 {
 			p.Release()
 		}
-		if procTable != nil {
-			procTable.Remove(p)
-		}
+		procTable.Remove(p)
 	}
 	runtime.KeepAlive(ps)
+}
+
+// endChildren finishes the processes that ended: a child's frames come
+// back at once (its status waits for the parent), and if the kernel
+// ended it, the console says why.
+func endChildren() {
+	for _, p := range procTable.Ended() {
+		if p.Parent == nil {
+			continue // the caller of runProcs reports and releases it
+		}
+		if p.Killed != "" {
+			fmt.Printf("copslab: pid %d (%s) killed: %s\n", p.PID, p.Name, p.Killed)
+		}
+		p.Release()
+	}
 }
 
 func live(ps []*proc.Proc) bool {
@@ -98,42 +111,12 @@ func live(ps []*proc.Proc) bool {
 	return false
 }
 
-// pickNext returns the first process after cur with a runnable thread,
-// or no thread and the earliest deadline of all (0: none). A process
-// whose threads all block with no deadline and no console read is
-// deadlocked and killed.
-func pickNext(ps []*proc.Proc, cur int, now int64) (int, *proc.Thread, int64) {
-	earliest := int64(0)
-	for k := 1; k <= len(ps); k++ {
-		i := (cur + k) % len(ps)
-		p := ps[i]
-		if p.Exited {
-			continue
-		}
-		t, until := p.Pick(now)
-		if t != nil {
-			return i, t, 0
-		}
-		if until == 0 && !p.WaitingForInput() && !p.WaitingOnOthers() {
-			p.Kill("every thread blocked with no timeout (deadlock)")
-			continue
-		}
-		if until != 0 && (earliest == 0 || until < earliest) {
-			earliest = until
-		}
-	}
-	return 0, nil, earliest
-}
-
 // idle waits while no thread can run: until the earliest deadline (0:
 // none) or, if a thread reads the console, until input arrives. The
 // hart sleeps in wfi meanwhile.
-func idle(ps []*proc.Proc, until, now int64) {
-	reading := false
-	for _, p := range ps {
-		reading = reading || !p.Exited && p.WaitingForInput()
-	}
-	if !reading {
+func idle(d proc.Decision, now int64) {
+	until := d.Until
+	if !d.Input {
 		if until == 0 {
 			until = now + int64(time.Millisecond) // only waits on other processes: a deadlock, or a kill to come
 		}

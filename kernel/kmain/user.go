@@ -85,7 +85,6 @@ func system(m *machine) *proc.System {
 	if procTable == nil {
 		procTable = &proc.System{Phys: userPhys, Frames: m.frames, Program: program, NewPID: newPID, Names: programNames,
 			Setup: func(p *proc.Proc) {
-				p.InputReady = input.ready
 				if p.Space != nil {
 					p.Space.MaxPages = m.procLimit() // one memory hog cannot starve the rest
 				}

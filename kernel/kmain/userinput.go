@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -14,14 +15,17 @@ import (
 // runtime's poller) and behaves like a terminal in cooked mode without
 // line editing: it echoes what is typed, turns Enter ('\r') into '\n',
 // and makes Ctrl-D an end-of-file mark. Processes take the bytes with
-// read(0) (proc.Env.ReadConsole); a thread that finds none blocks and
-// the run loop wakes it when input arrives.
+// read(0) (proc.Env.ReadConsole); a thread that finds none blocks, and
+// the run loop wakes the readers (Sched.WakeInput) when it sees arrived.
 type userInput struct {
 	start sync.Once
 	mu    sync.Mutex
 	buf   []byte
 	eofs  int           // pending end-of-file marks
 	wake  chan struct{} // signalled (capacity 1) when input arrives
+	// arrived is set after input is added; the run loop clears it and
+	// wakes the threads reading the console.
+	arrived atomic.Bool
 }
 
 var input = &userInput{wake: make(chan struct{}, 1)}
@@ -67,6 +71,7 @@ func (in *userInput) add(b []byte) {
 		}
 	}
 	in.mu.Unlock()
+	in.arrived.Store(true)
 	select {
 	case in.wake <- struct{}{}:
 	default:
@@ -89,11 +94,4 @@ func (in *userInput) read(b []byte) (int, bool) {
 		return 0, true
 	}
 	return 0, false
-}
-
-// ready reports whether a read would not block.
-func (in *userInput) ready() bool {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return len(in.buf) > 0 || in.eofs > 0
 }

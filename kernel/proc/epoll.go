@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"copslab/kernel/uabi"
+	"copslab/sched"
 )
 
 // The Go runtime's network poller needs epoll even in programs without
@@ -120,8 +121,8 @@ func (p *Proc) epollWait(t *Thread, env Env, epfd, events, max uint64, timeoutMs
 	if timeoutMs > 0 {
 		deadline = env.Now() + timeoutMs*1e6
 	}
-	t.block(PollWait, 0, deadline)
 	t.poll = pollWait{epfd, events, max}
+	p.sched.Block(t, &p.pollq, WaitPoll, deadline, 0)
 	return 0
 }
 
@@ -133,12 +134,12 @@ func (p *Proc) eventfdWrite(f *file, buf uint64) uint64 {
 		return efault
 	}
 	f.counter += binary.LittleEndian.Uint64(b[:])
-	for _, t := range p.Threads {
-		if t.State == PollWait {
-			if n := p.ready(t.poll.epfd, t.poll.events, t.poll.max); n != 0 {
-				t.wake(n)
-			}
+	for t := p.pollq.l.head; t != nil; {
+		next := t.next
+		if n := p.ready(t.poll.epfd, t.poll.events, t.poll.max); n != 0 {
+			p.sched.Wake(t, sched.CauseWake, n)
 		}
+		t = next
 	}
 	return 8
 }

@@ -1,8 +1,10 @@
 package proc
 
 import (
-	"copslab/kernel/uabi"
 	"encoding/binary"
+
+	"copslab/kernel/uabi"
+	"copslab/sched"
 )
 
 // Descriptor table. Every process has its own table (fd → *file) with a
@@ -11,10 +13,10 @@ import (
 // 64 KiB buffer with reader and writer counts (descriptors that refer to
 // each end, in every process): a read on an empty pipe blocks while a
 // writer exists and returns 0 (end of file) once none does; a write with
-// no reader left raises SIGPIPE and returns EPIPE. Blocking calls park
-// the thread in CondWait and run the ecall again when the condition
-// holds (Pick checks it), so a pipe between two processes needs no
-// explicit wake-up.
+// no reader left raises SIGPIPE and returns EPIPE. A blocked reader
+// waits in the pipe's read queue, a blocked writer in its write queue;
+// every write wakes the readers, every read the writers, and closing an
+// end wakes both. The woken call runs again (Wait.rerun).
 
 const (
 	fdConsole fdKind = iota + 10
@@ -33,6 +35,7 @@ const maxFDs = 1024
 type pipe struct {
 	buf              []byte
 	readers, writers int
+	readq, writeq    WaitQ // threads blocked reading, writing
 }
 
 var consoleFile = &file{kind: fdConsole}
@@ -83,6 +86,10 @@ func (p *Proc) closeFD(fd uint64) bool {
 		return false
 	}
 	f.ref(-1)
+	if f.pipe != nil && p.sched != nil { // the other end may see EOF or EPIPE now
+		p.sched.WakeAll(&f.pipe.readq, sched.CauseWake, 0)
+		p.sched.WakeAll(&f.pipe.writeq, sched.CauseWake, 0)
+	}
 	delete(p.files, fd)
 	delete(p.cloexec, fd)
 	return true
@@ -248,7 +255,7 @@ func (p *Proc) pipeRead(t *Thread, f *file, buf, n uint64) uint64 {
 		case f.nonblock:
 			return uabi.Errno(uabi.EAGAIN)
 		}
-		t.waitFor(func() bool { return len(pp.buf) > 0 || pp.writers == 0 })
+		p.sched.Block(t, &pp.readq, WaitPipe, 0, 0)
 		return 0
 	}
 	k := min(n, uint64(len(pp.buf)), maxIO)
@@ -256,6 +263,7 @@ func (p *Proc) pipeRead(t *Thread, f *file, buf, n uint64) uint64 {
 		return efault
 	}
 	pp.buf = append(pp.buf[:0], pp.buf[k:]...)
+	p.sched.WakeAll(&pp.writeq, sched.CauseWake, 0)
 	return k
 }
 
@@ -275,7 +283,7 @@ func (p *Proc) pipeWrite(t *Thread, f *file, buf, n uint64) uint64 {
 		if f.nonblock {
 			return uabi.Errno(uabi.EAGAIN)
 		}
-		t.waitFor(func() bool { return len(pp.buf) < pipeSize || pp.readers == 0 })
+		p.sched.Block(t, &pp.writeq, WaitPipe, 0, 0)
 		return 0
 	}
 	k := min(n, room, maxIO)
@@ -284,5 +292,6 @@ func (p *Proc) pipeWrite(t *Thread, f *file, buf, n uint64) uint64 {
 		return efault
 	}
 	pp.buf = append(pp.buf, b...)
+	p.sched.WakeAll(&pp.readq, sched.CauseWake, 0)
 	return k
 }

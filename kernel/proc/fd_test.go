@@ -7,6 +7,7 @@ import (
 
 	"copslab/kernel/uabi"
 	"copslab/kernel/uprog"
+	"copslab/sched"
 )
 
 // sysCaller drives system calls of p's main thread; scratch is a
@@ -60,26 +61,29 @@ func TestPipe(t *testing.T) {
 	}
 	pc := th.TF.PC
 	call(uabi.SYS_READ, rfd, sc+128, 100)
-	if th.State != CondWait || th.TF.PC != pc || !p.WaitingOnOthers() {
-		t.Fatalf("read of an empty pipe: state %v, pc %#x (want %#x)", th.State, th.TF.PC, pc)
+	if th.State() != sched.Blocked || th.Waiting() != WaitPipe || th.TF.PC != pc {
+		t.Fatalf("read of an empty pipe: state %v %v, pc %#x (want %#x)", th.State(), th.Waiting(), th.TF.PC, pc)
 	}
 	if tt, _ := p.Pick(0); tt != nil {
 		t.Fatal("blocked reader picked")
 	}
-	// A second descriptor for the write end keeps the pipe open.
-	th.State = Runnable // (the test makes its other calls from the same thread)
-	if r := call(uabi.SYS_DUP3, wfd, 9, 0); r != 9 {
+	// A second thread makes the other calls. A second descriptor for
+	// the write end keeps the pipe open.
+	other := p.newThread()
+	other.TF = th.TF
+	var out buf
+	if r := sys(p, other, &out, uabi.SYS_DUP3, wfd, 9, 0); r != 9 {
 		t.Fatalf("dup3 = %d", int64(r))
 	}
-	call(uabi.SYS_CLOSE, wfd)
-	th.State = CondWait // back to the parked read (its cond is kept)
-	if tt, _ := p.Pick(0); tt != nil {
-		t.Fatal("reader woken while a writer is open")
+	sys(p, other, &out, uabi.SYS_CLOSE, wfd)
+	if th.State() == sched.Blocked { // closing an end wakes the reader: its read runs again
+		t.Fatal("closing a write end did not wake the reader")
 	}
-	th.State = Runnable
-	call(uabi.SYS_CLOSE, 9)
-	th.State = CondWait
-	if tt, _ := p.Pick(0); tt != th {
+	if sys(p, th, &out, uabi.SYS_READ, rfd, sc+128, 100); th.State() != sched.Blocked {
+		t.Fatal("reader did not block again while a writer is open")
+	}
+	sys(p, other, &out, uabi.SYS_CLOSE, 9)
+	if th.State() != sched.Ready || th.TF.PC != pc {
 		t.Fatal("reader not woken when the last writer closed")
 	}
 	if r := call(uabi.SYS_READ, rfd, sc+128, 100); r != 0 {

@@ -1,10 +1,10 @@
 package proc
 
 import (
-	"copslab/kernel/ktrace"
 	"encoding/binary"
 
 	"copslab/kernel/uabi"
+	"copslab/sched"
 )
 
 // Process calls: clone of a process (vfork style), execve, wait4,
@@ -16,8 +16,8 @@ import (
 // (or exits), and the parent is suspended until then. Here the child is
 // a new Proc that borrows the parent's Space (its Release does not free
 // it) and gets a copy of the descriptor table; the calling parent thread
-// waits in CondWait until the child has replaced its image or ended,
-// then returns the child's pid. execve builds the new image in a fresh
+// waits in the child's vfork queue until the child has replaced its
+// image or ended, then returns the child's pid. execve builds the new image in a fresh
 // Space and only then drops the old one, so a failing execve (no such
 // program, bad pointer) returns an error to the caller as on Linux.
 // Plain fork (no CLONE_VM) copies the address space (Space.Clone) and
@@ -67,7 +67,7 @@ func (p *Proc) fork(t *Thread, flags uint64) uint64 {
 	}
 	pid := p.sys.NewPID()
 	c := &Proc{PID: pid, Name: p.Name, Space: space, borrowed: !copyMem, Parent: p,
-		Image: p.Image, Brk: p.Brk, handlers: p.handlers, Unknown: map[uint64]int{}, nextTID: pid}
+		Image: p.Image, Brk: p.Brk, handlers: p.handlers, Unknown: map[uint64]int{}, nextTID: pid, sched: p.sched}
 	ct := c.newThread()
 	ct.TF = t.TF // pc already past the ecall
 	ct.TF.X[RegA0] = 0
@@ -77,14 +77,11 @@ func (p *Proc) fork(t *Thread, flags uint64) uint64 {
 		p.sys.Setup(c)
 	}
 	p.sys.Add(c)
-	ktrace.Spawn(c.PID, ct.TID, ct.Nice, c.Name, ct.frameAddr())
 	p.sys.born = append(p.sys.born, c)
 	if copyMem {
 		return uint64(pid)
 	}
-	t.State, t.cond = CondWait, func() bool { return c.Exited || !c.borrowed }
-	ktrace.Block(t.TID)
-	t.TF.X[RegA0] = uint64(pid)
+	p.sched.Block(t, &c.vforkq, WaitVfork, 0, 0)
 	return uint64(pid)
 }
 
@@ -137,7 +134,7 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 		return uabi.Errno(uabi.ENOMEM)
 	}
 	s.MaxPages = p.Space.MaxPages
-	q := &Proc{PID: p.PID, Name: name, Space: s, nextTID: p.PID}
+	q := &Proc{PID: p.PID, Name: name, Space: s, nextTID: p.PID} // no scheduler: its thread starts below
 	q.newThread()
 	if len(argv) == 0 {
 		argv = []string{path}
@@ -147,19 +144,23 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 		return uabi.Errno(uabi.ENOEXEC)
 	}
 	for _, th := range p.Threads {
-		th.State = Dead
-		ktrace.Exit(th.TID)
+		p.sched.exit(th)
+	}
+	if p.borrowed { // the vfork parent runs on
+		p.sched.WakeAll(&p.vforkq, sched.CauseWake, uint64(p.PID))
 	}
 	p.Release()
 	p.Space, p.borrowed, p.Image, p.Brk, p.Name = s, false, q.Image, q.Brk, name
-	p.Threads, p.nextTID, p.last = q.Threads, q.nextTID, 0
+	p.Threads, p.nextTID = q.Threads, q.nextTID
+	for _, th := range p.Threads {
+		p.sched.spawn(p, th)
+	}
 	for i := range p.handlers {
 		if p.handlers[i].handler != uabi.SIG_IGN {
 			p.handlers[i] = sigaction{}
 		}
 	}
 	p.closeOnExec()
-	ktrace.Spawn(p.PID, p.Threads[0].TID, 0, p.Name, p.Threads[0].frameAddr())
 	return 0
 }
 
@@ -191,11 +192,13 @@ func (c *Proc) WaitStatus() (wstatus uint32, code, status int32) {
 	return uint32(c.Status&0xff) << 8, cldExited, int32(c.Status & 0xff)
 }
 
-// reap forgets a waited-for child.
+// reap forgets a waited-for child; the other waiters of p run their
+// call again (it may have been the last child: ECHILD).
 func (p *Proc) reap(c *Proc) {
 	c.reaped = true
 	c.Release()
 	p.sys.Remove(c)
+	p.sched.WakeAll(&p.childq, sched.CauseWake, 0)
 }
 
 func (p *Proc) wait4(t *Thread, pid int64, wstatus, options, rusage uint64) uint64 {
@@ -210,7 +213,7 @@ func (p *Proc) wait4(t *Thread, pid int64, wstatus, options, rusage uint64) uint
 		if options&uabi.WNOHANG != 0 {
 			return 0
 		}
-		t.waitFor(func() bool { z, more := p.child(pid); return z != nil || !more })
+		p.sched.Block(t, &p.childq, WaitChild, 0, 0)
 		return 0
 	}
 	ws, _, _ := c.WaitStatus()
@@ -243,7 +246,7 @@ func (p *Proc) waitid(t *Thread, idtype uint64, id int64, info, options uint64) 
 		if options&uabi.WNOHANG != 0 {
 			return p.zero(info, 128)
 		}
-		t.waitFor(func() bool { z, more := p.child(pid); return z != nil || !more })
+		p.sched.Block(t, &p.childq, WaitChild, 0, 0)
 		return 0
 	}
 	_, code, status := c.WaitStatus()

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"copslab/kernel/uabi"
+	"copslab/sched"
 )
 
 // A tiny read-only file tree, computed on each lookup:
@@ -94,7 +95,7 @@ func (s *System) procNode(parts []string, dir func(...string) *node) *node {
 	case len(parts) == 2 && parts[1] == "task":
 		var e []string
 		for _, t := range q.Threads {
-			if t.State != Dead {
+			if t.live() {
 				e = append(e, strconv.Itoa(t.TID))
 			}
 		}
@@ -102,7 +103,7 @@ func (s *System) procNode(parts []string, dir func(...string) *node) *node {
 	case len(parts) >= 3 && parts[1] == "task":
 		tid, _ := strconv.Atoi(parts[2])
 		for _, t := range q.Threads {
-			if t.TID != tid || t.State == Dead {
+			if t.TID != tid || !t.live() {
 				continue
 			}
 			if len(parts) == 3 {
@@ -118,7 +119,7 @@ func (s *System) procNode(parts []string, dir func(...string) *node) *node {
 
 // stateLetter is proc(5)'s state: R running/runnable, S sleeping.
 func (t *Thread) stateLetter() string {
-	if t.State == Runnable {
+	if t.state == sched.Ready || t.state == sched.Running {
 		return "R"
 	}
 	return "S"

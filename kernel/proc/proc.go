@@ -1,7 +1,6 @@
 package proc
 
 import (
-	"copslab/kernel/ktrace"
 	"fmt"
 
 	"copslab/kernel/uabi"
@@ -16,7 +15,6 @@ type Proc struct {
 	Threads  []*Thread // live threads; Threads[0] is the main thread at start
 	Image    *Image
 	Brk      uint64           // current program break
-	last     int              // index of the thread Pick chose last
 	files    map[uint64]*file // descriptor table (fd.go, epoll.go)
 	cloexec  map[uint64]bool  // close-on-exec descriptors
 	handlers [uabi.NSIG + 1]sigaction
@@ -37,9 +35,20 @@ type Proc struct {
 	FaultPC, FaultAddr uint64 // the fault that killed it (pc, mtval)
 	FaultTID           int    // and the thread that took it
 
-	// InputReady, if set, reports whether console input is waiting
-	// (Pick then wakes threads blocked reading fd 0).
-	InputReady func() bool
+	// Scheduling (sched.go): ready lists per nice level, counts, and
+	// the wait queues that belong to the process.
+	sched   *Sched
+	runq    [niceLevels]tlist
+	runBits uint64 // non-empty levels of runq
+	nReady  int    // threads in runq
+	live    int    // threads not exited
+	stuck   int    // threads blocked on futex/epoll with no deadline
+	queued  bool   // in sched's ring
+	suspect bool   // in sched's deadlock list
+	childq  WaitQ  // threads in wait4/waitid
+	vforkq  WaitQ  // the vfork parent thread, until execve or exit
+	pollq   WaitQ  // threads in epoll_pwait
+	futexq  map[uint64]*WaitQ
 
 	Syscalls   int // system calls served
 	Interrupts int // interrupts that took the CPU from it
@@ -61,14 +70,13 @@ func New(pid int, name string, img []byte, args []string, phys Phys, frames Fram
 	if err != nil {
 		return nil, err
 	}
-	p := &Proc{PID: pid, Name: name, Space: s, Unknown: map[uint64]int{}, nextTID: pid}
+	p := &Proc{PID: pid, Name: name, Space: s, Unknown: map[uint64]int{}, nextTID: pid, sched: &Sched{}}
 	p.initFDs()
 	p.newThread()
 	if err := p.setup(img, append([]string{"/bin/" + name}, args...), StartEnv); err != nil {
 		s.Release()
 		return nil, err
 	}
-	ktrace.Spawn(pid, p.Threads[0].TID, 0, name, p.Threads[0].frameAddr())
 	return p, nil
 }
 
@@ -103,11 +111,15 @@ func (p *Proc) setup(img []byte, argv, env []string) error {
 	return nil
 }
 
-// newThread adds a runnable thread with a fresh thread id.
+// newThread adds a thread with a fresh thread id, Ready if p has a
+// scheduler (execve builds its threads first and spawns them later).
 func (p *Proc) newThread() *Thread {
-	t := &Thread{TID: p.nextTID}
+	t := &Thread{TID: p.nextTID, proc: p}
 	p.nextTID++
 	p.Threads = append(p.Threads, t)
+	if p.sched != nil {
+		p.sched.spawn(p, t)
+	}
 	return t
 }
 

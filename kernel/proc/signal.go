@@ -5,6 +5,7 @@ import (
 
 	"copslab/kernel/uabi"
 	"copslab/kernel/vm"
+	"copslab/sched"
 )
 
 // Signals, enough for the Go runtime: handlers (rt_sigaction), per-thread
@@ -207,7 +208,7 @@ func (p *Proc) signalThread(tid, sig uint64) uint64 {
 // end the process (SIGURG, SIGCHLD, SIGWINCH are ignored by default).
 func (p *Proc) DeliverPending(t *Thread) {
 	ready := t.sig.pending &^ t.sig.mask
-	if ready == 0 || t.State != Runnable {
+	if ready == 0 || t.state == sched.Blocked || t.state == sched.Exited {
 		return
 	}
 	sig := uint64(0)

@@ -1,10 +1,10 @@
 package proc
 
 import (
-	"copslab/kernel/ktrace"
 	"encoding/binary"
 
 	"copslab/kernel/uabi"
+	"copslab/sched"
 )
 
 // Thread calls: clone (threads only), exit, exit_group, futex, nanosleep,
@@ -22,8 +22,7 @@ func (p *Proc) sysThread(t *Thread, env Env, nr uint64, a []uint64) (uint64, boo
 	case uabi.SYS_CLONE:
 		return p.clone(t, a[0], a[1], a[2], a[3], a[4]), true
 	case uabi.SYS_EXIT:
-		t.State = Dead
-		ktrace.Exit(t.TID)
+		p.sched.exit(t)
 		p.removeDead()
 		if len(p.Threads) == 0 {
 			p.Exit(int(a[0]&0xff), "")
@@ -66,7 +65,6 @@ func (p *Proc) clone(t *Thread, flags, sp, ptid, tls, ctid uint64) uint64 {
 	c := p.newThread()
 	c.TF = t.TF // PC is already past the ecall
 	c.TF.X[RegA0] = 0
-	ktrace.Spawn(p.PID, c.TID, c.Nice, p.Name, c.frameAddr())
 	if sp != 0 {
 		c.TF.X[RegSP] = sp
 	}
@@ -115,7 +113,15 @@ func (p *Proc) futex(t *Thread, env Env, addr, op, val, ts uint64) uint64 {
 			}
 			deadline = env.Now() + max(ns, 1)
 		}
-		t.block(FutexWait, addr, deadline)
+		q := p.futexq[addr]
+		if q == nil {
+			if p.futexq == nil {
+				p.futexq = map[uint64]*WaitQ{}
+			}
+			q = &WaitQ{}
+			p.futexq[addr] = q
+		}
+		p.sched.Block(t, q, WaitFutex, deadline, timedOut)
 		return 0
 	case futexWake:
 		return uint64(p.futexWake(addr, int(int32(val))))
@@ -131,8 +137,24 @@ func (p *Proc) sleep(t *Thread, env Env, ts uint64) uint64 {
 	if ns < 0 {
 		return uabi.Errno(uabi.EINVAL)
 	}
-	t.block(Sleeping, 0, env.Now()+max(ns, 1))
+	p.sched.Block(t, nil, WaitSleep, env.Now()+max(ns, 1), 0)
 	return 0
+}
+
+// futexWake wakes up to n threads waiting on addr; it returns how many.
+func (p *Proc) futexWake(addr uint64, n int) int {
+	q := p.futexq[addr]
+	if q == nil {
+		return 0
+	}
+	woken := 0
+	for woken < n && p.sched.WakeOne(q, sched.CauseWake, 0) != nil {
+		woken++
+	}
+	if q.Empty() {
+		delete(p.futexq, addr)
+	}
+	return woken
 }
 
 // prioProcess is setpriority's PRIO_PROCESS: who is a thread id (0: the
@@ -163,7 +185,6 @@ func (p *Proc) setpriority(t *Thread, which, who uint64, nice int64) uint64 {
 	if th == nil {
 		return uabi.Errno(uabi.ESRCH)
 	}
-	th.Nice = int(min(max(nice, -20), 19))
-	ktrace.SetPrio(th.TID, th.Nice)
+	p.sched.setNice(th, int(min(max(nice, -20), 19)))
 	return 0
 }

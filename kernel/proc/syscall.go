@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"copslab/kernel/uabi"
+	"copslab/sched"
 )
 
 // Env is what system calls need from the machine.
@@ -66,7 +67,7 @@ func (p *Proc) Syscall(t *Thread, env Env) {
 		p.Unknown[nr]++
 		r = uabi.Errno(uabi.ENOSYS)
 	}
-	if t.State == Runnable && nr != uabi.SYS_RT_SIGRETURN {
+	if t.state != sched.Blocked && nr != uabi.SYS_RT_SIGRETURN {
 		tf.X[RegA0] = r
 	}
 }

@@ -22,15 +22,40 @@ type System struct {
 
 	procs map[int]*Proc
 	born  []*Proc
+	ended []*Proc
+	sched *Sched
 }
 
-// Add enters p in the table.
+// Ended returns (and forgets) the processes that ended since the last
+// call, in the order they ended.
+func (s *System) Ended() []*Proc {
+	e := s.ended
+	s.ended = nil
+	return e
+}
+
+// Sched is the scheduler of every process in the table.
+func (s *System) Sched() *Sched {
+	if s.sched == nil {
+		s.sched = &Sched{}
+	}
+	return s.sched
+}
+
+// Add enters p in the table and moves it to the table's scheduler
+// (a new process: its threads are all Ready).
 func (s *System) Add(p *Proc) {
 	if s.procs == nil {
 		s.procs = map[int]*Proc{}
 	}
 	p.sys = s
 	s.procs[p.PID] = p
+	if ss := s.Sched(); p.sched != ss {
+		p.sched = ss
+		if p.nReady > 0 { // (an entry left in the old ring is never used)
+			ss.ring.push(p)
+		}
+	}
 }
 
 // Remove drops p from the table.

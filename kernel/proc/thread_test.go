@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"copslab/kernel/uabi"
+	"copslab/sched"
 )
 
 // sys makes thread th call nr with args as if it trapped with ecall.
@@ -49,14 +50,14 @@ func TestCloneFutexSleep(t *testing.T) {
 		t.Errorf("futex wait with a stale value = %d", int64(r))
 	}
 	sys(p, main, env, uabi.SYS_FUTEX, data, 128, 5)
-	if main.State != FutexWait {
+	if main.State() != sched.Blocked || main.Waiting() != WaitFutex {
 		t.Fatal("futex wait did not block")
 	}
 	if next, _ := p.Pick(0); next != child {
 		t.Fatal("Pick did not choose the runnable child")
 	}
-	if r := sys(p, child, env, uabi.SYS_FUTEX, data, 129, 10); r != 1 || main.State != Runnable || main.TF.X[RegA0] != 0 {
-		t.Errorf("wake = %d, main %v", r, main.State)
+	if r := sys(p, child, env, uabi.SYS_FUTEX, data, 129, 10); r != 1 || main.State() != sched.Ready || main.TF.X[RegA0] != 0 {
+		t.Errorf("wake = %d, main %v", r, main.State())
 	}
 	// Futex with a timeout: Pick wakes it with ETIMEDOUT.
 	var ts [16]byte
@@ -68,8 +69,8 @@ func TestCloneFutexSleep(t *testing.T) {
 	if th, until := p.Pick(env.now); th != nil || until != 1000+5e6 {
 		t.Fatalf("Pick with all blocked = %v, %d", th, until)
 	}
-	if th, _ := p.Pick(1000 + 5e6); th == nil || main.TF.X[RegA0] != uabi.Errno(uabi.ETIMEDOUT) || child.State != Runnable {
-		t.Errorf("after the deadline: main a0 %d, child %v", int64(main.TF.X[RegA0]), child.State)
+	if th, _ := p.Pick(1000 + 5e6); th == nil || main.TF.X[RegA0] != uabi.Errno(uabi.ETIMEDOUT) || child.State() != sched.Ready {
+		t.Errorf("after the deadline: main a0 %d, child %v", int64(main.TF.X[RegA0]), child.State())
 	}
 	if r := sys(p, main, env, uabi.SYS_FUTEX, 0x10, 128, 0); r != efault {
 		t.Errorf("futex on an unmapped word = %d", int64(r))
@@ -108,7 +109,7 @@ func TestEpollEventfd(t *testing.T) {
 		t.Fatalf("poll with nothing ready = %d", r)
 	}
 	sys(p, a, env, uabi.SYS_EPOLL_PWAIT, ep, data+64, 8, ^uint64(0)) // -1: forever
-	if a.State != PollWait {
+	if a.Waiting() != WaitPoll {
 		t.Fatal("epoll_pwait did not block")
 	}
 	binary.LittleEndian.PutUint64(ev[:], 1)
@@ -118,8 +119,8 @@ func TestEpollEventfd(t *testing.T) {
 	}
 	var got [16]byte
 	p.Space.CopyIn(got[:], data+64)
-	if a.State != Runnable || a.TF.X[RegA0] != 1 || binary.LittleEndian.Uint64(got[8:]) != 0xabcdef {
-		t.Errorf("woken %v with %d events, data %#x", a.State, a.TF.X[RegA0], binary.LittleEndian.Uint64(got[8:]))
+	if a.State() != sched.Ready || a.TF.X[RegA0] != 1 || binary.LittleEndian.Uint64(got[8:]) != 0xabcdef {
+		t.Errorf("woken %v with %d events, data %#x", a.State(), a.TF.X[RegA0], binary.LittleEndian.Uint64(got[8:]))
 	}
 	if r := sys(p, a, env, uabi.SYS_READ, efd, data+96, 8); r != 8 {
 		t.Errorf("eventfd read = %d", int64(r))
@@ -159,8 +160,8 @@ func TestBadPointersGiveEFAULT(t *testing.T) {
 	}
 }
 
-// TestConsoleRead: read(0) blocks without input, Pick wakes the thread
-// when input arrives, the call is repeated and returns the bytes; an
+// TestConsoleRead: read(0) blocks without input, WakeInput wakes the
+// thread when input arrives, the call is repeated and returns the bytes; an
 // end-of-file mark reads as 0.
 func TestConsoleRead(t *testing.T) {
 	p, _, _ := newProc(t, "uhello")
@@ -169,14 +170,16 @@ func TestConsoleRead(t *testing.T) {
 	data := scratch(t, p)
 	pc := th.TF.PC
 	sys(p, th, env, uabi.SYS_READ, 0, data, 16)
-	if th.State != ReadWait || th.TF.PC != pc || !p.WaitingForInput() {
-		t.Fatalf("state %v pc %#x (want the ecall again at %#x)", th.State, th.TF.PC, pc)
+	if th.Waiting() != WaitInput || th.TF.PC != pc || p.sched.Blocked(WaitInput) != 1 {
+		t.Fatalf("state %v %v pc %#x (want the ecall again at %#x)", th.State(), th.Waiting(), th.TF.PC, pc)
 	}
-	p.InputReady = func() bool { return len(env.input) > 0 }
 	if got, until := p.Pick(0); got != nil || until != 0 {
 		t.Fatal("Pick ran a thread without input")
 	}
 	env.input = []byte("ls\n")
+	if p.sched.WakeInput() != 1 {
+		t.Fatal("WakeInput woke nobody")
+	}
 	if got, _ := p.Pick(0); got != th {
 		t.Fatal("input did not wake the reader")
 	}
@@ -189,8 +192,8 @@ func TestConsoleRead(t *testing.T) {
 		t.Errorf("read %q", b)
 	}
 	env.eof = true
-	if r := sys(p, th, env, uabi.SYS_READ, 0, data, 16); r != 0 || th.State != Runnable {
-		t.Errorf("read at EOF = %d, state %v", int64(r), th.State)
+	if r := sys(p, th, env, uabi.SYS_READ, 0, data, 16); r != 0 || th.State() == sched.Blocked {
+		t.Errorf("read at EOF = %d, state %v", int64(r), th.State())
 	}
 	if r := sys(p, th, env, uabi.SYS_READ, 0, 0x1000, 16); r != 0 {
 		t.Errorf("read at EOF into a bad buffer = %d", int64(r))
@@ -216,7 +219,7 @@ func TestPriorities(t *testing.T) {
 			t.Fatalf("round %d: Pick chose tid %d, want the nice -5 thread %d", i, got.TID, b.TID)
 		}
 	}
-	b.State = Sleeping
+	p.sched.Block(b, nil, WaitSleep, 1e18, 0)
 	seen := map[int]int{}
 	for i := 0; i < 6; i++ {
 		got, _ := p.Pick(0)

@@ -1,10 +1,10 @@
 package proc
 
 import (
-	"copslab/kernel/ktrace"
 	"fmt"
 
 	"copslab/kernel/uabi"
+	"copslab/sched"
 )
 
 // Traps from U-mode other than interrupts. A system call goes to
@@ -51,14 +51,29 @@ func (p *Proc) Trap(t *Thread, env Env) {
 	p.Exit(128+sig, CauseName(tf.Cause))
 }
 
-// Exit ends the whole process; why is empty for a normal exit.
+// Exit ends the whole process; why is empty for a normal exit. Every
+// thread exits, every descriptor is closed, a vfork parent gets the
+// pid and the parent's wait4/waitid run again.
 func (p *Proc) Exit(status int, why string) {
+	if p.Exited {
+		return
+	}
 	p.Exited, p.Status, p.Killed = true, status, why
+	s := p.sched
+	if s == nil {
+		return // never ran
+	}
 	for _, t := range p.Threads {
-		t.State = Dead
-		ktrace.Exit(t.TID)
+		s.exit(t)
 	}
 	p.closeAll()
+	s.WakeAll(&p.vforkq, sched.CauseWake, uint64(p.PID))
+	if p.Parent != nil {
+		s.WakeAll(&p.Parent.childq, sched.CauseWake, 0)
+	}
+	if p.sys != nil {
+		p.sys.ended = append(p.sys.ended, p)
+	}
 }
 
 // signalFor is the Linux signal and si_code a fault raises.
@@ -77,8 +92,8 @@ func signalFor(cause uint64) (sig, code int) {
 }
 
 // readConsole serves read(0, buf, n): console input if some is there,
-// 0 at an end-of-file mark, else the thread blocks (ReadWait) and
-// repeats the call when Pick sees input.
+// 0 at an end-of-file mark, else the thread blocks (WaitInput) and
+// repeats the call when the kernel reports input (Sched.WakeInput).
 func (p *Proc) readConsole(t *Thread, env Env, buf, n uint64) uint64 {
 	if n == 0 {
 		return 0
@@ -94,7 +109,6 @@ func (p *Proc) readConsole(t *Thread, env Env, buf, n uint64) uint64 {
 	case eof:
 		return 0
 	}
-	t.block(ReadWait, 0, 0)
-	t.TF.PC -= 4 // run the ecall again when woken
+	p.sched.Block(t, &p.sched.input, WaitInput, 0, 0)
 	return 0
 }
