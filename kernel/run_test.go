@@ -61,7 +61,7 @@ func TestRunUserPrograms(t *testing.T) {
 			`yieldbench: 1000 sched_yield rounds \(2 thread switches each\): (\d+) cycles, (\d+) instructions per switch`}, 0},
 		// Several processes side by side: round robin on every trap and tick.
 		{"runall pyield pyield", []string{`pyield \(pid 1\): 1000 sched_yield calls: (\d+) cycles, (\d+) instructions each`,
-			`pyield \(pid 65\): 1000 sched_yield calls`, `runall: 2 processes,`}, 0},
+			`pyield \(pid 2\): 1000 sched_yield calls`, `runall: 2 processes,`}, 0},
 		// An endless loop does not keep another process from finishing.
 		{"runall -t 3s spin hello", []string{`hello, world`, `run spin: killed: time limit 3s`,
 			`run hello: exited with status 0`, `runall: 2 processes,`}, 137},

@@ -31,17 +31,19 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 		defer s.SetLimit(0)
 	}
 	n0 := len(ps)
-	last := map[*proc.Proc]*proc.Thread{} // the thread each process ran last
 	for live(ps) {
 		if input.arrived.Swap(false) {
 			s.WakeInput()
 		}
 		now := env.Now()
+		start := rdinstret()
 		d := s.Next(now)
+		decisions.n++
+		decisions.instret += rdinstret() - start
 		if d.Expired {
 			for _, p := range ps {
 				if !p.Exited {
-					if t := last[p]; t != nil {
+					if t := p.LastRun(); t != nil {
 						p.FaultPC, p.FaultTID = t.TF.PC, t.TID
 					}
 					p.Kill(fmt.Sprintf("time limit %v", limit))
@@ -56,7 +58,6 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 			continue
 		}
 		p := t.Proc()
-		last[p] = t
 		if p.DeliverPending(t); p.Exited {
 			endChildren()
 			continue
@@ -86,6 +87,10 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 	}
 	runtime.KeepAlive(ps)
 }
+
+// decisions counts the scheduling decisions (Sched.Next calls) and the
+// instructions they retired, for the run report.
+var decisions struct{ n, instret uint64 }
 
 // endChildren finishes the processes that ended: a child's frames come
 // back at once (its status waits for the parent), and if the kernel

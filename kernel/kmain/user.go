@@ -70,11 +70,11 @@ func spawn(m *machine, name string, args []string) (*proc.Proc, error) {
 	return p, nil
 }
 
-// newPID numbers a process; thread ids are pid, pid+1, ...: keep them
-// unique.
+// newPID numbers processes and (after a process's first) threads: one
+// counter, so every id is unique for the kernel's lifetime.
 func newPID() int {
 	pid := nextPID
-	nextPID += proc.MaxThreads
+	nextPID++
 	return pid
 }
 
@@ -169,12 +169,23 @@ func runOnceWith(m *machine, name string, args []string, verbose bool, run func(
 	free1 := m.frames.FreeCount()
 	if verbose {
 		fmt.Printf("copslab: run %s: frames free %d before, %d after (%d pages at start)\n", p.Name, free0, free1, pages)
+		fmt.Printf("copslab: run %s: %d scheduling decisions, %d instructions each\n", p.Name, decisions.n, decisions.instret/max(decisions.n, 1))
 	}
 	if free1 != free0 {
 		fmt.Printf("copslab: run %s: LEAKED %d frames\n", p.Name, free0-free1)
 		return p.Status, false
 	}
 	return p.Status, true
+}
+
+// benchOf is the benchmark description of a built-in program that
+// exited normally with its measurement (nil otherwise).
+func benchOf(p *proc.Proc) *uprog.Bench {
+	prog, ok := uprog.Lookup(p.Name)
+	if !ok || prog.Bench == nil || p.Killed != "" || p.Status != 0 || len(p.Threads) == 0 || p.Entries == 0 {
+		return nil
+	}
+	return prog.Bench
 }
 
 // report prints how p ended.
@@ -191,22 +202,12 @@ func report(p *proc.Proc) {
 	for nr, n := range p.Unknown {
 		fmt.Printf("copslab: run %s: unknown system call %d: %d times\n", p.Name, nr, n)
 	}
-	if p.Killed == "" && p.Name == "pyield" {
+	if b := benchOf(p); b != nil {
 		tf := &p.Threads[0].TF
-		fmt.Printf("copslab: pyield (pid %d): %d sched_yield calls: %d cycles, %d instructions each\n",
-			p.PID, uprog.YieldRounds, tf.X[proc.RegA1]/uprog.YieldRounds, tf.X[proc.RegA1+1]/uprog.YieldRounds)
-	}
-	if p.Killed == "" && (p.Name == "nullsys" || p.Name == "yieldbench") {
-		tf := &p.Threads[0].TF
-		cycles, instret := tf.X[proc.RegA1], tf.X[proc.RegA1+1]
-		if p.Name == "nullsys" {
-			fmt.Printf("copslab: nullsys: %d getpid round trips U->M->kernel Go->U: %d cycles, %d instructions each\n",
-				uprog.NullsysCalls, cycles/uprog.NullsysCalls, instret/uprog.NullsysCalls)
-			fmt.Printf("copslab: nullsys: of which %d instructions per entry from rtUserEnter until it returns (mret, user code, vector, bmUserTrap, mret; %d entries)\n",
-				p.EnterInstret/uint64(p.Entries), p.Entries)
-		} else {
-			fmt.Printf("copslab: yieldbench: %d sched_yield rounds (2 thread switches each): %d cycles, %d instructions per switch\n",
-				uprog.YieldRounds, cycles/uprog.YieldRounds/2, instret/uprog.YieldRounds/2)
-		}
+		n := uint64(b.Calls * b.Per)
+		line := fmt.Sprintf(b.Format, b.Calls, tf.X[proc.RegA1]/n, tf.X[proc.RegA1+1]/n, p.PID)
+		fmt.Printf("copslab: %s%s\n", p.Name, line)
+		fmt.Printf("copslab: %s: of which %d instructions per entry from rtUserEnter until it returns (mret, user code, vector, bmUserTrap, mret; %d entries)\n",
+			p.Name, p.EnterInstret/uint64(p.Entries), p.Entries)
 	}
 }

@@ -67,7 +67,7 @@ func (p *Proc) fork(t *Thread, flags uint64) uint64 {
 	}
 	pid := p.sys.NewPID()
 	c := &Proc{PID: pid, Name: p.Name, Space: space, borrowed: !copyMem, Parent: p,
-		Image: p.Image, Brk: p.Brk, handlers: p.handlers, Unknown: map[uint64]int{}, nextTID: pid, sched: p.sched}
+		Image: p.Image, Brk: p.Brk, handlers: p.handlers, Unknown: map[uint64]int{}, sched: p.sched}
 	ct := c.newThread()
 	ct.TF = t.TF // pc already past the ecall
 	ct.TF.X[RegA0] = 0
@@ -134,7 +134,7 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 		return uabi.Errno(uabi.ENOMEM)
 	}
 	s.MaxPages = p.Space.MaxPages
-	q := &Proc{PID: p.PID, Name: name, Space: s, nextTID: p.PID} // no scheduler: its thread starts below
+	q := &Proc{PID: p.PID, Name: name, Space: s} // no scheduler: its thread starts below
 	q.newThread()
 	if len(argv) == 0 {
 		argv = []string{path}
@@ -151,7 +151,7 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 	}
 	p.Release()
 	p.Space, p.borrowed, p.Image, p.Brk, p.Name = s, false, q.Image, q.Brk, name
-	p.Threads, p.nextTID = q.Threads, q.nextTID
+	p.Threads, p.tids = q.Threads, q.tids
 	for _, th := range p.Threads {
 		p.sched.spawn(p, th)
 	}

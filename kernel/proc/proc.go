@@ -18,7 +18,8 @@ type Proc struct {
 	files    map[uint64]*file // descriptor table (fd.go, epoll.go)
 	cloexec  map[uint64]bool  // close-on-exec descriptors
 	handlers [uabi.NSIG + 1]sigaction
-	nextTID  int
+	tids     int     // threads created (the first has tid = pid)
+	nextTID  int     // lone processes: the last thread id given out, minus PID
 	sys      *System // process table (nil: a lone process)
 	borrowed bool    // Space is the vfork parent's, not ours
 	reaped   bool    // the parent has waited for it
@@ -45,9 +46,10 @@ type Proc struct {
 	stuck   int    // threads blocked on futex/epoll with no deadline
 	queued  bool   // in sched's ring
 	suspect bool   // in sched's deadlock list
-	childq  WaitQ  // threads in wait4/waitid
-	vforkq  WaitQ  // the vfork parent thread, until execve or exit
-	pollq   WaitQ  // threads in epoll_pwait
+	lastRun *Thread
+	childq  WaitQ // threads in wait4/waitid
+	vforkq  WaitQ // the vfork parent thread, until execve or exit
+	pollq   WaitQ // threads in epoll_pwait
 	futexq  map[uint64]*WaitQ
 
 	Syscalls   int // system calls served
@@ -70,7 +72,7 @@ func New(pid int, name string, img []byte, args []string, phys Phys, frames Fram
 	if err != nil {
 		return nil, err
 	}
-	p := &Proc{PID: pid, Name: name, Space: s, Unknown: map[uint64]int{}, nextTID: pid, sched: &Sched{}}
+	p := &Proc{PID: pid, Name: name, Space: s, Unknown: map[uint64]int{}, sched: &Sched{}}
 	p.initFDs()
 	p.newThread()
 	if err := p.setup(img, append([]string{"/bin/" + name}, args...), StartEnv); err != nil {
@@ -111,11 +113,24 @@ func (p *Proc) setup(img []byte, argv, env []string) error {
 	return nil
 }
 
-// newThread adds a thread with a fresh thread id, Ready if p has a
-// scheduler (execve builds its threads first and spawns them later).
+// newThread adds a thread, Ready if p has a scheduler (execve builds
+// its thread first and spawns it later). A process's first thread has
+// the process's id, as on Linux; later ones take fresh ids from the
+// process table's counter, which also numbers processes, so a thread id
+// is unique for the kernel's lifetime and never equals another
+// process's pid. (A process without a table counts up from its pid.)
 func (p *Proc) newThread() *Thread {
-	t := &Thread{TID: p.nextTID, proc: p}
-	p.nextTID++
+	tid := p.PID
+	if p.tids > 0 {
+		if p.sys != nil && p.sys.NewPID != nil {
+			tid = p.sys.NewPID()
+		} else {
+			p.nextTID++
+			tid = p.PID + p.nextTID
+		}
+	}
+	p.tids++
+	t := &Thread{TID: tid, proc: p}
 	p.Threads = append(p.Threads, t)
 	if p.sched != nil {
 		p.sched.spawn(p, t)

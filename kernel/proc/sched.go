@@ -368,12 +368,26 @@ func (s *Sched) settle(now int64) {
 	}
 }
 
+// alone reports whether the running thread c is the only thing to do
+// at time now: nothing else ready, no deadline due, no deadlock to
+// handle, no time limit reached.
+func (s *Sched) alone(c *Thread, now int64) bool {
+	if c.state != sched.Running || c.proc.nReady > 0 || s.ring.head != len(s.ring.q) || len(s.stuck) > 0 {
+		return false
+	}
+	if t := s.timers.top(); t != nil && t.deadline <= now {
+		return false
+	}
+	return s.limit == 0 || now < s.limit
+}
+
 // fetch makes p's best ready thread Running (p must have one).
 func (s *Sched) fetch(p *Proc) *Thread {
 	t := p.runq[bits.TrailingZeros64(p.runBits)].head
 	s.detach(t)
 	t.state = sched.Running
 	s.cur = t
+	p.lastRun = t
 	if p.nReady > 0 && !p.queued {
 		s.ring.push(p)
 	}
@@ -398,6 +412,9 @@ func (s *Sched) earliest() int64 {
 // first process in turn. It touches only ready work and the top of the
 // timer heap.
 func (s *Sched) Next(now int64) Decision {
+	if c := s.cur; c != nil && s.alone(c, now) {
+		return Decision{Thread: c} // yield + fetch would hand it out again
+	}
 	s.settle(now)
 	if s.limit != 0 && now >= s.limit {
 		return Decision{Expired: true}
@@ -409,6 +426,9 @@ func (s *Sched) Next(now int64) Decision {
 	}
 	return Decision{Until: s.earliest(), Input: s.blocked[WaitInput] > 0}
 }
+
+// LastRun is the thread of p that Next handed out last (nil: none yet).
+func (p *Proc) LastRun() *Thread { return p.lastRun }
 
 // Pick is Next restricted to process p (host tests drive one process
 // this way): p's best ready thread, or nil and the earliest deadline.

@@ -91,10 +91,10 @@ func TestSchedWakeCauses(t *testing.T) {
 		t.Error("woke a running thread")
 	}
 	want := []string{
-		"1000 Created>Ready spawn", "1000 Ready>Running fetch", "1000 Running>Blocked block", "1000 Blocked>Ready wake",
-		"1000 Ready>Running fetch", "1000 Running>Blocked block", "1000 Blocked>Ready wake",
-		"1000 Ready>Running fetch", "1000 Running>Blocked block", "1000 Blocked>Ready uintr",
-		"1000 Ready>Running fetch", "1000 Running>Blocked block", "1000 Blocked>Ready timer", "1000 Ready>Running fetch",
+		"1 Created>Ready spawn", "1 Ready>Running fetch", "1 Running>Blocked block", "1 Blocked>Ready wake",
+		"1 Ready>Running fetch", "1 Running>Blocked block", "1 Blocked>Ready wake",
+		"1 Ready>Running fetch", "1 Running>Blocked block", "1 Blocked>Ready uintr",
+		"1 Ready>Running fetch", "1 Running>Blocked block", "1 Blocked>Ready timer", "1 Ready>Running fetch",
 	}
 	if fmt.Sprint(events) != fmt.Sprint(want) {
 		t.Errorf("trace\n got %v\nwant %v", events, want)

@@ -14,8 +14,8 @@ import (
 // CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_SYSVSEM|CLONE_THREAD.
 const cloneThread = uabi.CLONE_VM | uabi.CLONE_THREAD | uabi.CLONE_SIGHAND
 
-// MaxThreads bounds the threads of one process.
-const MaxThreads = 64
+// MaxThreads bounds the live threads of one process.
+const MaxThreads = 1024
 
 func (p *Proc) sysThread(t *Thread, env Env, nr uint64, a []uint64) (uint64, bool) {
 	switch nr {

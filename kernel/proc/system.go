@@ -15,7 +15,7 @@ type System struct {
 	Program func(name string) ([]byte, bool)
 	// Names lists the programs (/bin).
 	Names func() []string
-	// NewPID returns a fresh process id.
+	// NewPID returns a fresh id for a process or a thread (one counter).
 	NewPID func() int
 	// Setup applies the kernel's per-process settings (input, limits).
 	Setup func(*Proc)

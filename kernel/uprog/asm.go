@@ -14,8 +14,10 @@ const (
 	a0   = 10
 	a1   = 11
 	a2   = 12
+	a3   = 13
 	a7   = 17
 	s2   = 18
+	s3   = 19
 )
 
 func iType(op, rd, f3, rs1 uint32, imm int32) uint32 {
@@ -32,9 +34,18 @@ func lui(rd uint32, imm20 uint32) uint32   { return imm20<<12 | rd<<7 | 0x37 }
 func auipc(rd uint32, imm20 uint32) uint32 { return imm20<<12 | rd<<7 | 0x17 }
 func slli(rd, rs uint32, sh int32) uint32  { return iType(0x13, rd, 1, rs, sh) }
 func ld(rd, rs uint32, imm int32) uint32   { return iType(0x03, rd, 3, rs, imm) }
+func lw(rd, rs uint32, imm int32) uint32   { return iType(0x03, rd, 2, rs, imm) }
 func sub(rd, rs1, rs2 uint32) uint32       { return rType(0x33, rd, 0, rs1, rs2, 0x20) }
-func ecall() uint32                        { return 0x00000073 }
-func csrr(rd, csr uint32) uint32           { return iType(0x73, rd, 2, zero, int32(csr)) }
+func remu(rd, rs1, rs2 uint32) uint32      { return rType(0x33, rd, 7, rs1, rs2, 1) } // M extension
+
+func ecall() uint32              { return 0x00000073 }
+func csrr(rd, csr uint32) uint32 { return iType(0x73, rd, 2, zero, int32(csr)) }
+
+// sd stores rs2 at imm(rs1) (S-type).
+func sd(rs2, rs1 uint32, imm int32) uint32 {
+	u := uint32(imm)
+	return (u>>5&0x7f)<<25 | rs2<<20 | rs1<<15 | 3<<12 | (u&0x1f)<<7 | 0x23
+}
 
 // branch encodes a B-type conditional branch by off bytes (even, ±4 KiB).
 func branch(f3, rs1, rs2 uint32, off int32) uint32 {

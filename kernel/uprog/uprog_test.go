@@ -29,6 +29,9 @@ func TestEncodings(t *testing.T) {
 		{"bnez s2, -12", bne(s2, zero, -12), 0xfe091ae3},
 		{"beqz a0, 44", beq(a0, zero, 44), 0x02050663},
 		{"lui a0, 0x11", lui(a0, 0x11), 0x00011537},
+		{"sd t0, -64(sp)", sd(t0, sp, -64), 0xfc513023},
+		{"lw a0, -16(sp)", lw(a0, sp, -16), 0xff012503},
+		{"remu t1, s3, t0", remu(t1, s3, t0), 0x0259f333},
 	}
 	for _, c := range cases {
 		if c.got != c.want {
