@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"copslab/gdbstub/server"
 	"copslab/kernel/kgdb"
 	"copslab/kernel/proc"
+	"copslab/sched"
 )
 
 // gdbstubMode is `-append "gdbstub NAME ARGS..."`: run user program NAME
@@ -101,20 +103,42 @@ func (t procTarget) Threads() []kgdb.Thread {
 	var out []kgdb.Thread
 	for _, th := range t.p.Threads {
 		out = append(out, kgdb.Thread{TID: th.TID, X: &th.TF.X, PC: &th.TF.PC, F: &th.TF.F, FCSR: &th.TF.FCSR,
-			State: threadStates[th.State]})
+			State: threadState(th)})
 	}
 	return out
 }
 
-// threadStates names proc's thread states for gdb's info threads.
-var threadStates = map[proc.State]string{
-	proc.Runnable: "runnable", proc.FutexWait: "futex", proc.Sleeping: "sleeping",
-	proc.PollWait: "epoll", proc.ReadWait: "console read", proc.CondWait: "waiting", proc.Dead: "dead",
+// threadState names a thread's scheduling state for gdb's info threads:
+// runnable, or what it waits for (futex, sleep, poll, input, pipe,
+// child, vfork), or exited.
+func threadState(th *proc.Thread) string {
+	switch th.State() {
+	case sched.Ready, sched.Running:
+		return "runnable"
+	case sched.Blocked:
+		return th.Waiting().String()
+	}
+	return "exited"
 }
 
-func (t procTarget) Read(addr uint64, b []byte) error { return t.p.Space.CopyIn(b, addr) }
-func (t procTarget) Poke(addr uint64, b []byte) error { return t.p.Space.Poke(addr, b) }
-func (t procTarget) Kill()                            { t.p.Kill("killed by gdb") }
+// Read and Poke fail once the process has ended (its memory went back).
+func (t procTarget) Read(addr uint64, b []byte) error {
+	if t.p.Space == nil {
+		return errEnded
+	}
+	return t.p.Space.CopyIn(b, addr)
+}
+
+func (t procTarget) Poke(addr uint64, b []byte) error {
+	if t.p.Space == nil {
+		return errEnded
+	}
+	return t.p.Space.Poke(addr, b)
+}
+
+var errEnded = errors.New("the process has ended")
+
+func (t procTarget) Kill() { t.p.Kill("killed by gdb") }
 
 // uartLine is a byte stream over a polled UART (the gdb stub's line):
 // Read waits for at least one byte, sleeping 1 ms between polls so the

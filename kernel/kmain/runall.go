@@ -40,7 +40,6 @@ func runAllMode(m *machine, args []string) int {
 			fmt.Printf("copslab: runall %s: %v\n", name, err)
 			for _, q := range ps {
 				q.Kill("runall: another program did not start")
-				q.Release()
 			}
 			return 1
 		}
@@ -50,7 +49,7 @@ func runAllMode(m *machine, args []string) int {
 	status := 0
 	for _, p := range ps {
 		report(p)
-		if err := p.Release(); err != nil {
+		if err := p.ReleaseErr; err != nil {
 			fmt.Printf("copslab: runall %s: releasing memory: %v\n", p.Name, err)
 			return 1
 		}

@@ -30,16 +30,12 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 		s.SetLimit(env.Now() + int64(limit))
 		defer s.SetLimit(0)
 	}
-	n0 := len(ps)
 	for live(ps) {
 		if input.arrived.Swap(false) {
 			s.WakeInput()
 		}
 		now := env.Now()
-		start := rdinstret()
 		d := s.Next(now)
-		decisions.n++
-		decisions.instret += rdinstret() - start
 		if d.Expired {
 			for _, p := range ps {
 				if !p.Exited {
@@ -53,13 +49,11 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 		}
 		t := d.Thread
 		if t == nil {
-			endChildren()
 			idle(d, now)
 			continue
 		}
 		p := t.Proc()
 		if p.DeliverPending(t); p.Exited {
-			endChildren()
 			continue
 		}
 		before := rdinstret()
@@ -76,35 +70,11 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 		if born := procTable.Born(); len(born) > 0 {
 			ps = append(ps, born...)
 		}
-		endChildren()
 	}
-	endChildren()
-	for i, p := range ps {
-		if i >= n0 {
-			p.Release()
-		}
+	for _, p := range ps { // (every one has ended: Exit gave its memory back)
 		procTable.Remove(p)
 	}
 	runtime.KeepAlive(ps)
-}
-
-// decisions counts the scheduling decisions (Sched.Next calls) and the
-// instructions they retired, for the run report.
-var decisions struct{ n, instret uint64 }
-
-// endChildren finishes the processes that ended: a child's frames come
-// back at once (its status waits for the parent), and if the kernel
-// ended it, the console says why.
-func endChildren() {
-	for _, p := range procTable.Ended() {
-		if p.Parent == nil {
-			continue // the caller of runProcs reports and releases it
-		}
-		if p.Killed != "" {
-			fmt.Printf("copslab: pid %d (%s) killed: %s\n", p.PID, p.Name, p.Killed)
-		}
-		p.Release()
-	}
 }
 
 func live(ps []*proc.Proc) bool {

@@ -88,9 +88,31 @@ func system(m *machine) *proc.System {
 				if p.Space != nil {
 					p.Space.MaxPages = m.procLimit() // one memory hog cannot starve the rest
 				}
-			}}
+			},
+			Ended: func(p *proc.Proc) { ended(m, p) }}
 	}
 	return procTable
+}
+
+// badSpaces counts the processes whose address space failed its check
+// when they ended.
+var badSpaces int
+
+// ended sees every process as it ends, before its memory goes back: a
+// child the kernel ended is reported on the console (the caller of
+// runProcs reports the processes it started), and every address space
+// is checked.
+func ended(m *machine, p *proc.Proc) {
+	if p.Parent != nil && p.Killed != "" {
+		fmt.Printf("copslab: pid %d (%s) killed: %s\n", p.PID, p.Name, p.Killed)
+	}
+	pool := m.frames
+	if p.Space != nil {
+		if err := p.Space.Check(pool.Base(), pool.Base()+uint64(pool.Total())*4096); err != nil {
+			fmt.Printf("copslab: pid %d (%s): address space check failed: %v\n", p.PID, p.Name, err)
+			badSpaces++
+		}
+	}
 }
 
 // kenv is the machine side of system calls (proc.Env).
@@ -153,23 +175,22 @@ func runOnceWith(m *machine, name string, args []string, verbose bool, run func(
 		return 1, false
 	}
 	pages := p.Space.Pages()
+	bad0 := badSpaces
 	run(p)
-	pool := m.frames
-	if err := p.Space.Check(pool.Base(), pool.Base()+uint64(pool.Total())*4096); err != nil {
-		fmt.Printf("copslab: run %s: address space check failed: %v\n", name, err)
+	if badSpaces != bad0 {
+		fmt.Printf("copslab: run %s: address space check failed\n", name)
 		return 1, false
 	}
 	if verbose || p.Killed != "" {
 		report(p)
 	}
-	if err := p.Release(); err != nil {
+	if err := p.ReleaseErr; err != nil {
 		fmt.Printf("copslab: run %s: releasing memory: %v\n", p.Name, err)
 		return 1, false
 	}
 	free1 := m.frames.FreeCount()
 	if verbose {
 		fmt.Printf("copslab: run %s: frames free %d before, %d after (%d pages at start)\n", p.Name, free0, free1, pages)
-		fmt.Printf("copslab: run %s: %d scheduling decisions, %d instructions each\n", p.Name, decisions.n, decisions.instret/max(decisions.n, 1))
 	}
 	if free1 != free0 {
 		fmt.Printf("copslab: run %s: LEAKED %d frames\n", p.Name, free0-free1)

@@ -66,8 +66,8 @@ func (p *Proc) fork(t *Thread, flags uint64) uint64 {
 		space = s
 	}
 	pid := p.sys.NewPID()
-	c := &Proc{PID: pid, Name: p.Name, Space: space, borrowed: !copyMem, Parent: p,
-		Image: p.Image, Brk: p.Brk, handlers: p.handlers, Unknown: map[uint64]int{}, sched: p.sched}
+	c := makeProc(pid, p.Name, space, p.sched)
+	c.borrowed, c.Parent, c.Image, c.Brk, c.vdsoVA, c.handlers = !copyMem, p, p.Image, p.Brk, p.vdsoVA, p.handlers
 	ct := c.newThread()
 	ct.TF = t.TF // pc already past the ecall
 	ct.TF.X[RegA0] = 0
@@ -134,7 +134,7 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 		return uabi.Errno(uabi.ENOMEM)
 	}
 	s.MaxPages = p.Space.MaxPages
-	q := &Proc{PID: p.PID, Name: name, Space: s} // no scheduler: its thread starts below
+	q := makeProc(p.PID, name, s, nil) // no scheduler: its thread starts below
 	q.newThread()
 	if len(argv) == 0 {
 		argv = []string{path}
@@ -150,7 +150,7 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 		p.sched.WakeAll(&p.vforkq, sched.CauseWake, uint64(p.PID))
 	}
 	p.Release()
-	p.Space, p.borrowed, p.Image, p.Brk, p.Name = s, false, q.Image, q.Brk, name
+	p.Space, p.borrowed, p.Image, p.Brk, p.vdsoVA, p.Name = s, false, q.Image, q.Brk, q.vdsoVA, name
 	p.Threads, p.tids = q.Threads, q.tids
 	for _, th := range p.Threads {
 		p.sched.spawn(p, th)
@@ -192,11 +192,11 @@ func (c *Proc) WaitStatus() (wstatus uint32, code, status int32) {
 	return uint32(c.Status&0xff) << 8, cldExited, int32(c.Status & 0xff)
 }
 
-// reap forgets a waited-for child; the other waiters of p run their
-// call again (it may have been the last child: ECHILD).
+// reap forgets a waited-for child (its memory went back when it
+// ended); the other waiters of p run their call again (it may have been
+// the last child: ECHILD).
 func (p *Proc) reap(c *Proc) {
 	c.reaped = true
-	c.Release()
 	p.sys.Remove(c)
 	p.sched.WakeAll(&p.childq, sched.CauseWake, 0)
 }

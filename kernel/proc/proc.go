@@ -29,9 +29,10 @@ type Proc struct {
 	// started).
 	Parent *Proc
 
-	Exited bool
-	Status int    // exit status once Exited
-	Killed string // why the kernel ended it, if it did
+	Exited     bool
+	Status     int    // exit status once Exited
+	Killed     string // why the kernel ended it, if it did
+	ReleaseErr error  // from giving its frames back when it ended
 
 	FaultPC, FaultAddr uint64 // the fault that killed it (pc, mtval)
 	FaultTID           int    // and the thread that took it
@@ -72,7 +73,7 @@ func New(pid int, name string, img []byte, args []string, phys Phys, frames Fram
 	if err != nil {
 		return nil, err
 	}
-	p := &Proc{PID: pid, Name: name, Space: s, Unknown: map[uint64]int{}, sched: &Sched{}}
+	p := makeProc(pid, name, s, &Sched{}) // System.Add moves it to the table's scheduler
 	p.initFDs()
 	p.newThread()
 	if err := p.setup(img, append([]string{"/bin/" + name}, args...), StartEnv); err != nil {
@@ -80,6 +81,15 @@ func New(pid int, name string, img []byte, args []string, phys Phys, frames Fram
 		return nil, err
 	}
 	return p, nil
+}
+
+// makeProc is the one constructor of a process (New, fork, and the
+// new image execve builds): whatever a process owns besides its address
+// space, descriptors and threads starts here. sched nil: its threads
+// are created but not scheduled yet (execve spawns them later). The
+// one exit path is Exit (trap.go).
+func makeProc(pid int, name string, space *Space, sched *Sched) *Proc {
+	return &Proc{PID: pid, Name: name, Space: space, Unknown: map[uint64]int{}, sched: sched}
 }
 
 func (p *Proc) setup(img []byte, argv, env []string) error {
@@ -138,7 +148,8 @@ func (p *Proc) newThread() *Thread {
 	return t
 }
 
-// Release frees the process's memory.
+// Release frees the process's memory (Exit does; calling it again, or
+// on a process that never ran, is harmless).
 func (p *Proc) Release() error {
 	if p.Space == nil || p.borrowed {
 		p.Space = nil

@@ -17,21 +17,15 @@ type System struct {
 	Names func() []string
 	// NewPID returns a fresh id for a process or a thread (one counter).
 	NewPID func() int
-	// Setup applies the kernel's per-process settings (input, limits).
+	// Setup applies the kernel's per-process settings (limits).
 	Setup func(*Proc)
+	// Ended, if set, sees every process as it ends (Exit), before its
+	// memory goes back.
+	Ended func(*Proc)
 
 	procs map[int]*Proc
 	born  []*Proc
-	ended []*Proc
 	sched *Sched
-}
-
-// Ended returns (and forgets) the processes that ended since the last
-// call, in the order they ended.
-func (s *System) Ended() []*Proc {
-	e := s.ended
-	s.ended = nil
-	return e
 }
 
 // Sched is the scheduler of every process in the table.

@@ -51,28 +51,35 @@ func (p *Proc) Trap(t *Thread, env Env) {
 	p.Exit(128+sig, CauseName(tf.Cause))
 }
 
-// Exit ends the whole process; why is empty for a normal exit. Every
-// thread exits, every descriptor is closed, a vfork parent gets the
-// pid and the parent's wait4/waitid run again.
+// Exit ends the whole process, the one way every process ends (exit,
+// exit_group, a fatal signal, a fault, a kill, a deadlock, a time
+// limit); why is empty for a normal exit. In order: every thread exits,
+// every descriptor is closed, the process table's Ended hook sees the
+// process with its memory still there (the kernel reports a kill and
+// checks the address space), the frames go back (ReleaseErr), a vfork
+// parent gets the pid and the parent's wait4/waitid run again. The
+// status stays until the parent waits.
 func (p *Proc) Exit(status int, why string) {
 	if p.Exited {
 		return
 	}
 	p.Exited, p.Status, p.Killed = true, status, why
 	s := p.sched
-	if s == nil {
-		return // never ran
-	}
 	for _, t := range p.Threads {
-		s.exit(t)
+		if s != nil {
+			s.exit(t)
+		}
 	}
 	p.closeAll()
-	s.WakeAll(&p.vforkq, sched.CauseWake, uint64(p.PID))
-	if p.Parent != nil {
-		s.WakeAll(&p.Parent.childq, sched.CauseWake, 0)
+	if p.sys != nil && p.sys.Ended != nil {
+		p.sys.Ended(p)
 	}
-	if p.sys != nil {
-		p.sys.ended = append(p.sys.ended, p)
+	p.ReleaseErr = p.Release()
+	if s != nil {
+		s.WakeAll(&p.vforkq, sched.CauseWake, uint64(p.PID))
+		if p.Parent != nil {
+			s.WakeAll(&p.Parent.childq, sched.CauseWake, 0)
+		}
 	}
 }
 
