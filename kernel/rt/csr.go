@@ -4,8 +4,10 @@ package runtime
 
 // Machine-mode CSR bits (RISC-V Privileged Architecture v1.12, §3.1).
 const (
-	bmMstatusMIE = 1 << 3  // global machine interrupt enable
-	bmMstatusFS  = 3 << 13 // FPU state; 3 = dirty (FPU on)
+	bmMstatusMIE  = 1 << 3  // global machine interrupt enable
+	bmMstatusMPIE = 1 << 7  // MIE after mret
+	bmMstatusMPP  = 3 << 11 // privilege after mret; 0 = U
+	bmMstatusFS   = 3 << 13 // FPU state; 3 = dirty (FPU on)
 
 	bmMieMTIE = 1 << 7  // machine timer interrupt enable
 	bmMieMEIE = 1 << 11 // machine external interrupt enable

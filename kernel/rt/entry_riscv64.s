@@ -33,11 +33,11 @@ TEXT _rt0_riscv64_copslab(SB),NOSPLIT|NOFRAME|TOPFRAME,$0
 	// Interrupts stay off until copslabHwinit1; mie.MTIE is set so that
 	// wfi in the idle loop wakes at the programmed mtimecmp.
 	CSRRW	ZERO, MIE, ZERO
-	MOV	$(1<<7), T0
+	MOV	$const_bmMieMTIE, T0
 	CSRRS	T0, MIE, ZERO
-	MOV	$(1<<3), T0
+	MOV	$const_bmMstatusMIE, T0
 	CSRRC	T0, MSTATUS, ZERO
-	MOV	$(3<<13), T0
+	MOV	$const_bmMstatusFS, T0
 	CSRRS	T0, MSTATUS, ZERO	// FPU on (mstatus.FS = dirty)
 	CSRRW	ZERO, FCSR, ZERO
 
@@ -61,7 +61,7 @@ TEXT _rt0_riscv64_copslab(SB),NOSPLIT|NOFRAME|TOPFRAME,$0
 park:
 	// Secondary harts: no interrupts, sleep forever.
 	CSRRW	ZERO, MIE, ZERO
-	MOV	$(1<<3), T0
+	MOV	$const_bmMstatusMIE, T0
 	CSRRC	T0, MSTATUS, ZERO
 parkloop:
 	WORD	$0x10500073	// wfi

@@ -47,7 +47,6 @@ const (
 	bmSysClockNanosleep = 115
 	bmSysPrlimit64      = 261
 	bmSysSetitimer      = 103
-	bmSysTimerCreate    = 107
 	bmSysTimerSettime   = 110
 	bmSysTimerDelete    = 111
 )
@@ -55,7 +54,6 @@ const (
 // Linux errno values (asm-generic/errno-base.h, errno.h).
 const (
 	bmENOENT    = 2
-	bmEINTR     = 4
 	bmEBADF     = 9
 	bmEAGAIN    = 11
 	bmENOMEM    = 12

@@ -52,11 +52,6 @@ var bmUser uintptr
 // bmUserPMP is set once PMP and mcounteren are configured for U-mode.
 var bmUserPMP bool
 
-const (
-	bmMstatusMPP  = 3 << 11 // previous privilege: 0 = U, 3 = M
-	bmMstatusMPIE = 1 << 7
-)
-
 // Defined in user_riscv64.s.
 func bmUserEnter(uf uintptr)
 func bmUserReturn()

@@ -18,12 +18,12 @@ TEXT ·bmUserEnter(SB),NOSPLIT|NOFRAME,$0-8
 	MOV	X1, bmUserFrame_kra(X10)
 	MOV	X2, bmUserFrame_ksp(X10)
 	MOV	g, bmUserFrame_kg(X10)
-	MOV	$8, X5
+	MOV	$const_bmMstatusMIE, X5
 	CSRRC	X5, MSTATUS, ZERO	// MIE off until mret
 	MOV	X10, runtime·bmUser(SB)
-	MOV	$0x1800, X5
+	MOV	$const_bmMstatusMPP, X5
 	CSRRC	X5, MSTATUS, ZERO	// MPP = U
-	MOV	$0x80, X5
+	MOV	$const_bmMstatusMPIE, X5
 	CSRRS	X5, MSTATUS, ZERO	// MPIE: mret turns MIE back on
 	MOV	bmUserFrame_satp(X10), X5
 	CSRRW	X5, SATP, ZERO
