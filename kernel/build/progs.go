@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// User programs (issue 3). Each entry of Options.Progs is a Go main
+// User programs. Each entry of Options.Progs is a Go main
 // package — a directory or a single .go file — built with the stock
 // toolchain for linux/riscv64 (static, CGO_ENABLED=0), named after the
 // directory or file. The kernel embeds them through one generated Go

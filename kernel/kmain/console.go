@@ -90,14 +90,14 @@ func command(m *machine, line string) (code int, quit bool) {
 
 // printStats prints the trap counters and memory use.
 func printStats(m *machine) {
-	timer, ext, sys, unknown, lastUnknown, preempts, async, rx := rtStats()
+	st := rtStats()
 	fmt.Printf("stats: ticks %d, timer irqs %d, external irqs %d, uart rx bytes %d, preemptions %d (async %d)\n",
-		ticks, timer, ext, rx, preempts, async)
+		ticks, st.timer, st.external, st.rxBytes, st.preempts, st.asyncPreempts)
 	up := mtimeNow()
 	idle := time.Duration(rtIdle())
 	fmt.Printf("stats: up %v, idle %v (%.0f%%)\n", up.Round(time.Millisecond), idle.Round(time.Millisecond),
 		100*idle.Seconds()/up.Seconds())
-	fmt.Printf("stats: syscalls %d, unknown %d (last nr %d; distinct %v); from user mode %d\n", sys, unknown, lastUnknown, rtUnknownSyscalls(), rtUserStats())
+	fmt.Printf("stats: syscalls %d, unknown %d (last nr %d; distinct %v); from user mode %d\n", st.syscalls, st.unknown, st.lastUnknown, rtUnknownSyscalls(), rtUserStats())
 	lo, bump, limit, inUse, peak := rtMem()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)

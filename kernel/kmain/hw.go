@@ -26,8 +26,24 @@ func rtMem() (lo, bump, limit, inUse, peak uintptr)
 //go:linkname rtReservePhys runtime.copslabReservePhys
 func rtReservePhys(size uintptr) uintptr
 
-//go:linkname rtStats runtime.copslabStats
-func rtStats() (timer, external, syscalls, unknown, lastUnknown, preempts, asyncPreempts, rxBytes uint64)
+//go:linkname rtStatsRaw runtime.copslabStats
+func rtStatsRaw() (timer, external, syscalls, unknown, lastUnknown, preempts, asyncPreempts, rxBytes uint64)
+
+// trapStats are the runtime layer's counters.
+type trapStats struct {
+	timer, external         uint64 // interrupts
+	syscalls, unknown       uint64 // system calls emulated, and of those unknown
+	lastUnknown             uint64 // number of the last unknown call
+	preempts, asyncPreempts uint64
+	rxBytes                 uint64 // UART bytes received
+}
+
+// rtStats reads the runtime layer's counters.
+func rtStats() trapStats {
+	var s trapStats
+	s.timer, s.external, s.syscalls, s.unknown, s.lastUnknown, s.preempts, s.asyncPreempts, s.rxBytes = rtStatsRaw()
+	return s
+}
 
 //go:linkname rtExit runtime.copslabExit
 func rtExit(code int32)

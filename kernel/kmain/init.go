@@ -5,7 +5,7 @@ package main
 import "fmt"
 
 // initMode is `-append init` (or `sh`, or no arguments when the image
-// embeds init): start K3's init as the first process; it runs sh on the
+// embeds init): start the embedded init as the first process; it runs sh on the
 // console. The kernel powers off with init's status once it and every
 // process it left behind have ended.
 func initMode(m *machine) int {

@@ -13,6 +13,10 @@
 //	panic     fault on purpose (nil dereference) to show the trap report
 //	init, sh  start the embedded init, which runs sh on the console;
 //	          power off with init's status
+//	run [-novdso] [-t DUR] NAME ARGS...  run one user program
+//	repeat N NAME ARGS...                 run it N times, check for leaks
+//	runall [-t DUR] NAME...               run several side by side
+//	stress [ROUNDS [HZ]]                  heap and preemption stress
 //	(none)    init if the image embeds it, else the interactive console
 package main
 

@@ -9,7 +9,7 @@ import (
 
 // repeatMode is `-append "repeat N NAME ARGS..."`: run a program N times
 // one after another and check that the frame pool's free count is back
-// to its start value after all of them (issue 3: no leaked frames after
+// to its start value after all of them (no leaked frames after
 // 100 process runs). Powers off with 0 only if every run exited with 0
 // and nothing leaked.
 func repeatMode(m *machine, args []string) int {

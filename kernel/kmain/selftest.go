@@ -331,7 +331,7 @@ func runFPWorkers(workers, n int, x0 uint64) (fpResult, error) {
 // interleave with them.
 func checkFPUnderPreemption(*machine) (string, error) {
 	const n, workers = 8_000_000, 3
-	_, _, _, _, _, _, async0, _ := rtStats()
+	async0 := rtStats().asyncPreempts
 	stop := make(chan struct{})
 	go func() { // heap churn
 		var keep [][]byte
@@ -352,7 +352,7 @@ func checkFPUnderPreemption(*machine) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, _, _, _, _, _, async1, _ := rtStats()
+	async1 := rtStats().asyncPreempts
 	if async1 == async0 {
 		return "", fmt.Errorf("no asynchronous preemption happened during the run")
 	}

@@ -53,7 +53,7 @@ func stressMode(m *machine, args []string) int {
 	}
 	rtHwinit1(&ticks, hz, preemptTicks)
 	defer rtHwinit1(&ticks, tickHz, preemptTicks)
-	_, _, _, _, _, _, async0, _ := rtStats()
+	async0 := rtStats().asyncPreempts
 	gc0 := numGC()
 	start := mtimeNow()
 	for r := 0; r < rounds; r++ {
@@ -62,7 +62,7 @@ func stressMode(m *machine, args []string) int {
 			return 1
 		}
 	}
-	_, _, _, _, _, _, async1, _ := rtStats()
+	async1 := rtStats().asyncPreempts
 	fmt.Printf("stress: PASS: %d rounds at %d Hz in %v: %d async preemptions, %d GCs\n",
 		rounds, hz, mtimeNow()-start, async1-async0, numGC()-gc0)
 	return 0

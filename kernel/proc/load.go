@@ -23,7 +23,7 @@ type Image struct {
 // other page.
 const MaxImage = 256 << 20
 
-// LoadELF maps a static riscv64 ELF executable into s. kernel/elf (K3)
+// LoadELF maps a static riscv64 ELF executable into s. kernel/elf
 // validates the file and splits its PT_LOAD segments into pages. A page
 // that holds file bytes gets a zeroed frame with the segment's
 // permissions plus U, and its bytes, now; a page that is all zero fill

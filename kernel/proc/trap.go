@@ -92,7 +92,7 @@ func signalFor(cause uint64) (sig, code int) {
 		return uabi.SIGTRAP, 1 // TRAP_BRKPT
 	case 0, 4, 6:
 		return uabi.SIGBUS, uabi.BUS_ADRALN
-	case CauseLoadAccess, CauseStoreAcces, CauseInstAccess:
+	case CauseLoadAccess, CauseStoreAccess, CauseInstAccess:
 		return uabi.SIGSEGV, uabi.SEGV_ACCERR
 	}
 	return uabi.SIGSEGV, uabi.SEGV_MAPERR

@@ -40,16 +40,16 @@ const (
 
 // mcause values of traps from U-mode (privileged spec v1.12, Table 3.6).
 const (
-	CauseInterrupt  = 1 << 63
-	CauseInstAccess = 1
-	CauseIllegal    = 2
-	CauseBreakpoint = 3
-	CauseLoadAccess = 5
-	CauseStoreAcces = 7
-	CauseEcallU     = 8
-	CauseInstPage   = 12
-	CauseLoadPage   = 13
-	CauseStorePage  = 15
+	CauseInterrupt   = 1 << 63
+	CauseInstAccess  = 1
+	CauseIllegal     = 2
+	CauseBreakpoint  = 3
+	CauseLoadAccess  = 5
+	CauseStoreAccess = 7
+	CauseEcallU      = 8
+	CauseInstPage    = 12
+	CauseLoadPage    = 13
+	CauseStorePage   = 15
 )
 
 // CauseName names an exception cause for reports.
@@ -69,7 +69,7 @@ func CauseName(c uint64) string {
 		return "load access fault"
 	case 6:
 		return "store address misaligned"
-	case CauseStoreAcces:
+	case CauseStoreAccess:
 		return "store access fault"
 	case CauseEcallU:
 		return "ecall from U-mode"

@@ -6,7 +6,7 @@ package uabi
 // number goes in a7, arguments in a0..a5, the result (or -errno) in a0.
 //
 // The constants below are the calls the kernel serves or must recognise for
-// Go programs (issue 3's list plus their close relatives); sysNames holds the
+// Go programs (the calls they make plus their close relatives); sysNames holds the
 // whole table so that any number can be named in ENOSYS counters, traces and
 // the fuzzer's denylist.
 const (

@@ -1,5 +1,5 @@
 // Package user holds the test programs that run as user processes on the
-// copslab kernel (issue 3). Each subdirectory is an ordinary Go main package
+// copslab kernel. Each subdirectory is an ordinary Go main package
 // built with the stock toolchain for GOOS=linux GOARCH=riscv64
 // CGO_ENABLED=0; the kernel must provide the Linux system calls they make.
 //
