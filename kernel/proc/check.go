@@ -14,36 +14,15 @@ import (
 // tables, and are never writable and executable at once. The kernel runs it when a process ends; a failure means user
 // code could reach memory it does not own.
 func (s *Space) Check(lo, hi uint64) error {
-	tables := map[uint64]bool{}
-	leaves := map[uint64]uint64{}
-	var walk func(table uint64, level int, va uint64) error
-	walk = func(table uint64, level int, va uint64) error {
-		if table < lo || table >= hi || tables[table] {
-			return fmt.Errorf("proc: table frame %#x outside the pool or reached twice", table)
-		}
-		tables[table] = true
-		for i := uint64(0); i < 512; i++ {
-			pte := s.phys.Load(table + 8*i)
-			if pte&1 == 0 {
-				continue
-			}
-			pa := (pte >> 10 & (1<<44 - 1)) << 12
-			v := va | i<<(12+9*level)
-			if pte&0xe == 0 {
-				if level == 0 {
-					return fmt.Errorf("proc: pointer entry at level 0 for %#x", v)
-				}
-				if err := walk(pa, level-1, v); err != nil {
-					return err
-				}
-				continue
-			}
-			leaves[v] = pa
-		}
-		return nil
+	l, err := s.PT.Walk()
+	if err != nil {
+		return fmt.Errorf("proc: %w", err)
 	}
-	if err := walk(s.PT.Root(), 2, 0); err != nil {
-		return err
+	tables, leaves := l.Tables, l.Leaves
+	for table := range tables {
+		if table < lo || table >= hi {
+			return fmt.Errorf("proc: table frame %#x outside the pool", table)
+		}
 	}
 	if len(leaves) != len(s.pages)+len(s.shared) {
 		return fmt.Errorf("proc: %d leaves in the table, %d pages and %d shared pages recorded", len(leaves), len(s.pages), len(s.shared))

@@ -8,33 +8,12 @@ import (
 )
 
 // walk collects the table frames and leaf mappings of s's page table.
-func walk(t *testing.T, s *Space, phys *simPhys) (tables map[uint64]bool, leaves map[uint64]uint64) {
-	tables, leaves = map[uint64]bool{}, map[uint64]uint64{}
-	var rec func(table uint64, level int, va uint64)
-	rec = func(table uint64, level int, va uint64) {
-		if tables[table] {
-			t.Fatalf("table %#x reached twice", table)
-		}
-		tables[table] = true
-		for i := uint64(0); i < 512; i++ {
-			pte := phys.Load(table + 8*i)
-			if pte&1 == 0 {
-				continue
-			}
-			pa := (pte >> 10 & (1<<44 - 1)) << 12
-			v := va | i<<(12+9*level)
-			if pte&0xe == 0 {
-				if level == 0 {
-					t.Fatalf("pointer PTE at level 0")
-				}
-				rec(pa, level-1, v)
-				continue
-			}
-			leaves[v] = pa
-		}
+func walk(t *testing.T, s *Space, _ *simPhys) (tables map[uint64]bool, leaves map[uint64]uint64) {
+	l, err := s.PT.Walk()
+	if err != nil {
+		t.Fatal(err)
 	}
-	rec(s.PT.Root(), 2, 0)
-	return tables, leaves
+	return l.Tables, l.Leaves
 }
 
 // TestSpaceStress runs random Go-runtime-like memory calls and checks
