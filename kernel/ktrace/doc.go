@@ -64,8 +64,9 @@
 //	Exit    * → Exited           (exit, exit_group, kill, fault, exec)
 //	SetPrio priority change      (setpriority; Arg = the old priority)
 //
-// A process is created with its first thread's Spawn and ends with its
-// last thread's Exit. The package keeps each thread's traced state, so a
+// The kernel makes these calls from one place, the scheduling seam's
+// trace (kernel/proc/sched.go). A process is created with its first
+// thread's Spawn and ends with its last thread's Exit. The package keeps each thread's traced state, so a
 // call that is not a transition (waking a thread that is not blocked)
 // records nothing.
 package ktrace
