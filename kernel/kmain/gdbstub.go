@@ -53,16 +53,22 @@ func gdbstubMode(m *machine, args []string) int {
 	return status
 }
 
-// debugLoop runs p's threads as runProcs does, but the stub decides when:
+// debugLoop runs the threads through the scheduling seam as runProcs
+// does, but the stub decides when:
 // p starts stopped, gdb's breakpoints stop it, a step stops the stepping
 // thread at its next instruction (the step's breakpoints are in memory
 // only while that thread runs: Enter/Leave), and gdb's ^C stops it at the
 // next interrupt (the 100 Hz tick at the latest).
 func debugLoop(p *proc.Proc, stub *kgdb.Stub) {
 	stub.WaitRun()
+	s := procTable.Sched()
 	for !p.Exited {
+		if input.arrived.Swap(false) {
+			s.WakeInput()
+		}
 		now := env.Now()
-		t, until := p.Pick(now)
+		d := s.Next(now)
+		t, until := d.Thread, d.Until
 		if t == nil {
 			if until == 0 || until-now > int64(time.Millisecond) {
 				until = now + int64(time.Millisecond)
@@ -74,24 +80,26 @@ func debugLoop(p *proc.Proc, stub *kgdb.Stub) {
 			}
 			continue
 		}
-		if p.DeliverPending(t); p.Exited {
-			break
+		tp := t.Proc() // p, or a child it forked (which runs but is not debugged)
+		if tp.DeliverPending(t); tp.Exited {
+			continue
 		}
 		stub.Enter(t.TID)
 		rtUserEnter(unsafe.Pointer(&t.TF))
 		stepped := stub.Leave(t.TF.PC) && t.TF.Cause == proc.CauseBreakpoint
 		switch {
-		case stepped || t.TF.Cause == proc.CauseBreakpoint && stub.Breakpoint(t.TF.PC):
+		case tp == p && (stepped || t.TF.Cause == proc.CauseBreakpoint && stub.Breakpoint(t.TF.PC)):
 			stub.Report(stub.StopAt(t.TID))
 			stub.WaitRun()
 		case t.TF.Cause&proc.CauseInterrupt != 0:
+			s.Yield(t, sched.CausePreempt)
 			runtime.Gosched() // the stub's goroutine reads the UART
 			if stub.Interrupted() {
 				stub.Report(kgdb.InterruptStop(t.TID))
 				stub.WaitRun()
 			}
 		default:
-			p.Trap(t, env)
+			tp.Trap(t, env)
 		}
 	}
 }

@@ -15,24 +15,28 @@ import (
 // while its counter is non-zero; a thread in epoll_pwait blocks until
 // such an eventfd is written or its timeout passes.
 
-type fdKind int
-
-const (
-	fdEpoll fdKind = iota + 1
-	fdEventfd
+// epollOps is an epoll instance (reads and writes: EBADF); eventfdOps
+// an eventfd: 8-byte reads take the counter, 8-byte writes add to it.
+type (
+	epollOps   struct{ noOps }
+	eventfdOps struct{ noOps }
 )
 
-// file is an open descriptor above 2.
-type file struct {
-	kind     fdKind
-	counter  uint64            // eventfd
-	watch    map[uint64]uint64 // epoll: fd → event data
-	pipe     *pipe             // pipe ends (fd.go)
-	nonblock bool              // O_NONBLOCK
-	node     *node             // files and directories (fs.go)
-	path     string            // their absolute path
-	off      int64             // read position (files), entry index (directories)
+func (eventfdOps) read(c *call, f *file, buf, n uint64) uint64 {
+	if n < 8 {
+		return uabi.Errno(uabi.EINVAL)
+	}
+	return c.p.eventfdRead(f, buf)
 }
+
+func (eventfdOps) write(c *call, f *file, buf, n uint64) uint64 {
+	if n < 8 {
+		return uabi.Errno(uabi.EINVAL)
+	}
+	return c.p.eventfdWrite(f, buf)
+}
+
+func (eventfdOps) poll(f *file) (bool, bool) { return f.counter != 0, true }
 
 // pollWait is a thread's pending epoll_pwait.
 type pollWait struct {
@@ -48,27 +52,25 @@ func (p *Proc) newFD(f *file) uint64 {
 	return uint64(fd)
 }
 
-func (p *Proc) sysPoll(t *Thread, env Env, nr uint64, a []uint64) (uint64, bool) {
-	switch nr {
-	case uabi.SYS_EPOLL_CREATE1:
-		return p.newFD(&file{kind: fdEpoll, watch: map[uint64]uint64{}}), true
-	case uabi.SYS_EVENTFD2:
-		return p.newFD(&file{kind: fdEventfd, counter: a[0]}), true
-	case uabi.SYS_EPOLL_CTL:
-		return p.epollCtl(a[0], a[1], a[2], a[3]), true
-	case uabi.SYS_EPOLL_PWAIT:
-		return p.epollWait(t, env, a[0], a[1], a[2], int64(int32(a[3]))), true
+// epoll is the open epoll instance on fd, or nil.
+func (p *Proc) epoll(fd uint64) *file {
+	if f := p.files[fd]; f != nil {
+		if _, ok := f.ops.(epollOps); ok {
+			return f
+		}
 	}
-	return 0, false
+	return nil
 }
 
 func (p *Proc) epollCtl(epfd, op, fd, ev uint64) uint64 {
-	ep := p.files[epfd]
-	if ep == nil || ep.kind != fdEpoll {
+	ep := p.epoll(epfd)
+	if ep == nil {
 		return uabi.Errno(uabi.EBADF)
 	}
-	if f := p.files[fd]; f != nil && (f.kind == fdPipeR || f.kind == fdPipeW) {
-		return uabi.Errno(uabi.EPERM) // pipes are read and written blocking
+	if f := p.files[fd]; f != nil {
+		if _, watchable := f.ops.poll(f); !watchable {
+			return uabi.Errno(uabi.EPERM)
+		}
 	}
 	switch op {
 	case uabi.EPOLL_CTL_ADD, uabi.EPOLL_CTL_MOD:
@@ -92,7 +94,10 @@ func (p *Proc) ready(epfd, events, max uint64) uint64 {
 	n := uint64(0)
 	for fd, data := range ep.watch {
 		f := p.files[fd]
-		if n == max || f == nil || f.kind != fdEventfd || f.counter == 0 {
+		if n == max || f == nil {
+			continue
+		}
+		if readable, _ := f.ops.poll(f); !readable {
 			continue
 		}
 		var b [16]byte
@@ -107,8 +112,7 @@ func (p *Proc) ready(epfd, events, max uint64) uint64 {
 }
 
 func (p *Proc) epollWait(t *Thread, env Env, epfd, events, max uint64, timeoutMs int64) uint64 {
-	ep := p.files[epfd]
-	if ep == nil || ep.kind != fdEpoll {
+	if p.epoll(epfd) == nil {
 		return uabi.Errno(uabi.EBADF)
 	}
 	if max == 0 || max > 1024 {

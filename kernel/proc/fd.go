@@ -7,7 +7,7 @@ import (
 	"copslab/sched"
 )
 
-// Descriptor table. Every process has its own table (fd → *file) with a
+// Descriptor table and pipes. Every process has its own table (fd → *file) with a
 // close-on-exec flag per descriptor; fork-style clones copy the table,
 // sharing the open files. fds 0, 1, 2 start as the console. A pipe is a
 // 64 KiB buffer with reader and writer counts (descriptors that refer to
@@ -17,12 +17,6 @@ import (
 // waits in the pipe's read queue, a blocked writer in its write queue;
 // every write wakes the readers, every read the writers, and closing an
 // end wakes both. The woken call runs again (Wait.rerun).
-
-const (
-	fdConsole fdKind = iota + 10
-	fdPipeR
-	fdPipeW
-)
 
 // pipeSize is a pipe's capacity (Linux's default).
 const pipeSize = 64 << 10
@@ -38,15 +32,46 @@ type pipe struct {
 	readq, writeq    WaitQ // threads blocked reading, writing
 }
 
-var consoleFile = &file{kind: fdConsole}
+// pipeReadOps and pipeWriteOps are the two ends of a pipe.
+type (
+	pipeReadOps  struct{ pipeOps }
+	pipeWriteOps struct{ pipeOps }
+	pipeOps      struct{ noOps }
+)
 
-// ref and unref count the descriptors referring to a pipe end.
-func (f *file) ref(d int) {
-	switch f.kind {
-	case fdPipeR:
-		f.pipe.readers += d
-	case fdPipeW:
-		f.pipe.writers += d
+func (pipeReadOps) read(c *call, f *file, buf, n uint64) uint64 {
+	return c.p.pipeRead(c.t, f, buf, n)
+}
+
+func (pipeWriteOps) write(c *call, f *file, buf, n uint64) uint64 {
+	return c.p.pipeWrite(c.t, f, buf, n)
+}
+
+func (pipeReadOps) accmode() uint64  { return 0 }
+func (pipeWriteOps) accmode() uint64 { return 1 }
+
+func (pipeOps) stat(*file) *node { return &node{mode: uabi.S_IFIFO | 0o600} }
+
+// poll: pipes are read and written blocking (epoll_ctl gives EPERM, as
+// Linux does for regular files), so Go never registers them.
+func (pipeOps) poll(*file) (bool, bool) { return false, false }
+
+// ref counts the descriptors of each end; closing one wakes both sides
+// (the other end may now see end of file or EPIPE).
+func (pipeReadOps) ref(p *Proc, f *file, d int) {
+	f.pipe.readers += d
+	f.pipe.closed(p, d)
+}
+
+func (pipeWriteOps) ref(p *Proc, f *file, d int) {
+	f.pipe.writers += d
+	f.pipe.closed(p, d)
+}
+
+func (pp *pipe) closed(p *Proc, d int) {
+	if d < 0 && p.sched != nil {
+		p.sched.WakeAll(&pp.readq, sched.CauseWake, 0)
+		p.sched.WakeAll(&pp.writeq, sched.CauseWake, 0)
 	}
 }
 
@@ -62,7 +87,7 @@ func (p *Proc) installAt(fd uint64, f *file, cloexec bool) {
 	if p.files == nil {
 		p.initFDs()
 	}
-	f.ref(1)
+	f.ops.ref(p, f, 1)
 	p.files[fd] = f
 	if cloexec {
 		p.cloexec[fd] = true
@@ -85,11 +110,7 @@ func (p *Proc) closeFD(fd uint64) bool {
 	if f == nil {
 		return false
 	}
-	f.ref(-1)
-	if f.pipe != nil && p.sched != nil { // the other end may see EOF or EPIPE now
-		p.sched.WakeAll(&f.pipe.readq, sched.CauseWake, 0)
-		p.sched.WakeAll(&f.pipe.writeq, sched.CauseWake, 0)
-	}
+	f.ops.ref(p, f, -1)
 	delete(p.files, fd)
 	delete(p.cloexec, fd)
 	return true
@@ -118,41 +139,26 @@ func (p *Proc) copyFDs(child *Proc) {
 	}
 }
 
-// sysFD serves pipe2, dup3, close, fcntl and reads/writes on pipes.
-func (p *Proc) sysFD(t *Thread, nr uint64, a []uint64) (uint64, bool) {
-	switch nr {
-	case uabi.SYS_PIPE2:
-		return p.pipe2(a[0], a[1]), true
-	case uabi.SYS_DUP3:
-		return p.dup3(a[0], a[1], a[2]), true
-	case uabi.SYS_DUP:
-		f := p.files[a[0]]
-		fd := p.lowestFD(0)
-		if f == nil {
-			return uabi.Errno(uabi.EBADF), true
-		}
-		if fd < 0 {
-			return uabi.Errno(uabi.EMFILE), true
-		}
-		p.installAt(uint64(fd), f, false)
-		return uint64(fd), true
-	case uabi.SYS_CLOSE:
-		if p.closeFD(a[0]) {
-			return 0, true
-		}
-		return uabi.Errno(uabi.EBADF), true
-	case uabi.SYS_FCNTL:
-		return p.fcntl(a[0], a[1], a[2]), true
-	case uabi.SYS_READ:
-		if f := p.files[a[0]]; f != nil && f.kind == fdPipeR {
-			return p.pipeRead(t, f, a[1], a[2]), true
-		}
-	case uabi.SYS_WRITE:
-		if f := p.files[a[0]]; f != nil && f.kind == fdPipeW {
-			return p.pipeWrite(t, f, a[1], a[2]), true
-		}
+// dup(fd): the lowest free descriptor refers to fd's file.
+func (p *Proc) dup(old uint64) uint64 {
+	f := p.files[old]
+	fd := p.lowestFD(0)
+	if f == nil {
+		return uabi.Errno(uabi.EBADF)
 	}
-	return 0, false
+	if fd < 0 {
+		return uabi.Errno(uabi.EMFILE)
+	}
+	p.installAt(uint64(fd), f, false)
+	return uint64(fd)
+}
+
+// closeCall is close(fd).
+func (p *Proc) closeCall(fd uint64) uint64 {
+	if p.closeFD(fd) {
+		return 0
+	}
+	return uabi.Errno(uabi.EBADF)
 }
 
 func (p *Proc) pipe2(va, flags uint64) uint64 {
@@ -178,8 +184,8 @@ func (p *Proc) pipe2(va, flags uint64) uint64 {
 	pp := &pipe{}
 	nb := flags&uabi.O_NONBLOCK != 0
 	cloexec := flags&uabi.O_CLOEXEC != 0
-	p.installAt(uint64(r), &file{kind: fdPipeR, pipe: pp, nonblock: nb}, cloexec)
-	p.installAt(uint64(w), &file{kind: fdPipeW, pipe: pp, nonblock: nb}, cloexec)
+	p.installAt(uint64(r), &file{ops: pipeReadOps{}, pipe: pp, nonblock: nb}, cloexec)
+	p.installAt(uint64(w), &file{ops: pipeWriteOps{}, pipe: pp, nonblock: nb}, cloexec)
 	return 0
 }
 
@@ -214,13 +220,7 @@ func (p *Proc) fcntl(fd, cmd, arg uint64) uint64 {
 		}
 		return 0
 	case uabi.F_GETFL:
-		fl := uint64(2) // O_RDWR
-		switch f.kind {
-		case fdPipeR:
-			fl = 0
-		case fdPipeW:
-			fl = 1
-		}
+		fl := f.ops.accmode()
 		if f.nonblock {
 			fl |= uabi.O_NONBLOCK
 		}

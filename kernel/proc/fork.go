@@ -33,21 +33,11 @@ const (
 	cldKilled = 2
 )
 
-func (p *Proc) sysProc(t *Thread, nr uint64, a []uint64) (uint64, bool) {
-	switch nr {
-	case uabi.SYS_EXECVE:
-		return p.execve(t, a[0], a[1], a[2]), true
-	case uabi.SYS_WAIT4:
-		return p.wait4(t, int64(int32(a[0])), a[1], a[2], a[3]), true
-	case uabi.SYS_WAITID:
-		return p.waitid(t, a[0], int64(int32(a[1])), a[2], a[3]), true
-	case uabi.SYS_GETPPID:
-		if p.Parent != nil {
-			return uint64(p.Parent.PID), true
-		}
-		return 0, true
+func (c *call) getppid() uint64 {
+	if c.p.Parent != nil {
+		return uint64(c.p.Parent.PID)
 	}
-	return 0, false
+	return 0
 }
 
 // fork creates a vfork or fork child (see above).

@@ -17,8 +17,8 @@ import (
 //	/proc/PID/task/TID/stat    proc(5)'s stat line for each thread: pid,
 //	                           (name), state, ... field 18 priority (20+nice)
 //
-// openat (read-only), fstat, newfstatat, lseek, getdents64 and read work
-// on it; the working directory is always /.
+// openat (read-only), fstat, newfstatat, lseek, getdents64, read and
+// pread64 work on it; the working directory is always /.
 
 // node is one file or directory of the tree.
 type node struct {
@@ -29,11 +29,59 @@ type node struct {
 	mode uint32
 }
 
-const (
-	fdFile fdKind = iota + 20
-	fdDir
-	fdNull
+// treeFileOps is an open file of the tree, dirOps a directory, nullOps
+// /dev/null. All three seek; only files read data.
+type (
+	treeFileOps struct{ treeOps }
+	dirOps      struct{ treeOps }
+	nullOps     struct{ treeOps }
+	treeOps     struct{ noOps }
 )
+
+func (treeFileOps) read(c *call, f *file, buf, n uint64) uint64 {
+	return c.p.readFile(f, buf, n, f.off, true)
+}
+
+func (treeFileOps) pread(c *call, f *file, buf, n uint64, off int64) uint64 {
+	return c.p.readFile(f, buf, n, off, false)
+}
+
+func (dirOps) read(*call, *file, uint64, uint64) uint64         { return uabi.Errno(uabi.EISDIR) }
+func (dirOps) pread(*call, *file, uint64, uint64, int64) uint64 { return uabi.Errno(uabi.EISDIR) }
+
+func (nullOps) read(*call, *file, uint64, uint64) uint64         { return 0 }
+func (nullOps) pread(*call, *file, uint64, uint64, int64) uint64 { return 0 }
+func (nullOps) write(c *call, f *file, buf, n uint64) uint64     { return n }
+
+func (treeOps) stat(f *file) *node { return f.node }
+
+func (treeOps) seek(f *file, off int64, whence uint64) uint64 {
+	size := int64(len(f.node.data))
+	switch whence {
+	case 0:
+	case 1:
+		off += f.off
+	case 2:
+		off += size
+	default:
+		return uabi.Errno(uabi.EINVAL)
+	}
+	if off < 0 {
+		return uabi.Errno(uabi.EINVAL)
+	}
+	f.off = off
+	return uint64(off)
+}
+
+// dir is the open directory on fd, or nil.
+func (p *Proc) dir(fd uint64) *file {
+	if f := p.files[fd]; f != nil {
+		if _, ok := f.ops.(dirOps); ok {
+			return f
+		}
+	}
+	return nil
+}
 
 // lookup finds path (absolute, or relative to /).
 func (p *Proc) lookup(path string) *node {
@@ -143,46 +191,12 @@ func (p *Proc) statLine(t *Thread) string {
 	return strings.Join(f, " ") + "\n"
 }
 
-// sysFS serves the file calls on the tree.
-func (p *Proc) sysFS(t *Thread, nr uint64, a []uint64) (uint64, bool) {
-	switch nr {
-	case uabi.SYS_OPENAT:
-		return p.openat(int64(int32(a[0])), a[1], a[2]), true
-	case uabi.SYS_NEWFSTATAT:
-		return p.fstatat(int64(int32(a[0])), a[1], a[2], a[3]), true
-	case uabi.SYS_FSTAT:
-		f := p.files[a[0]]
-		if f == nil {
-			return uabi.Errno(uabi.EBADF), true
-		}
-		return p.putStat(a[1], f.statNode()), true
-	case uabi.SYS_LSEEK:
-		return p.lseek(a[0], int64(a[1]), a[2]), true
-	case uabi.SYS_GETDENTS64:
-		return p.getdents(a[0], a[1], a[2]), true
-	case uabi.SYS_READ, uabi.SYS_PREAD64:
-		f := p.files[a[0]]
-		if f == nil || f.kind != fdFile && f.kind != fdNull && f.kind != fdDir {
-			return 0, false
-		}
-		switch {
-		case f.kind == fdDir:
-			return uabi.Errno(uabi.EISDIR), true
-		case f.kind == fdNull:
-			return 0, true
-		case nr == uabi.SYS_PREAD64:
-			return p.readFile(f, a[1], a[2], int64(a[3]), false), true
-		}
-		return p.readFile(f, a[1], a[2], f.off, true), true
-	case uabi.SYS_WRITE:
-		if f := p.files[a[0]]; f != nil && f.kind == fdNull {
-			return a[2], true
-		}
-		if f := p.files[a[0]]; f != nil && (f.kind == fdFile || f.kind == fdDir) {
-			return uabi.Errno(uabi.EBADF), true
-		}
+func (c *call) fstat() uint64 {
+	f := c.p.files[c.a[0]]
+	if f == nil {
+		return uabi.Errno(uabi.EBADF)
 	}
-	return 0, false
+	return c.p.putStat(c.a[1], f.ops.stat(f))
 }
 
 // resolve makes path absolute: relative paths start at / (AT_FDCWD) or
@@ -194,14 +208,13 @@ func (p *Proc) resolve(dirfd int64, path string) (string, uint64) {
 	if strings.HasPrefix(path, "/") || dirfd == uabi.AT_FDCWD {
 		return "/" + path, 0
 	}
-	f := p.files[uint64(dirfd)]
 	switch {
-	case dirfd < 0 || f == nil:
+	case dirfd < 0 || p.files[uint64(dirfd)] == nil:
 		return "", uabi.Errno(uabi.EBADF)
-	case f.kind != fdDir:
+	case p.dir(uint64(dirfd)) == nil:
 		return "", uabi.Errno(uabi.ENOTDIR)
 	}
-	return f.path + "/" + path, 0
+	return p.files[uint64(dirfd)].path + "/" + path, 0
 }
 
 func (p *Proc) openat(dirfd int64, pathVA, flags uint64) uint64 {
@@ -229,28 +242,14 @@ func (p *Proc) openat(dirfd int64, pathVA, flags uint64) uint64 {
 	if fd < 0 {
 		return uabi.Errno(uabi.EMFILE)
 	}
-	f := &file{kind: fdFile, node: n, path: path}
+	f := &file{ops: treeFileOps{}, node: n, path: path}
 	if n.dir {
-		f.kind = fdDir
+		f.ops = dirOps{}
 	} else if n.null {
-		f.kind = fdNull
+		f.ops = nullOps{}
 	}
 	p.installAt(uint64(fd), f, flags&uabi.O_CLOEXEC != 0)
 	return uint64(fd)
-}
-
-// statNode is the node behind a descriptor (pipes and the console get
-// a synthetic one).
-func (f *file) statNode() *node {
-	switch {
-	case f.node != nil:
-		return f.node
-	case f.kind == fdPipeR || f.kind == fdPipeW:
-		return &node{mode: uabi.S_IFIFO | 0o600}
-	case f.kind == fdConsole:
-		return &node{mode: uabi.S_IFCHR | 0o620}
-	}
-	return &node{mode: 0o600}
 }
 
 func (p *Proc) fstatat(dirfd int64, pathVA, statVA, flags uint64) uint64 {
@@ -263,7 +262,7 @@ func (p *Proc) fstatat(dirfd int64, pathVA, statVA, flags uint64) uint64 {
 		if f == nil {
 			return uabi.Errno(uabi.EBADF)
 		}
-		return p.putStat(statVA, f.statNode())
+		return p.putStat(statVA, f.ops.stat(f))
 	}
 	path, errno := p.resolve(dirfd, path)
 	if errno != 0 {
@@ -310,30 +309,10 @@ func (p *Proc) readFile(f *file, buf, n uint64, off int64, advance bool) uint64 
 
 func (p *Proc) lseek(fd uint64, off int64, whence uint64) uint64 {
 	f := p.files[fd]
-	switch {
-	case f == nil:
+	if f == nil {
 		return uabi.Errno(uabi.EBADF)
-	case f.kind != fdFile && f.kind != fdDir && f.kind != fdNull:
-		return uabi.Errno(uabi.ESPIPE)
 	}
-	size := int64(0)
-	if f.node != nil {
-		size = int64(len(f.node.data))
-	}
-	switch whence {
-	case 0:
-	case 1:
-		off += f.off
-	case 2:
-		off += size
-	default:
-		return uabi.Errno(uabi.EINVAL)
-	}
-	if off < 0 {
-		return uabi.Errno(uabi.EINVAL)
-	}
-	f.off = off
-	return uint64(off)
+	return f.ops.seek(f, off, whence)
 }
 
 // getdents writes linux_dirent64 records from the directory's position
@@ -343,7 +322,7 @@ func (p *Proc) getdents(fd, buf, n uint64) uint64 {
 	if f == nil {
 		return uabi.Errno(uabi.EBADF)
 	}
-	if f.kind != fdDir {
+	if p.dir(fd) == nil {
 		return uabi.Errno(uabi.ENOTDIR)
 	}
 	ents := append([]string{".", ".."}, f.node.ents...)

@@ -429,14 +429,3 @@ func (s *Sched) Next(now int64) Decision {
 
 // LastRun is the thread of p that Next handed out last (nil: none yet).
 func (p *Proc) LastRun() *Thread { return p.lastRun }
-
-// Pick is Next restricted to process p (host tests drive one process
-// this way): p's best ready thread, or nil and the earliest deadline.
-func (p *Proc) Pick(now int64) (*Thread, int64) {
-	s := p.sched
-	s.settle(now)
-	if p.nReady == 0 {
-		return nil, s.earliest()
-	}
-	return s.fetch(p), 0
-}

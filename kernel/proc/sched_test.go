@@ -11,6 +11,17 @@ import (
 // space): every wake cause, deadline order, deadlock detection, the
 // time limit, and the order of decisions.
 
+// Pick is Next restricted to process p (host tests drive one process
+// this way): p's best ready thread, or nil and the earliest deadline.
+func (p *Proc) Pick(now int64) (*Thread, int64) {
+	s := p.sched
+	s.settle(now)
+	if p.nReady == 0 {
+		return nil, s.earliest()
+	}
+	return s.fetch(p), 0
+}
+
 // bare makes a process with n threads in s.
 func bare(s *Sched, pid, n int) *Proc {
 	p := &Proc{PID: pid, nextTID: pid * 1000, sched: s}

@@ -61,28 +61,12 @@ func (p *Proc) mapTrampoline() error {
 
 func validSig(sig uint64) bool { return sig >= 1 && sig <= uabi.NSIG }
 
-func (p *Proc) sysSignal(t *Thread, nr uint64, a []uint64) (uint64, bool) {
-	switch nr {
-	case uabi.SYS_RT_SIGACTION:
-		return p.sigaction(a[0], a[1], a[2]), true
-	case uabi.SYS_RT_SIGPROCMASK:
-		return p.sigprocmask(t, a[0], a[1], a[2]), true
-	case uabi.SYS_SIGALTSTACK:
-		return p.sigaltstack(t, a[0], a[1]), true
-	case uabi.SYS_RT_SIGRETURN:
-		p.sigreturn(t)
-		return t.TF.X[RegA0], true
-	case uabi.SYS_TGKILL:
-		return p.signalThread(a[1], a[2]), true
-	case uabi.SYS_TKILL:
-		return p.signalThread(a[0], a[1]), true
-	case uabi.SYS_KILL:
-		if a[0] != uint64(p.PID) && a[0] != 0 {
-			return p.killOther(int64(a[0]), a[1]), true
-		}
-		return p.signalThread(uint64(p.Threads[0].TID), a[1]), true
+// kill(pid, sig): another process, or this one (its first thread).
+func (c *call) kill() uint64 {
+	if c.a[0] != uint64(c.p.PID) && c.a[0] != 0 {
+		return c.p.killOther(int64(c.a[0]), c.a[1])
 	}
-	return 0, false
+	return c.p.signalThread(uint64(c.p.Threads[0].TID), c.a[1])
 }
 
 func (p *Proc) sigaction(sig, act, old uint64) uint64 {

@@ -17,40 +17,30 @@ const cloneThread = uabi.CLONE_VM | uabi.CLONE_THREAD | uabi.CLONE_SIGHAND
 // MaxThreads bounds the live threads of one process.
 const MaxThreads = 1024
 
-func (p *Proc) sysThread(t *Thread, env Env, nr uint64, a []uint64) (uint64, bool) {
-	switch nr {
-	case uabi.SYS_CLONE:
-		return p.clone(t, a[0], a[1], a[2], a[3], a[4]), true
-	case uabi.SYS_EXIT:
-		p.sched.exit(t)
-		p.removeDead()
-		if len(p.Threads) == 0 {
-			p.Exit(int(a[0]&0xff), "")
-		}
-		return 0, true
-	case uabi.SYS_EXIT_GROUP:
-		p.Exit(int(a[0]&0xff), "")
-		return 0, true
-	case uabi.SYS_FUTEX:
-		return p.futex(t, env, a[0], a[1], a[2], a[3]), true
-	case uabi.SYS_NANOSLEEP:
-		return p.sleep(t, env, a[0]), true
-	case uabi.SYS_CLOCK_NANOSLEEP:
-		if a[1]&1 != 0 { // TIMER_ABSTIME: not needed by Go
-			return uabi.Errno(uabi.EINVAL), true
-		}
-		return p.sleep(t, env, a[2]), true
-	case uabi.SYS_SETPRIORITY:
-		return p.setpriority(t, a[0], a[1], int64(int32(a[2]))), true
-	case uabi.SYS_GETPRIORITY:
-		if th := p.priorityTarget(t, a[0], a[1]); th != nil {
-			return uint64(20 - th.Nice), true // the raw call returns 20-nice
-		}
-		return uabi.Errno(uabi.ESRCH), true
-	case uabi.SYS_SCHED_YIELD:
-		return 0, true // the run loop picks the next thread after every trap
+// exitThread is exit(status): the thread ends; the last one ends the
+// process.
+func (c *call) exitThread() uint64 {
+	p := c.p
+	p.sched.exit(c.t)
+	p.removeDead()
+	if len(p.Threads) == 0 {
+		p.Exit(int(c.a[0]&0xff), "")
 	}
-	return 0, false
+	return 0
+}
+
+func (c *call) clockNanosleep() uint64 {
+	if c.a[1]&1 != 0 { // TIMER_ABSTIME: not needed by Go
+		return uabi.Errno(uabi.EINVAL)
+	}
+	return c.p.sleep(c.t, c.env, c.a[2])
+}
+
+func (c *call) getpriority() uint64 {
+	if th := c.p.priorityTarget(c.t, c.a[0], c.a[1]); th != nil {
+		return uint64(20 - th.Nice) // the raw call returns 20-nice
+	}
+	return uabi.Errno(uabi.ESRCH)
 }
 
 // clone creates a thread sharing the address space: it resumes after the

@@ -33,64 +33,123 @@ var timedOut = uabi.Errno(uabi.ETIMEDOUT)
 // efault is -EFAULT as a result register.
 var efault = uabi.Errno(uabi.EFAULT)
 
+// call is one system call being served: the process, the calling
+// thread, the machine and the six argument registers.
+type call struct {
+	p   *Proc
+	t   *Thread
+	env Env
+	a   []uint64
+}
+
 // Syscall serves the ecall in t.TF: number in a7, arguments in a0..a5,
 // result (or -errno) in a0, pc moved past the ecall. A call that blocks
-// leaves t blocked; the result is set when it wakes.
+// leaves t blocked; its result is set when it wakes (or the call runs
+// again, see sched.go).
 func (p *Proc) Syscall(t *Thread, env Env) {
 	tf := &t.TF
-	nr, a := tf.X[RegA7], tf.X[RegA0:RegA0+6]
+	nr := tf.X[RegA7]
 	p.Syscalls++
 	tf.PC += 4
-	r, ok := p.sysMem(nr, a)
-	if !ok {
-		r, ok = p.sysThread(t, env, nr, a)
-	}
-	if !ok {
-		r, ok = p.sysPoll(t, env, nr, a)
-	}
-	if !ok {
-		r, ok = p.sysSignal(t, nr, a)
-	}
-	if !ok {
-		r, ok = p.sysFD(t, nr, a)
-	}
-	if !ok {
-		r, ok = p.sysFS(t, nr, a)
-	}
-	if !ok {
-		r, ok = p.sysProc(t, nr, a)
-	}
-	if !ok {
-		r, ok = p.sysMisc(t, env, nr, a)
-	}
-	if !ok {
+	c := call{p, t, env, tf.X[RegA0 : RegA0+6]}
+	var r uint64
+	if h := handler(nr); h != nil {
+		r = h(&c)
+	} else {
 		p.Unknown[nr]++
 		r = uabi.Errno(uabi.ENOSYS)
 	}
-	if t.state != sched.Blocked && nr != uabi.SYS_RT_SIGRETURN {
+	if t.state != sched.Blocked { // (rt_sigreturn's result is the restored a0)
 		tf.X[RegA0] = r
 	}
 }
 
-// sysMem serves the memory calls.
-func (p *Proc) sysMem(nr uint64, a []uint64) (uint64, bool) {
-	s := p.Space
-	switch nr {
-	case uabi.SYS_MMAP:
-		return s.Mmap(a[0], a[1], a[2], a[3], a[4]), true
-	case uabi.SYS_MUNMAP:
-		return s.Munmap(a[0], a[1]), true
-	case uabi.SYS_MPROTECT:
-		return s.Mprotect(a[0], a[1], a[2]), true
-	case uabi.SYS_MADVISE:
-		if a[2] == uabi.MADV_DONTNEED {
-			return s.DontNeed(a[0], a[1]), true
-		}
-		return 0, true
-	case uabi.SYS_BRK:
-		return p.brk(a[0]), true
+// handler is the function serving system call nr, or nil.
+func handler(nr uint64) func(*call) uint64 {
+	if nr < uint64(len(syscalls)) {
+		return syscalls[nr]
 	}
-	return 0, false
+	return nil
+}
+
+// syscalls is the system-call table: one line per call served, in
+// number order within each group; a missing entry is ENOSYS. The work
+// lives in the file of each concept (fd.go, fs.go, epoll.go, mmap.go,
+// sys_thread.go, fork.go, signal.go, or below).
+var syscalls = [...]func(*call) uint64{
+	// Files: read and write dispatch on the file's kind (file.go).
+	uabi.SYS_READ:       (*call).read,
+	uabi.SYS_WRITE:      (*call).write,
+	uabi.SYS_PREAD64:    (*call).pread,
+	uabi.SYS_OPENAT:     func(c *call) uint64 { return c.p.openat(int64(int32(c.a[0])), c.a[1], c.a[2]) },
+	uabi.SYS_CLOSE:      func(c *call) uint64 { return c.p.closeCall(c.a[0]) },
+	uabi.SYS_PIPE2:      func(c *call) uint64 { return c.p.pipe2(c.a[0], c.a[1]) },
+	uabi.SYS_DUP:        func(c *call) uint64 { return c.p.dup(c.a[0]) },
+	uabi.SYS_DUP3:       func(c *call) uint64 { return c.p.dup3(c.a[0], c.a[1], c.a[2]) },
+	uabi.SYS_FCNTL:      func(c *call) uint64 { return c.p.fcntl(c.a[0], c.a[1], c.a[2]) },
+	uabi.SYS_LSEEK:      func(c *call) uint64 { return c.p.lseek(c.a[0], int64(c.a[1]), c.a[2]) },
+	uabi.SYS_GETDENTS64: func(c *call) uint64 { return c.p.getdents(c.a[0], c.a[1], c.a[2]) },
+	uabi.SYS_FSTAT:      (*call).fstat,
+	uabi.SYS_NEWFSTATAT: func(c *call) uint64 { return c.p.fstatat(int64(int32(c.a[0])), c.a[1], c.a[2], c.a[3]) },
+
+	// The poller (epoll.go).
+	uabi.SYS_EPOLL_CREATE1: func(c *call) uint64 { return c.p.newFD(&file{ops: epollOps{}, watch: map[uint64]uint64{}}) },
+	uabi.SYS_EVENTFD2:      func(c *call) uint64 { return c.p.newFD(&file{ops: eventfdOps{}, counter: c.a[0]}) },
+	uabi.SYS_EPOLL_CTL:     func(c *call) uint64 { return c.p.epollCtl(c.a[0], c.a[1], c.a[2], c.a[3]) },
+	uabi.SYS_EPOLL_PWAIT: func(c *call) uint64 {
+		return c.p.epollWait(c.t, c.env, c.a[0], c.a[1], c.a[2], int64(int32(c.a[3])))
+	},
+
+	// Memory (mmap.go, space.go).
+	uabi.SYS_MMAP:     func(c *call) uint64 { return c.p.Space.Mmap(c.a[0], c.a[1], c.a[2], c.a[3], c.a[4]) },
+	uabi.SYS_MUNMAP:   func(c *call) uint64 { return c.p.Space.Munmap(c.a[0], c.a[1]) },
+	uabi.SYS_MPROTECT: func(c *call) uint64 { return c.p.Space.Mprotect(c.a[0], c.a[1], c.a[2]) },
+	uabi.SYS_MADVISE:  (*call).madvise,
+	uabi.SYS_BRK:      func(c *call) uint64 { return c.p.brk(c.a[0]) },
+
+	// Threads and time (sys_thread.go).
+	uabi.SYS_CLONE:           func(c *call) uint64 { return c.p.clone(c.t, c.a[0], c.a[1], c.a[2], c.a[3], c.a[4]) },
+	uabi.SYS_EXIT:            (*call).exitThread,
+	uabi.SYS_EXIT_GROUP:      func(c *call) uint64 { c.p.Exit(int(c.a[0]&0xff), ""); return 0 },
+	uabi.SYS_FUTEX:           func(c *call) uint64 { return c.p.futex(c.t, c.env, c.a[0], c.a[1], c.a[2], c.a[3]) },
+	uabi.SYS_NANOSLEEP:       func(c *call) uint64 { return c.p.sleep(c.t, c.env, c.a[0]) },
+	uabi.SYS_CLOCK_NANOSLEEP: (*call).clockNanosleep,
+	uabi.SYS_SETPRIORITY:     func(c *call) uint64 { return c.p.setpriority(c.t, c.a[0], c.a[1], int64(int32(c.a[2]))) },
+	uabi.SYS_GETPRIORITY:     (*call).getpriority,
+	uabi.SYS_SCHED_YIELD:     func(*call) uint64 { return 0 }, // the run loop decides after every trap
+
+	// Processes (fork.go).
+	uabi.SYS_EXECVE:  func(c *call) uint64 { return c.p.execve(c.t, c.a[0], c.a[1], c.a[2]) },
+	uabi.SYS_WAIT4:   func(c *call) uint64 { return c.p.wait4(c.t, int64(int32(c.a[0])), c.a[1], c.a[2], c.a[3]) },
+	uabi.SYS_WAITID:  func(c *call) uint64 { return c.p.waitid(c.t, c.a[0], int64(int32(c.a[1])), c.a[2], c.a[3]) },
+	uabi.SYS_GETPPID: (*call).getppid,
+
+	// Signals (signal.go).
+	uabi.SYS_RT_SIGACTION:   func(c *call) uint64 { return c.p.sigaction(c.a[0], c.a[1], c.a[2]) },
+	uabi.SYS_RT_SIGPROCMASK: func(c *call) uint64 { return c.p.sigprocmask(c.t, c.a[0], c.a[1], c.a[2]) },
+	uabi.SYS_SIGALTSTACK:    func(c *call) uint64 { return c.p.sigaltstack(c.t, c.a[0], c.a[1]) },
+	uabi.SYS_RT_SIGRETURN:   func(c *call) uint64 { c.p.sigreturn(c.t); return c.t.TF.X[RegA0] },
+	uabi.SYS_TGKILL:         func(c *call) uint64 { return c.p.signalThread(c.a[1], c.a[2]) },
+	uabi.SYS_TKILL:          func(c *call) uint64 { return c.p.signalThread(c.a[0], c.a[1]) },
+	uabi.SYS_KILL:           (*call).kill,
+
+	// Identity, time, limits, randomness (below).
+	uabi.SYS_GETPID:            func(c *call) uint64 { return uint64(c.p.PID) },
+	uabi.SYS_GETTID:            func(c *call) uint64 { return uint64(c.t.TID) },
+	uabi.SYS_SET_TID_ADDRESS:   func(c *call) uint64 { return uint64(c.t.TID) },
+	uabi.SYS_CLOCK_GETTIME:     (*call).clockGettime,
+	uabi.SYS_GETTIMEOFDAY:      (*call).gettimeofday,
+	uabi.SYS_PRLIMIT64:         (*call).prlimit,
+	uabi.SYS_PRCTL:             (*call).prctl,
+	uabi.SYS_SCHED_GETAFFINITY: (*call).schedGetaffinity,
+	uabi.SYS_GETRANDOM:         (*call).getrandom,
+}
+
+func (c *call) madvise() uint64 {
+	if c.a[2] == uabi.MADV_DONTNEED {
+		return c.p.Space.DontNeed(c.a[0], c.a[1])
+	}
+	return 0
 }
 
 // brk moves the break up (new pages are faulted in on demand) and
@@ -112,67 +171,54 @@ func (p *Proc) brk(addr uint64) uint64 {
 	return addr
 }
 
-// sysMisc serves files on the console, time, identity and randomness.
-func (p *Proc) sysMisc(t *Thread, env Env, nr uint64, a []uint64) (uint64, bool) {
-	switch nr {
-	case uabi.SYS_WRITE:
-		return p.sysWrite(env, a[0], a[1], a[2]), true
-	case uabi.SYS_READ:
-		if p.files[a[0]] == consoleFile {
-			return p.readConsole(t, env, a[1], a[2]), true
-		}
-		if f := p.files[a[0]]; f != nil && f.kind == fdEventfd && a[2] >= 8 {
-			return p.eventfdRead(f, a[1]), true
-		}
-		return uabi.Errno(uabi.EBADF), true
-	case uabi.SYS_PRLIMIT64:
-		if a[3] != 0 { // old limits: unlimited, as the kernel enforces none
-			var b [16]byte
-			binary.LittleEndian.PutUint64(b[:], ^uint64(0))
-			binary.LittleEndian.PutUint64(b[8:], ^uint64(0))
-			if p.put(a[3], b[:]) != 0 {
-				return efault, true
-			}
-		}
-		return 0, true
-	case uabi.SYS_PRCTL:
-		if a[0] == prSetVMA {
-			return 0, true // naming mappings: accepted, not recorded
-		}
-		return uabi.Errno(uabi.EINVAL), true
-	case uabi.SYS_PREAD64:
-		return uabi.Errno(uabi.ESPIPE), true
-	case uabi.SYS_CLOCK_GETTIME:
-		ns := env.Now()
-		if a[0] == 0 { // CLOCK_REALTIME
-			ns = env.Wall()
-		}
-		return p.putTimespec(a[1], ns), true
-	case uabi.SYS_GETTIMEOFDAY:
-		ns := env.Wall()
+func (c *call) prlimit() uint64 {
+	if c.a[3] != 0 { // old limits: unlimited, as the kernel enforces none
 		var b [16]byte
-		binary.LittleEndian.PutUint64(b[:], uint64(ns/1e9))
-		binary.LittleEndian.PutUint64(b[8:], uint64(ns%1e9/1e3))
-		return p.put(a[0], b[:]), true
-	case uabi.SYS_GETPID:
-		return uint64(p.PID), true
-	case uabi.SYS_GETTID:
-		return uint64(t.TID), true
-	case uabi.SYS_SET_TID_ADDRESS:
-		return uint64(t.TID), true
-	case uabi.SYS_SCHED_GETAFFINITY:
-		if a[1] < 8 {
-			return uabi.Errno(uabi.EINVAL), true
+		binary.LittleEndian.PutUint64(b[:], ^uint64(0))
+		binary.LittleEndian.PutUint64(b[8:], ^uint64(0))
+		if c.p.put(c.a[3], b[:]) != 0 {
+			return efault
 		}
-		var b [8]byte
-		b[0] = 1 // one CPU
-		return orErr(p.put(a[2], b[:]), 8), true
-	case uabi.SYS_GETRANDOM:
-		b := make([]byte, min(a[1], maxIO))
-		env.Random(b)
-		return orErr(p.put(a[0], b), uint64(len(b))), true
 	}
-	return 0, false
+	return 0
+}
+
+func (c *call) prctl() uint64 {
+	if c.a[0] == prSetVMA {
+		return 0 // naming mappings: accepted, not recorded
+	}
+	return uabi.Errno(uabi.EINVAL)
+}
+
+func (c *call) clockGettime() uint64 {
+	ns := c.env.Now()
+	if c.a[0] == 0 { // CLOCK_REALTIME
+		ns = c.env.Wall()
+	}
+	return c.p.putTimespec(c.a[1], ns)
+}
+
+func (c *call) gettimeofday() uint64 {
+	ns := c.env.Wall()
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(ns/1e9))
+	binary.LittleEndian.PutUint64(b[8:], uint64(ns%1e9/1e3))
+	return c.p.put(c.a[0], b[:])
+}
+
+func (c *call) schedGetaffinity() uint64 {
+	if c.a[1] < 8 {
+		return uabi.Errno(uabi.EINVAL)
+	}
+	var b [8]byte
+	b[0] = 1 // one CPU
+	return orErr(c.p.put(c.a[2], b[:]), 8)
+}
+
+func (c *call) getrandom() uint64 {
+	b := make([]byte, min(c.a[1], maxIO))
+	c.env.Random(b)
+	return orErr(c.p.put(c.a[0], b), uint64(len(b)))
 }
 
 // orErr returns ok unless r is an error.
@@ -218,20 +264,4 @@ func (p *Proc) timespec(va uint64) (int64, bool) {
 		return -1, true
 	}
 	return sec*1e9 + nsec, true
-}
-
-func (p *Proc) sysWrite(env Env, fd, buf, n uint64) uint64 {
-	if f := p.files[fd]; f != nil && f.kind == fdEventfd && n >= 8 {
-		return p.eventfdWrite(f, buf)
-	}
-	if p.files[fd] != consoleFile {
-		return uabi.Errno(uabi.EBADF)
-	}
-	n = min(n, maxIO)
-	b := make([]byte, n)
-	if err := p.Space.CopyIn(b, buf); err != nil {
-		return efault
-	}
-	env.Write(b)
-	return n
 }
