@@ -75,7 +75,11 @@ var Experiments = []Experiment{
 			var bs []Boot
 			for _, f := range WebForms {
 				for _, c := range WebConns(m) {
-					bs = append(bs, Boot{Args: fmt.Sprintf("webbench -form %s -conns %d -ms %d", f, c, webWindowMS(m))})
+					// -t: the kernel kills a run still going 5 s of guest time
+					// after its window (one that cannot get the threads it
+					// needs hangs in the Go runtime, where webbench's own
+					// watchdog cannot fire).
+					bs = append(bs, Boot{Args: fmt.Sprintf("-t %dms webbench -form %s -conns %d -ms %d", webWindowMS(m)+5000, f, c, webWindowMS(m))})
 				}
 			}
 			return bs

@@ -140,6 +140,8 @@ func plotWeb(dir string, rs []Record) ([]string, error) {
 	if err := addPaper(lat, PaperWebMeanLatencyMS, 1, "mean (QEMU, 4 harts)"); err != nil {
 		return nil, err
 	}
+	lat.X.Max = max(lat.X.Max, 200) // the paper's 128-connection points off the edge
+	lat.Legend.Top = true
 	a, err := save(lat, dir, "web-latency")
 	if err != nil {
 		return nil, err
@@ -153,6 +155,9 @@ func plotWeb(dir string, rs []Record) ([]string, error) {
 	if err := addPaper(thr, PaperWebRequests5s, 1.0/5, "(requests in 5 s / 5)"); err != nil {
 		return nil, err
 	}
+	thr.X.Max = max(thr.X.Max, 200)
+	thr.Y.Min = 0
+	thr.Legend.Top = false
 	b, err := save(thr, dir, "web-requests")
 	if err != nil {
 		return nil, err

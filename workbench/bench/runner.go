@@ -162,7 +162,7 @@ func bootOnce(ctx context.Context, prof *boards.Profile, kernel string, b Boot, 
 		return m.Output(), err
 	}
 	if code != 0 {
-		return m.Output(), fmt.Errorf("the kernel exited with status %d: %s", code, lastLines(m.Output(), 3))
+		return m.Output(), fmt.Errorf("the kernel exited with status %d: %s", code, why(m.Output()))
 	}
 	return m.Output(), nil
 }
@@ -230,16 +230,25 @@ func dedup(s []string) []string {
 	return out
 }
 
-// lastLines returns the last n non-empty lines of s, joined by " | ".
-func lastLines(s string, n int) string {
-	var ls []string
+// why picks the console lines that say how a failed run ended (a FAIL
+// line, a kill, a runtime's fatal error), at most three, joined by " | ";
+// without any, the last line.
+func why(s string) string {
+	var ls, all []string
 	for _, l := range strings.Split(strings.ReplaceAll(s, "\r", ""), "\n") {
-		if strings.TrimSpace(l) != "" {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		all = append(all, l)
+		if strings.Contains(l, "FAIL") || strings.Contains(l, "killed") || strings.HasPrefix(l, "fatal error") || strings.HasPrefix(l, "runtime: ") {
 			ls = append(ls, l)
 		}
 	}
-	if len(ls) > n {
-		ls = ls[len(ls)-n:]
+	if len(ls) == 0 && len(all) > 0 {
+		ls = all[len(all)-1:]
+	}
+	if len(ls) > 3 {
+		ls = ls[:3]
 	}
 	return strings.Join(ls, " | ")
 }

@@ -68,7 +68,7 @@ func main() {
 }
 
 // watchdogSlack is how long after the window a run may take to wind up.
-const watchdogSlack = 20 * time.Second
+const watchdogSlack = 3 * time.Second
 
 func fail(err error) {
 	fmt.Println("webbench: FAIL", err)
