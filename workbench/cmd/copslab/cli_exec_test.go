@@ -112,6 +112,7 @@ func TestCLIUnderCLocale(t *testing.T) {
 		{"config", []string{"usage: copslab config", "--config"}},
 		{"gdbproxy", []string{"usage: copslab gdbproxy", "      --listen string", "      --target string"}},
 		{"sandbox", []string{"copslab sandbox run FILE|NAME", "--trace", "--until"}},
+		{"bench", []string{"usage: copslab bench", "--mode", "--out", "--only", "BENCH=short"}},
 	} {
 		for _, h := range []string{"--help", "-h"} {
 			code, out, errs := run(t, c.cmd, h)
@@ -130,7 +131,7 @@ func TestCLIUnderCLocale(t *testing.T) {
 			}
 		}
 	}
-	for _, bad := range [][]string{{"export"}, {"render", "--bogus", "x.rec"}, {"open"}, {"sandbox", "run"}, {"gdbproxy", "-listen", "x"}, {"nosuch"}} {
+	for _, bad := range [][]string{{"export"}, {"render", "--bogus", "x.rec"}, {"open"}, {"sandbox", "run"}, {"gdbproxy", "-listen", "x"}, {"bench", "--mode", "fast"}, {"nosuch"}} {
 		code, out, errs := run(t, bad...)
 		if code != 2 || out != "" || !strings.Contains(errs, "usage: copslab") {
 			t.Errorf("%v: exit %d (want 2), stdout %q, stderr %q", bad, code, out, errs)
