@@ -24,6 +24,9 @@ type file struct {
 	node     *node             // files and directories (fs.go)
 	path     string            // their absolute path
 	off      int64             // read position (files), entry index (directories)
+	tmp      *tmpNode          // a /tmp file (tmpfile.go)
+	// appendMode is O_APPEND: every write goes to the end.
+	appendMode bool
 }
 
 // fileOps is what one kind of open file does.

@@ -101,7 +101,16 @@ func (p *Proc) lookup(path string) *node {
 	dir := func(e ...string) *node { return &node{dir: true, ents: e, mode: uabi.S_IFDIR | 0o555} }
 	switch {
 	case len(parts) == 0:
+		if p.tmp() != nil {
+			return dir("bin", "dev", "proc", "tmp")
+		}
 		return dir("bin", "dev", "proc")
+	case parts[0] == "tmp" && p.tmp() != nil:
+		n, e := p.tmp().walk(parts[1:])
+		if e != 0 {
+			return nil
+		}
+		return n.node()
 	case parts[0] == "bin" && len(parts) == 1:
 		if s == nil || s.Names == nil {
 			return dir()
@@ -217,7 +226,7 @@ func (p *Proc) resolve(dirfd int64, path string) (string, uint64) {
 	return p.files[uint64(dirfd)].path + "/" + path, 0
 }
 
-func (p *Proc) openat(dirfd int64, pathVA, flags uint64) uint64 {
+func (p *Proc) openat(dirfd int64, pathVA, flags, mode uint64) uint64 {
 	path, err := p.Space.CopyInString(pathVA, 4096)
 	if err != nil {
 		return efault
@@ -226,8 +235,14 @@ func (p *Proc) openat(dirfd int64, pathVA, flags uint64) uint64 {
 	if errno != 0 {
 		return errno
 	}
+	parts := splitPath(path)
+	if rest, ok := p.inTmp(parts); ok {
+		return p.openTmp(rest, "/"+strings.Join(parts, "/"), flags, mode)
+	}
 	n := p.lookup(path)
 	switch {
+	case n == nil && flags&uabi.O_CREAT != 0:
+		return p.readOnly(parts)
 	case n == nil:
 		return uabi.Errno(uabi.ENOENT)
 	case flags&uabi.O_ACCMODE != 0 && !n.null:

@@ -81,7 +81,14 @@ var syscalls = [...]func(*call) uint64{
 	uabi.SYS_READ:       (*call).read,
 	uabi.SYS_WRITE:      (*call).write,
 	uabi.SYS_PREAD64:    (*call).pread,
-	uabi.SYS_OPENAT:     func(c *call) uint64 { return c.p.openat(int64(int32(c.a[0])), c.a[1], c.a[2]) },
+	uabi.SYS_OPENAT:     func(c *call) uint64 { return c.p.openat(int64(int32(c.a[0])), c.a[1], c.a[2], c.a[3]) },
+	uabi.SYS_PWRITE64:   (*call).pwrite,
+	uabi.SYS_MKDIRAT:    (*call).mkdirat,
+	uabi.SYS_UNLINKAT:   (*call).unlinkat,
+	uabi.SYS_RENAMEAT2:  (*call).renameat2,
+	uabi.SYS_FTRUNCATE:  (*call).ftruncate,
+	uabi.SYS_READLINKAT: (*call).readlinkat,
+	uabi.SYS_GETCWD:     (*call).getcwd,
 	uabi.SYS_CLOSE:      func(c *call) uint64 { return c.p.closeCall(c.a[0]) },
 	uabi.SYS_PIPE2:      func(c *call) uint64 { return c.p.pipe2(c.a[0], c.a[1]) },
 	uabi.SYS_DUP:        func(c *call) uint64 { return c.p.dup(c.a[0]) },
@@ -143,6 +150,11 @@ var syscalls = [...]func(*call) uint64{
 	uabi.SYS_PRCTL:             (*call).prctl,
 	uabi.SYS_SCHED_GETAFFINITY: (*call).schedGetaffinity,
 	uabi.SYS_GETRANDOM:         (*call).getrandom,
+	uabi.SYS_UNAME:             (*call).uname,
+	uabi.SYS_GETUID:            func(*call) uint64 { return 0 }, // one user: root (sys_ident.go)
+	uabi.SYS_GETEUID:           func(*call) uint64 { return 0 },
+	uabi.SYS_GETGID:            func(*call) uint64 { return 0 },
+	uabi.SYS_GETEGID:           func(*call) uint64 { return 0 },
 }
 
 func (c *call) madvise() uint64 {

@@ -23,7 +23,14 @@ type System struct {
 	// memory goes back.
 	Ended func(*Proc)
 
+	// Reserve is the number of frames fork, vfork and execve leave free
+	// for the page faults of processes already running: when fewer would
+	// remain they fail with ENOMEM, so a fork bomb stops itself instead
+	// of getting an innocent process killed for want of a frame.
+	Reserve int
+
 	procs map[int]*Proc
+	tmpfs *tmpFS // /tmp (tmpfile.go), made on first use
 	born  []*Proc
 	sched *Sched
 }
@@ -84,4 +91,10 @@ func programName(path string) (string, bool) {
 		return "", false
 	}
 	return name, true
+}
+
+// short reports whether taking need more frames would leave fewer than
+// Reserve free.
+func (s *System) short(need int) bool {
+	return s.Reserve > 0 && s.Frames != nil && s.Frames.FreeCount()-need < s.Reserve
 }

@@ -11,6 +11,10 @@ package uabi
 // the fuzzer's denylist.
 const (
 	SYS_GETCWD             = 17
+	SYS_MKDIRAT            = 34
+	SYS_UNLINKAT           = 35
+	SYS_FTRUNCATE          = 46
+	SYS_RENAMEAT2          = 276
 	SYS_EVENTFD2           = 19
 	SYS_EPOLL_CREATE1      = 20
 	SYS_EPOLL_CTL          = 21
