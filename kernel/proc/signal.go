@@ -26,7 +26,15 @@ import (
 //
 // A fault whose signal has no handler, or is blocked, kills the process
 // with 128+signal. Asynchronous signals are left pending until the
-// thread next runs (DeliverPending); a blocked thread is not interrupted.
+// thread next runs (DeliverPending). A thread blocked in an interruptible
+// wait is woken for a signal it does not block (interrupt): a futex,
+// sleep or epoll wait returns EINTR, a pipe or console read and wait4
+// run again once the handler returns (SA_RESTART, which Go sets for every
+// handler). A signal sent to the process (kill) goes to one thread that
+// does not block it, as Linux's complete_signal chooses: a running or
+// ready one if there is one, else a blocked one, which is woken — Go's
+// main thread usually sleeps in futex, and signal.Notify must still see
+// SIGTERM.
 
 // TrampolineVA is the page holding the rt_sigreturn trampoline.
 const TrampolineVA = UserTop - 2*PageSize
@@ -61,12 +69,62 @@ func (p *Proc) mapTrampoline() error {
 
 func validSig(sig uint64) bool { return sig >= 1 && sig <= uabi.NSIG }
 
-// kill(pid, sig): another process, or this one (its first thread).
+// kill(pid, sig): another process, or this one.
 func (c *call) kill() uint64 {
 	if c.a[0] != uint64(c.p.PID) && c.a[0] != 0 {
 		return c.p.killOther(int64(c.a[0]), c.a[1])
 	}
-	return c.p.signalThread(uint64(c.p.Threads[0].TID), c.a[1])
+	return c.p.signalProcess(c.a[1])
+}
+
+// signalProcess makes sig pending on the thread of p chosen to take it
+// (see the essay above) and wakes that thread if it is blocked.
+func (p *Proc) signalProcess(sig uint64) uint64 {
+	if sig == 0 {
+		return 0 // existence check
+	}
+	if !validSig(sig) {
+		return uabi.Errno(uabi.EINVAL)
+	}
+	bit := uint64(1) << (sig - 1)
+	var target, first *Thread
+	for _, t := range p.Threads {
+		if !t.live() {
+			continue
+		}
+		if first == nil {
+			first = t
+		}
+		if t.sig.mask&bit != 0 {
+			continue
+		}
+		if t.state != sched.Blocked {
+			target = t
+			break
+		}
+		if target == nil {
+			target = t
+		}
+	}
+	if target == nil {
+		target = first // every thread blocks it: pending until one unblocks it
+	}
+	if target == nil {
+		return uabi.Errno(uabi.ESRCH)
+	}
+	target.sig.pending |= bit
+	p.Signals++
+	p.interrupt(target)
+	return 0
+}
+
+// interrupt wakes t from an interruptible wait if a signal it does not
+// block is pending: EINTR for futex, sleep and epoll (ignored by waits
+// that run their call again). A vfork parent waits on.
+func (p *Proc) interrupt(t *Thread) {
+	if t.state == sched.Blocked && t.wait != WaitVfork && t.sig.pending&^t.sig.mask != 0 && p.sched != nil {
+		p.sched.Wake(t, sched.CauseWake, uabi.Errno(uabi.EINTR))
+	}
 }
 
 func (p *Proc) sigaction(sig, act, old uint64) uint64 {
@@ -177,9 +235,10 @@ func (p *Proc) signalThread(tid, sig uint64) uint64 {
 		return uabi.Errno(uabi.EINVAL)
 	}
 	for _, t := range p.Threads {
-		if uint64(t.TID) == tid {
+		if uint64(t.TID) == tid && t.live() {
 			t.sig.pending |= 1 << (sig - 1)
 			p.Signals++
+			p.interrupt(t)
 			return 0
 		}
 	}
