@@ -84,6 +84,7 @@ var procTable *proc.System
 func system(m *machine) *proc.System {
 	if procTable == nil {
 		procTable = &proc.System{Phys: userPhys, Frames: m.frames, Program: program, NewPID: newPID, Names: programNames,
+			Reserve: m.frames.Total() / 16, // page faults of running processes before new ones (memlimits.go)
 			Setup: func(p *proc.Proc) {
 				if p.Space != nil {
 					p.Space.MaxPages = m.procLimit() // one memory hog cannot starve the rest

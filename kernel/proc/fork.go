@@ -2,8 +2,11 @@ package proc
 
 import (
 	"encoding/binary"
+	"errors"
 
 	"copslab/kernel/uabi"
+	"copslab/kernel/ustack"
+	"copslab/kernel/vm"
 	"copslab/sched"
 )
 
@@ -47,6 +50,13 @@ func (p *Proc) fork(t *Thread, flags uint64) uint64 {
 	if p.sys == nil || !copyMem && flags&vfork != vfork || flags&uabi.CLONE_THREAD != 0 {
 		return uabi.Errno(uabi.ENOSYS)
 	}
+	need := 8 // a vfork child's tables and descriptors
+	if copyMem {
+		need = p.Space.Pages()
+	}
+	if p.sys.short(need) {
+		return uabi.Errno(uabi.ENOMEM)
+	}
 	space := p.Space
 	if copyMem {
 		s, err := p.Space.Clone()
@@ -73,6 +83,21 @@ func (p *Proc) fork(t *Thread, flags uint64) uint64 {
 	}
 	p.sched.Block(t, &c.vforkq, WaitVfork, 0, 0)
 	return uint64(pid)
+}
+
+// loadErrno is execve's error for an image that could not be set up:
+// ENOMEM when memory ran out (the frame pool, or the process's limit),
+// E2BIG when the arguments do not fit the initial stack, ENOEXEC when
+// the file is not an executable the kernel can load.
+func loadErrno(err error) uint64 {
+	var lim limitError
+	switch {
+	case errors.Is(err, vm.ErrNoFrames) || errors.As(err, &lim):
+		return uabi.Errno(uabi.ENOMEM)
+	case errors.Is(err, ustack.ErrTooBig):
+		return uabi.Errno(uabi.E2BIG)
+	}
+	return uabi.Errno(uabi.ENOEXEC)
 }
 
 // strings reads a NULL-terminated array of C strings.
@@ -119,6 +144,9 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 	if !ok {
 		return uabi.Errno(uabi.ENOENT)
 	}
+	if p.sys.short(len(img) / PageSize) {
+		return uabi.Errno(uabi.ENOMEM)
+	}
 	s, err := NewSpace(p.sys.Phys, p.sys.Frames)
 	if err != nil {
 		return uabi.Errno(uabi.ENOMEM)
@@ -131,7 +159,7 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 	}
 	if err := q.setup(img, argv, env); err != nil {
 		s.Release()
-		return uabi.Errno(uabi.ENOEXEC)
+		return loadErrno(err)
 	}
 	for _, th := range p.Threads {
 		p.sched.exit(th)
@@ -276,5 +304,5 @@ func (p *Proc) killOther(pid int64, sig uint64) uint64 {
 		q.Kill("killed by SIGKILL")
 		return 0
 	}
-	return q.signalThread(uint64(q.Threads[0].TID), sig)
+	return q.signalProcess(sig)
 }

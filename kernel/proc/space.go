@@ -33,6 +33,13 @@ const (
 	StackInit = 16 * PageSize
 )
 
+// limitError is a space's MaxPages reached.
+type limitError int
+
+func (e limitError) Error() string {
+	return fmt.Sprintf("proc: address space limit of %d pages reached", int(e))
+}
+
 // ErrFault is what a bad user pointer gives (the system call returns
 // EFAULT).
 var ErrFault = errors.New("proc: bad user address")
@@ -76,7 +83,7 @@ func (s *Space) Pages() int { return len(s.pages) }
 // mapZero maps one zeroed frame at page va.
 func (s *Space) mapZero(va uint64, perm vm.Perm) error {
 	if s.MaxPages > 0 && len(s.pages) >= s.MaxPages {
-		return fmt.Errorf("proc: address space limit of %d pages reached", s.MaxPages)
+		return limitError(s.MaxPages)
 	}
 	pa, ok := s.frames.Alloc()
 	if !ok {
