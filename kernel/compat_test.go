@@ -15,7 +15,7 @@ import (
 // boots a kernel that embeds compatProgs and compares with what the same
 // program does on Linux (kernel/user's tests run them under qemu-user).
 
-var compatProgs = []string{"user/stdcrypto", "user/bigbss", "user/memhog"}
+var compatProgs = []string{"user/stdcrypto", "user/bigbss", "user/memhog", "user/osinfo", "user/tmpfiles", "user/sigterm", "user/forkbomb", "user/pipewait"}
 
 var (
 	compatOnce sync.Once
@@ -65,13 +65,29 @@ func TestEverydayPrograms(t *testing.T) {
 		// The frame pool is sized from RAM (320 MiB at 512M), a process may own half of it.
 		{"60 MiB program", "run memhog -max 60", []string{`memhog: holding 60 MiB: ok`, `run memhog: exited with status 0`}, 0},
 		{"procmem= limit", "procmem=24M run memhog", []string{`run memhog: killed: out of memory \(6144 pages in use\)`}, 137},
+		// Who and where: uname, getcwd, readlinkat(/proc/self/exe), getuid…, the environment.
+		{"os.Hostname/Getwd/Executable/Getuid", "run osinfo", []string{`osinfo: hostname copslab`, `osinfo: cwd /`,
+			`osinfo: executable /bin/osinfo`, `osinfo: uid 0 gid 0 euid 0 egid 0`, `osinfo: PATH=/bin HOME=/ TERM=vt100`,
+			`osinfo: ok`, `run osinfo: exited with status 0`}, 0},
+		// /tmp: a RAM file system.
+		{"/tmp round trip", "run tmpfiles", []string{`tmpfiles: round trip of 100000 bytes ok`, `tmpfiles: ok`,
+			`run tmpfiles: exited with status 0`}, 0},
+		// SIGTERM to itself while the main thread sleeps in futex: signal.Notify sees it.
+		{"SIGTERM with signal.Notify", "run sigterm", []string{`sigterm: got terminated \(kill\)`,
+			`sigterm: got terminated \(os.Process.Signal\)`, `sigterm: ok`, `run sigterm: exited with status 0`}, 0},
+		// A fork bomb stops with ENOMEM; no child is killed for the others' memory.
+		{"fork bomb", "run forkbomb", []string{`forkbomb: \d+ children, then: fork/exec /bin/forkbomb: cannot allocate memory`,
+			`forkbomb: all \d+ exited with 0`, `run forkbomb: exited with status 0`}, 0},
+		// 200 goroutines blocked on pipe reads: one thread each (pipes are not pollable yet), within MaxThreads.
+		{"200 goroutines on pipes", "run pipewait", []string{`pipewait: 200 goroutines blocked on pipe reads, 200 jobs served`,
+			`run pipewait: exited with status 0`}, 0},
 		{"bad procmem=", "procmem=lots run memhog", []string{`copslab: boot arguments: procmem=lots: not a size`}, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			m := boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: c.append})...)
 			for _, w := range c.want {
-				expect(t, m, w)
+				t.Logf("%s", expect(t, m, w)[0])
 			}
 			wantExit(t, m, c.status)
 		})

@@ -85,18 +85,7 @@ func (p *Proc) dir(fd uint64) *file {
 
 // lookup finds path (absolute, or relative to /).
 func (p *Proc) lookup(path string) *node {
-	var parts []string
-	for _, s := range strings.Split(path, "/") {
-		switch s {
-		case "", ".":
-		case "..":
-			if len(parts) > 0 {
-				parts = parts[:len(parts)-1]
-			}
-		default:
-			parts = append(parts, s)
-		}
-	}
+	parts := splitPath(path)
 	s := p.sys
 	dir := func(e ...string) *node { return &node{dir: true, ents: e, mode: uabi.S_IFDIR | 0o555} }
 	switch {

@@ -17,7 +17,7 @@ import (
 
 // programs are the main packages below this directory.
 var programs = []string{"hello", "gostress", "threads", "pipeping", "execer",
-	"nilderef", "spin", "memhog", "sysfuzz", "init", "sh", "switchbench", "timenow", "vdsosched", "coyield", "coprio", "stdcrypto", "bigbss"}
+	"nilderef", "spin", "memhog", "sysfuzz", "init", "sh", "switchbench", "timenow", "vdsosched", "coyield", "coprio", "stdcrypto", "bigbss", "osinfo", "tmpfiles", "sigterm", "pipewait", "forkbomb"}
 
 // Test layout, made once by TestMain:
 //
@@ -264,7 +264,9 @@ func TestMemhogHitsLimit(t *testing.T) {
 
 // TestEverydayProgramsOnLinux: the reference for the kernel's
 // TestEverydayPrograms (crypto and net/http imports, a 256 MiB .bss, a
-// program that needs 60 MiB).
+// program that needs 60 MiB, who-am-I calls, /tmp, SIGTERM to itself,
+// 200 goroutines on pipes). forkbomb starts its own executable, which
+// qemu-user cannot run without binfmt_misc, so it is built here only.
 func TestEverydayProgramsOnLinux(t *testing.T) {
 	needQemu(t)
 	for _, c := range []struct {
@@ -275,6 +277,10 @@ func TestEverydayProgramsOnLinux(t *testing.T) {
 		{"stdcrypto", nil, `stdcrypto: ok`},
 		{"bigbss", nil, `bigbss: 256 MiB array, 256 pages touched, sum 32640: ok`},
 		{"memhog", []string{"-max", "60"}, `memhog: holding 60 MiB: ok`},
+		{"osinfo", nil, `osinfo: ok`},
+		{"tmpfiles", nil, `tmpfiles: ok`},
+		{"sigterm", nil, `sigterm: ok`},
+		{"pipewait", nil, `pipewait: 200 goroutines blocked on pipe reads, 200 jobs served`},
 	} {
 		r := run(t, c.name, runOpts{}, c.args...)
 		if r.code != 0 {
