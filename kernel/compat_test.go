@@ -15,7 +15,7 @@ import (
 // boots a kernel that embeds compatProgs and compares with what the same
 // program does on Linux (kernel/user's tests run them under qemu-user).
 
-var compatProgs = []string{"user/stdcrypto", "user/bigbss", "user/memhog", "user/osinfo", "user/tmpfiles", "user/sigterm", "user/forkbomb", "user/pipewait"}
+var compatProgs = []string{"user/stdcrypto", "user/bigbss", "user/memhog", "user/osinfo", "user/tmpfiles", "user/sigterm", "user/forkbomb", "user/pipewait", "user/threadhog"}
 
 var (
 	compatOnce sync.Once
@@ -81,6 +81,8 @@ func TestEverydayPrograms(t *testing.T) {
 		// 200 goroutines blocked on pipe reads: one thread each (pipes are not pollable yet), within MaxThreads.
 		{"200 goroutines on pipes", "run pipewait", []string{`pipewait: 200 goroutines blocked on pipe reads, 200 jobs served`,
 			`run pipewait: exited with status 0`}, 0},
+		// Past proc.MaxThreads: a report and the end, not a hang (Go's riscv64 clone ignores EAGAIN).
+		{"thread limit", "run threadhog", []string{`run threadhog: killed: thread limit: clone of thread 1025 refused \(proc.MaxThreads\)`}, 137},
 		{"bad procmem=", "procmem=lots run memhog", []string{`copslab: boot arguments: procmem=lots: not a size`}, 1},
 	}
 	for _, c := range cases {

@@ -50,6 +50,10 @@ func (p *Proc) clone(t *Thread, flags, sp, ptid, tls, ctid uint64) uint64 {
 		return p.fork(t, flags)
 	}
 	if len(p.Threads) >= MaxThreads {
+		// Go's riscv64 clone ignores the result in the parent: a runtime
+		// told EAGAIN waits forever for a thread that never starts. End
+		// the process and say why instead (Linux would give EAGAIN).
+		p.Kill("thread limit: clone of thread " + itoa(MaxThreads+1) + " refused (proc.MaxThreads)")
 		return uabi.Errno(uabi.EAGAIN)
 	}
 	c := p.newThread()
