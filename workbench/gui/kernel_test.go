@@ -79,7 +79,7 @@ func TestQEMUKilledKeepsRecording(t *testing.T) {
 // the first matching event with the cursor on it.
 func TestStopWhenOnKernel(t *testing.T) {
 	u, _ := kernelUI(t, "runall pyield pyield")
-	k, err := cond.Parse("proc 65 placed") // the second process's first placement
+	k, err := cond.Parse("proc 2 placed") // the second process's first placement (runall creates both before either runs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,13 +88,13 @@ func TestStopWhenOnKernel(t *testing.T) {
 	u.pump(t, func() bool { return u.C.Stopped != "" })
 	var at uint64
 	for _, e := range u.C.M.Events() {
-		if e.Proc == 65 && e.To == 2 { // Running
+		if e.Proc == 2 && e.To == 2 { // Running
 			at = e.Time
 			break
 		}
 	}
 	if at == 0 || u.C.Cursor != at || u.C.Running || u.C.Live {
-		t.Errorf("stopped %q: cursor %d, first placement of pid 65 at %d, running %v", u.C.Stopped, u.C.Cursor, at, u.C.Running)
+		t.Errorf("stopped %q: cursor %d, first placement of pid 2 at %d, running %v", u.C.Stopped, u.C.Cursor, at, u.C.Running)
 	}
 	// Back steps the cursor to the event before.
 	u.tap("back")
