@@ -231,7 +231,10 @@ func runSweepKernel(p *boards.Profile, elf string, names []string) (map[string]s
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(names)+1)*sweepLimit)
 	defer cancel()
 	args := p.QEMUArgs(elf, boards.RunOptions{Append: "each -t " + sweepLimit.String() + " " + strings.Join(names, " ")})
-	out, _ := exec.CommandContext(ctx, qemuBinary, args...).Output()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, qemuBinary, args...)
+	cmd.Stderr = &stderr
+	out, runErr := cmd.Output()
 	console := strings.ReplaceAll(string(out), "\r\n", "\n")
 	res := map[string]sweepResult{}
 	starts := eachStart.FindAllStringSubmatchIndex(console, -1)
@@ -255,7 +258,8 @@ func runSweepKernel(p *boards.Profile, elf string, names []string) (map[string]s
 		res[name] = r
 	}
 	if len(res) != len(names) {
-		return res, fmt.Errorf("the kernel ran %d of %d programs; console tail:\n%s", len(res), len(names), tailLines(console, 20))
+		return res, fmt.Errorf("the kernel ran %d of %d programs (QEMU: %v, stderr %q); console tail:\n%s",
+			len(res), len(names), runErr, tailLines(stderr.String(), 5), tailLines(console, 20))
 	}
 	return res, nil
 }
