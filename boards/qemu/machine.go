@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -43,18 +44,32 @@ func Start(ctx context.Context, binary string, args []string) (*Machine, error) 
 	cmd.WaitDelay = pipeGrace
 	// Own process group, killed as a whole: a terminal's Ctrl-C reaches
 	// our parent, not QEMU, and a wrapper (go run, qemuboot) cannot leave
-	// its QEMU behind.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// its QEMU behind. Where the system offers it, QEMU is also killed
+	// when this process ends, however it ends (procAttr).
+	cmd.SysProcAttr = procAttr()
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, fmt.Errorf("qemu: stdin pipe: %w", err)
 	}
 	m.stdin = stdin
-	if err := cmd.Start(); err != nil {
+	// Linux sends the parent-death signal when the thread that forked
+	// QEMU ends, not the process, and Go ends a thread whose locked
+	// goroutine returns. So one goroutine, locked to its thread, starts
+	// QEMU and reaps it: that thread lives exactly as long as QEMU does.
+	started := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		m.reap()
+	}()
+	if err := <-started; err != nil {
 		return nil, fmt.Errorf("qemu: start %s: %w", binary, err)
 	}
-	go m.reap()
 	return m, nil
 }
 
