@@ -2,31 +2,99 @@ package sched
 
 // Switch is a coroutine switch in one call: Yield the Running coroutine
 // id, then Fetch the best ready one — exactly Yield(c, id) followed by
-// Fetch(c), with the same two events, but one call, one lock check and
-// one lookup instead of two, for the executors' hot loop (package
-// kernel/user/cops). On an error nothing has changed.
+// Fetch(c): the same two events, the same bytes in the Local
+// (switch_test.go checks both on random histories) — but one call, one
+// lock check and one lookup instead of two, for the executors' hot loop
+// (package kernel/user/cops). On an error nothing has changed.
+//
+// It is the busiest operation there is, so its common case — no queue
+// better than the yielder's q is ready and q holds another coroutine
+// (equal coroutines taking turns) — is one rotation of q written out in
+// place: the head runs, the yielder joins the tail, with no search for
+// the best queue and no general unlink. Every case is written out, and
+// both events too, so that Switch calls nothing: a leaf function has no
+// frame and spills nothing.
 //
 // nosplit: hot path shared with the vDSO page.
 //
 //go:nosplit
 func (l *Local) Switch(c Ctx, id uint32) (uint32, Errno) {
-	if !l.held() {
+	if l.Lock == 0 { // our own lock: a plain load is enough (held's atomic is for others)
 		return NoCo, ErrNotLocked
 	}
-	cb := l.lookup(id)
-	if cb == nil {
+	s := uint16(slotOf(id))
+	cb := &l.Cos[s&(LocalCos-1)]
+	if cb.ID != id || id == 0 || cb.Flags&CBFree != 0 {
 		return NoCo, ErrBadID
 	}
 	if cb.State != Running {
 		return NoCo, ErrBadState
 	}
+	q := queueOf(cb.Prio) & (NumPrio - 1)
 	cb.State = Ready
-	l.push(uint16(slotOf(id)))
-	l.emit(c, cb, Running, Ready, CauseYield, NoWaker, 0)
-	s := l.popBest() // never empty: id was just queued
-	next := &l.Cos[s&(LocalCos-1)]
+	var next *CB
+	ns := l.QHead[q]
+	if l.Bitmap&(1<<q-1) == 0 && ns != NoIdx {
+		// The common case: rotate queue q — its head runs, the yielder
+		// joins the tail (push, then unlink of the head, written out).
+		t := l.QTail[q]
+		cb.Next, cb.Prev = NoIdx, t
+		l.Cos[t&(LocalCos-1)].Next = s
+		l.QTail[q] = s
+		next = &l.Cos[ns&(LocalCos-1)]
+		n := next.Next // s when the head was alone
+		l.QHead[q] = n
+		l.Cos[n&(LocalCos-1)].Prev = NoIdx
+		next.Next, next.Prev = NoIdx, NoIdx
+	} else {
+		// Any other case: push(s) and popBest(), written out too, so that
+		// Switch stays a leaf function (no frame, no spills).
+		t := l.QTail[q]
+		cb.Next, cb.Prev = NoIdx, t
+		if t == NoIdx {
+			l.QHead[q] = s
+		} else {
+			l.Cos[t&(LocalCos-1)].Next = s
+		}
+		l.QTail[q] = s
+		bm := l.Bitmap | 1<<q
+		b := q // the best queue: q unless a better one waits
+		if bm&(1<<q-1) != 0 {
+			for b = 0; b < q && bm&(1<<(b&(NumPrio-1))) == 0; b++ {
+			}
+		}
+		b &= NumPrio - 1
+		ns = l.QHead[b]
+		next = &l.Cos[ns&(LocalCos-1)]
+		n := next.Next
+		if next.Prev == NoIdx {
+			l.QHead[b] = n
+		} else {
+			l.Cos[next.Prev&(LocalCos-1)].Next = n
+		}
+		if n == NoIdx {
+			l.QTail[b] = next.Prev
+		} else {
+			l.Cos[n&(LocalCos-1)].Prev = next.Prev
+		}
+		next.Next, next.Prev = NoIdx, NoIdx
+		if l.QHead[b] == NoIdx {
+			bm &^= 1 << b
+		}
+		l.Bitmap = bm
+	}
 	next.State = Running
-	l.Cur = s
-	l.emit(c, next, Ready, Running, CauseFetch, NoWaker, 0)
+	l.Cur = ns
+	// The two events, as emit(yield of cb) and emit(fetch of next) would
+	// write them, written out here (a call would cost as much again).
+	seq := l.Seq
+	if d := seq + 2 - l.Tail; d > LocalRing {
+		d -= LocalRing // 1 or 2: Tail is never behind Seq by more than LocalRing
+		l.Tail += d
+		l.Overflow += d
+	}
+	l.put(seq, c, cb, uint32(Running)|uint32(Ready)<<8|uint32(CauseYield)<<16, NoWaker, 0)
+	l.put(seq+1, c, next, uint32(Ready)|uint32(Running)<<8|uint32(CauseFetch)<<16, NoWaker, 0)
+	l.Seq = seq + 2
 	return next.ID, OK
 }

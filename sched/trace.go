@@ -1,5 +1,7 @@
 package sched
 
+import "unsafe"
+
 // Two kinds of ring hold events. Each Local has LocalRing events: its
 // process's transitions, numbered by the Local's own Seq (event s lives in
 // Ring[s%LocalRing]); when the ring is full the oldest is overwritten and
@@ -36,6 +38,26 @@ func (l *Local) emit(c Ctx, cb *CB, from, to State, cause Cause, waker uint32, a
 	e.Kind = cb.Kind
 	e.Arg = arg
 	l.Seq++
+}
+
+// put writes event seq of coroutine cb into its ring slot, as emit does,
+// for Switch: ftc holds From, To and Cause in its low three bytes (a
+// constant there), and the eight bytes from Proc to Kind (layout.go) are
+// written as two 32-bit words, little-endian as every layout here,
+// instead of seven single stores.
+//
+// nosplit: hot path shared with the vDSO page.
+//
+//go:nosplit
+func (l *Local) put(seq uint64, c Ctx, cb *CB, ftc uint32, waker uint32, arg uint64) {
+	e := &l.Ring[seq&(LocalRing-1)]
+	e.Time = c.Now
+	e.Seq = seq
+	e.Co = cb.ID
+	e.Waker = waker
+	*(*uint32)(unsafe.Pointer(&e.Proc)) = uint32(cb.Proc) | uint32(c.Hart)<<16 | uint32(cb.Prio)<<24
+	*(*uint32)(unsafe.Pointer(&e.From)) = ftc | uint32(cb.Kind)<<24
+	e.Arg = arg
 }
 
 // record appends a copy of *e to the Global ring with the next global

@@ -18,7 +18,7 @@ import (
 var hotPath = []string{
 	"slotOf", "ProcOf", "LockTag", "tryLock", "spinLock", "unlock", "lowestBit", "queueOf",
 	"(*Local).TryLock", "(*Local).SpinLock", "(*Local).Unlock", "(*Local).held",
-	"(*Local).emit", "(*Local).push", "(*Local).unlink", "(*Local).popBest", "(*Local).freePush", "(*Local).freePop",
+	"(*Local).emit", "(*Local).put", "(*Local).push", "(*Local).unlink", "(*Local).popBest", "(*Local).freePush", "(*Local).freePop",
 	"(*Local).lookup", "(*Local).Spawn", "(*Local).Fetch", "(*Local).leaveRunning",
 	"(*Local).Yield", "(*Local).Block", "(*Local).Exit", "(*Local).Wake", "(*Local).Suspend",
 	"(*Local).Resume", "(*Local).flip", "(*Local).SetPrio", "(*Local).Mark", "(*Local).StateOf",

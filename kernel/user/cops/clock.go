@@ -31,5 +31,7 @@ func (k *clock) now() uint64 {
 	if k.nsPerTick != 0 {
 		return hpm.Time() * k.nsPerTick
 	}
-	return uint64(time.Since(k.start))
+	return k.goNow()
 }
+
+func (k *clock) goNow() uint64 { return uint64(time.Since(k.start)) }

@@ -70,6 +70,7 @@ import (
 	"runtime"
 	"sync/atomic"
 
+	"copslab/kernel/user/internal/hpm"
 	"copslab/kernel/user/internal/schedops"
 	"copslab/sched"
 )
@@ -82,11 +83,9 @@ type Executor struct {
 	shared bool // l is the kernel's (AT_COPS_LOCAL): given back when Run ends with none left
 	o      schedops.Ops
 	src    string
-	tag    uint32
 	clk    clock
 
 	cos  [sched.LocalCos]*Co // by control-block slot
-	cur  *Co
 	live int
 
 	sleeping uint32 // futex word: 1 while the executor sleeps (wait.go)
@@ -122,7 +121,7 @@ func New() (*Executor, error) {
 		return nil, err
 	}
 	o, code := vdsoOps()
-	ex := &Executor{l: l, shared: shared, o: o, src: where + "; " + code, tag: sched.LockTag(0, true)}
+	ex := &Executor{l: l, shared: shared, o: o, src: where + "; " + code}
 	ex.clk.init(code == codeVDSO)
 	return ex, nil
 }
@@ -142,18 +141,34 @@ func (ex *Executor) Idle() bool { return atomic.LoadUint32(&ex.sleeping) == 1 }
 // Sleeps returns how often the executor has waited in the kernel.
 func (ex *Executor) Sleeps() uint64 { return ex.sleeps.Load() }
 
+// lockTag is the executor's owner tag on the Local's lock word,
+// sched.LockTag(0, true) (a user, hart unknown), as a constant so the
+// inlined TryLock needs no load and no check for tag 0 (cops_test.go
+// checks the two agree).
+const lockTag = 0x101
+
 // lock takes the Local's lock the user-side way: TryLock, and on failure
 // yield the processor, never spin. The lock is one atomic instruction on
 // the Local's lock word, so the executor uses its own inlined copy of
-// sched's TryLock/Unlock (the same source as the vDSO's) rather than a
-// call into the vDSO that would cost more than the lock itself.
+// sched's TryLock (the same source as the vDSO's) rather than a call
+// into the vDSO that would cost more than the lock itself.
 func (ex *Executor) lock() {
-	for !ex.l.TryLock(ex.tag) {
+	if !ex.l.TryLock(lockTag) {
+		ex.lockSlow()
+	}
+}
+
+func (ex *Executor) lockSlow() {
+	for !ex.l.TryLock(lockTag) {
 		runtime.Gosched()
 	}
 }
 
-func (ex *Executor) unlock() { ex.l.Unlock(ex.tag) }
+// unlock releases the lock this executor's goroutine holds: one release
+// store (an AMO with aq+rl on riscv64, after every store of the critical
+// section, as the kernel's reader needs: sched/sample.go), not sched's
+// Unlock, whose compare-and-swap checks an owner we know.
+func (ex *Executor) unlock() { atomic.StoreUint32(&ex.l.Lock, 0) }
 
 func (ex *Executor) ctx() sched.Ctx { return sched.Ctx{Now: ex.clk.now()} }
 
@@ -173,11 +188,8 @@ func (ex *Executor) Spawn(prio uint8, body func(*Co)) (*Co, error) {
 
 // spawn creates the Local's side of a coroutine.
 func (ex *Executor) spawn(prio uint8) (*Co, error) {
-	waker := sched.NoCo
-	if ex.cur != nil {
-		waker = ex.cur.id
-	}
 	ex.lock()
+	waker := ex.l.Current() // the spawning coroutine, or none (before Run)
 	id, e := ex.o.Spawn(ex.l, ex.ctx(), sched.KindUser, prio, waker)
 	ex.unlock()
 	if e != sched.OK {
@@ -231,11 +243,23 @@ func (c *Co) SetPrio(prio uint8) error {
 // blocked it sleeps in the kernel until an Event.Post wakes one — for
 // good, if no other goroutine is left to post (the Go runtime's deadlock
 // detector does not see a thread asleep in a system call).
+//
+// The loop is the coroutine switch, so its common path — take the lock,
+// read the clock, Switch, release, call a step function that yields
+// again — is written out here rather than in helpers the compiler would
+// not inline (each call would add a frame's worth of instructions).
 func (ex *Executor) Run() error {
 	var prev *Co
 	for {
-		ex.lock()
-		ctx := ex.ctx() // one time stamp for both events of the switch
+		if !ex.l.TryLock(lockTag) { // ex.lock(), inlined
+			ex.lockSlow()
+		}
+		ctx := sched.Ctx{Now: ex.clk.nsPerTick} // one time stamp for both events of the switch: ex.clk.now(), inlined
+		if ctx.Now != 0 {
+			ctx.Now *= hpm.Time()
+		} else {
+			ctx.Now = ex.clk.goNow()
+		}
 		var id uint32
 		var e sched.Errno
 		if prev != nil && prev.back == backYield {
@@ -251,27 +275,41 @@ func (ex *Executor) Run() error {
 			}
 			id, e = ex.o.Fetch(ex.l, ctx)
 		}
-		prev = nil
-		if e == sched.ErrEmpty {
-			atomic.StoreUint32(&ex.sleeping, 1) // under the lock: see the package comment
-			ex.unlock()
-			ex.sleeps.Add(1)
-			futexWait(&ex.sleeping)
+		if e != sched.OK {
+			if e = ex.noneReady(e); e != sched.OK {
+				return errnoErr("fetching", e)
+			}
+			prev = nil
 			continue
 		}
-		ex.unlock()
-		if e != sched.OK {
-			return errnoErr("fetching", e)
-		}
+		atomic.StoreUint32(&ex.l.Lock, 0) // ex.unlock(), inlined
 		c := ex.cos[id&(sched.LocalCos-1)]
-		ex.cur, c.back = c, backYield
+		c.back = backYield
 		if c.step != nil {
-			c.runStep()
+			if a := c.step(c); a.kind != actYield {
+				c.stepBack(a)
+			}
 		} else if _, ok := c.next(); !ok {
 			c.back = backDone
 		}
-		ex.cur, prev = nil, c
+		prev = c
 	}
+}
+
+// noneReady handles a failed Fetch or Switch, the lock held: with
+// nothing ready (ErrEmpty) the executor sleeps in the kernel until a
+// Post wakes it and returns OK to look again; any other error is
+// returned. The lock is released either way.
+func (ex *Executor) noneReady(e sched.Errno) sched.Errno {
+	if e != sched.ErrEmpty {
+		ex.unlock()
+		return e
+	}
+	atomic.StoreUint32(&ex.sleeping, 1) // under the lock: see the package comment
+	ex.unlock()
+	ex.sleeps.Add(1)
+	futexWait(&ex.sleeping)
+	return sched.OK
 }
 
 // settle tells the Local that c came back without yielding (a yield is

@@ -372,3 +372,43 @@ func TestTwoExecutors(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLockTag: the executor's constant owner tag is sched's user tag.
+func TestLockTag(t *testing.T) {
+	if want := sched.LockTag(0, true); lockTag != want {
+		t.Fatalf("lockTag = %#x, sched.LockTag(0, true) = %#x", lockTag, want)
+	}
+}
+
+// TestSpawnWaker: a spawn's event names the spawning coroutine as its
+// waker (the Local's current one), and no waker for a spawn before Run.
+func TestSpawnWaker(t *testing.T) {
+	ex := newEx(t)
+	var child *Co
+	parent, err := ex.SpawnStep(3, func(c *Co) Action {
+		if child == nil {
+			var err error
+			if child, err = ex.SpawnStep(4, func(*Co) Action { return Done }); err != nil {
+				t.Error(err)
+				return Done
+			}
+		}
+		return Done
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ex.Run(); err != nil {
+		t.Fatal(err)
+	}
+	wakers := map[uint32]uint32{}
+	l := ex.Local()
+	for s := l.Tail; s != l.Seq; s++ {
+		if e := l.Ring[s%sched.LocalRing]; e.Cause == sched.CauseSpawn {
+			wakers[e.Co] = e.Waker
+		}
+	}
+	if child == nil || wakers[parent.ID()] != sched.NoWaker || wakers[child.ID()] != parent.ID() {
+		t.Fatalf("spawn wakers %#v (parent %#x)", wakers, parent.ID())
+	}
+}

@@ -37,9 +37,10 @@ func (ex *Executor) SpawnStep(prio uint8, step func(*Co) Action) (*Co, error) {
 	return c, nil
 }
 
-// runStep calls the step function and records why it came back.
-func (c *Co) runStep() {
-	switch a := c.step(c); a.kind {
+// stepBack records why a step function came back, when it did not
+// yield (Run handles a yield itself).
+func (c *Co) stepBack(a Action) {
+	switch a.kind {
 	case actDone:
 		c.back = backDone
 	case actAwait:
