@@ -15,7 +15,7 @@ import (
 // boots a kernel that embeds compatProgs and compares with what the same
 // program does on Linux (kernel/user's tests run them under qemu-user).
 
-var compatProgs = []string{"user/stdcrypto", "user/bigbss", "user/memhog", "user/osinfo", "user/tmpfiles", "user/sigterm", "user/forkbomb", "user/pipewait", "user/threadhog"}
+var compatProgs = []string{"user/stdcrypto", "user/bigbss", "user/memhog", "user/osinfo", "user/tmpfiles", "user/sigterm", "user/forkbomb", "user/pipewait", "user/threadhog", "user/sh"}
 
 var (
 	compatOnce sync.Once

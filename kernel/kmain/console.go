@@ -57,7 +57,7 @@ func command(m *machine, line string) (code int, quit bool) {
 	}
 	switch f[0] {
 	case "help":
-		fmt.Println("commands: help, echo TEXT, stats, selftest, gc, panic, run NAME ARGS..., halt [status]")
+		fmt.Println("commands: help, echo TEXT, stats, selftest, gc, panic, run [VAR=value...] NAME ARGS..., halt [status]")
 	case "echo":
 		fmt.Println(strings.Join(f[1:], " "))
 	case "stats":
@@ -69,7 +69,7 @@ func command(m *machine, line string) (code int, quit bool) {
 			fmt.Println("run: name a program")
 			break
 		}
-		runOnce(m, f[1], f[2:], 0, true)
+		runOnce(m, f[1:], 0, true)
 	case "gc":
 		runtime.GC()
 		fmt.Println("gc done")

@@ -27,7 +27,7 @@ func eachMode(m *machine, args []string) int {
 	passed := 0
 	for _, name := range args {
 		fmt.Printf("copslab: each: start %s\n", name)
-		if status, ok := runOnce(m, name, nil, limit, true); ok && status == 0 {
+		if status, ok := runOnce(m, []string{name}, limit, true); ok && status == 0 {
 			passed++
 		}
 	}

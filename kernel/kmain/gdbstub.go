@@ -30,7 +30,7 @@ func gdbstubMode(m *machine, args []string) int {
 		fmt.Println("copslab: gdbstub: name a program")
 		return 1
 	}
-	status, ok := runOnceWith(m, args[0], args[1:], true, func(p *proc.Proc) {
+	status, ok := runOnceWith(m, args, true, func(p *proc.Proc) {
 		stub := kgdb.New(procTarget{p})
 		fmt.Printf("copslab: gdbstub: %s (pid %d) stopped at %#x; gdb on the second UART\n", p.Name, p.PID, p.Threads[0].TF.PC)
 		go func() {

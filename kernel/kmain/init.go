@@ -13,7 +13,7 @@ func initMode(m *machine) int {
 		fmt.Println("copslab: init: no init program in this image (make kernel PROGS=\"kernel/user/init kernel/user/sh ...\")")
 		return 1
 	}
-	status, ok := runOnce(m, "init", nil, 0, false)
+	status, ok := runOnce(m, []string{"init"}, 0, false)
 	if !ok {
 		return 1
 	}

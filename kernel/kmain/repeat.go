@@ -30,7 +30,7 @@ func repeatMode(m *machine, args []string) int {
 	start := env.Now()
 	statuses := map[int]int{}
 	for i := 0; i < n; i++ {
-		status, ok := runOnce(m, args[1], args[2:], 0, false)
+		status, ok := runOnce(m, args[1:], 0, false)
 		if !ok {
 			fmt.Printf("copslab: repeat: run %d of %s failed\n", i+1, args[1])
 			return 1

@@ -35,7 +35,7 @@ func runAllMode(m *machine, args []string) int {
 	free0 := m.frames.FreeCount()
 	var ps []*proc.Proc
 	for _, name := range args {
-		p, err := spawn(m, name, nil)
+		p, err := spawn(m, name, nil, proc.StartEnv)
 		if err != nil {
 			fmt.Printf("copslab: runall %s: %v\n", name, err)
 			for _, q := range ps {

@@ -51,8 +51,8 @@ func programNames() []string {
 	return names
 }
 
-// spawn creates a process for program name.
-func spawn(m *machine, name string, args []string) (*proc.Proc, error) {
+// spawn creates a process for program name with the environment env.
+func spawn(m *machine, name string, args, env []string) (*proc.Proc, error) {
 	img, ok := program(name)
 	if !ok {
 		return nil, fmt.Errorf("no program %q (built in: %v; embedded: %d)", name, uprog.Names(), len(embeddedProgs))
@@ -60,7 +60,7 @@ func spawn(m *machine, name string, args []string) (*proc.Proc, error) {
 	if m.frames == nil {
 		return nil, fmt.Errorf("no frame pool")
 	}
-	p, err := proc.New(newPID(), name, img, args, userPhys, m.frames)
+	p, err := proc.NewEnv(newPID(), name, img, args, env, userPhys, m.frames)
 	if err != nil {
 		return nil, err
 	}
@@ -127,9 +127,10 @@ func (kenv) ReadConsole(b []byte) (int, bool) { return input.read(b) }
 
 var env = kenv{boot: time.Now()}
 
-// runMode is `-append "run [-novdso] [-t DURATION] NAME ARGS..."`: run one
-// program, report how it ended and whether its frames came back, power
-// off with its status. -t kills the program after DURATION.
+// runMode is `-append "run [-novdso] [-t DURATION] [VAR=value...] NAME
+// ARGS..."`: run one program, report how it ended and whether its
+// frames came back, power off with its status. -t kills the program
+// after DURATION; the assignments are set in its environment.
 func runMode(m *machine, args []string) int {
 	if len(args) >= 1 && args[0] == "-novdso" { // for comparisons: time.Now traps again
 		proc.SetVDSO(nil)
@@ -144,11 +145,11 @@ func runMode(m *machine, args []string) int {
 		}
 		limit, args = d, args[2:]
 	}
-	if len(args) == 0 {
+	if _, cmd := proc.Assignments(args); len(cmd) == 0 {
 		fmt.Printf("copslab: run: name a program (built in: %v)\n", uprog.Names())
 		return 1
 	}
-	status, ok := runOnce(m, args[0], args[1:], limit, true)
+	status, ok := runOnce(m, args, limit, true)
 	if !ok {
 		return 1
 	}
@@ -157,20 +158,28 @@ func runMode(m *machine, args []string) int {
 
 // runOnce runs one program to its end and releases it; ok is false if
 // it could not start or the kernel did not get every frame back. With
-// verbose, it reports how the program ended and the frame counts.
-func runOnce(m *machine, name string, args []string, limit time.Duration, verbose bool) (status int, ok bool) {
-	return runOnceWith(m, name, args, verbose, func(p *proc.Proc) { runProc(p, limit) })
+// verbose, it reports how the program ended and the frame counts. line
+// is the command as typed: [VAR=value...] NAME ARGS... — the
+// assignments go into the program's environment on top of StartEnv.
+func runOnce(m *machine, line []string, limit time.Duration, verbose bool) (status int, ok bool) {
+	return runOnceWith(m, line, verbose, func(p *proc.Proc) { runProc(p, limit) })
 }
 
 // runOnceWith is runOnce with the loop that runs the process given (the
 // gdb stub's, gdbstub.go).
-func runOnceWith(m *machine, name string, args []string, verbose bool, run func(*proc.Proc)) (status int, ok bool) {
+func runOnceWith(m *machine, line []string, verbose bool, run func(*proc.Proc)) (status int, ok bool) {
+	vars, cmd := proc.Assignments(line)
+	if len(cmd) == 0 {
+		fmt.Println("copslab: run: name a program")
+		return 1, false
+	}
+	name, args := cmd[0], cmd[1:]
 	if m.frames == nil {
 		fmt.Printf("copslab: run %s: no frame pool (too little RAM)\n", name)
 		return 1, false
 	}
 	free0 := m.frames.FreeCount()
-	p, err := spawn(m, name, args)
+	p, err := spawn(m, name, args, proc.Environ(vars))
 	if err != nil {
 		fmt.Printf("copslab: run %s: %v\n", name, err)
 		return 1, false

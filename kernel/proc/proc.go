@@ -67,8 +67,13 @@ type Proc struct {
 
 // New creates a process running the ELF executable img with a stack at
 // StackTop (StackInit bytes mapped, the rest of StackSize reserved) and
-// the argument vector built by initStack.
+// the argument vector built by initStack, and the environment StartEnv.
 func New(pid int, name string, img []byte, args []string, phys Phys, frames Frames) (*Proc, error) {
+	return NewEnv(pid, name, img, args, StartEnv, phys, frames)
+}
+
+// NewEnv is New with the environment env (NAME=value strings).
+func NewEnv(pid int, name string, img []byte, args, env []string, phys Phys, frames Frames) (*Proc, error) {
 	s, err := NewSpace(phys, frames)
 	if err != nil {
 		return nil, err
@@ -76,7 +81,7 @@ func New(pid int, name string, img []byte, args []string, phys Phys, frames Fram
 	p := makeProc(pid, name, s, &Sched{}) // System.Add moves it to the table's scheduler
 	p.initFDs()
 	p.newThread()
-	if err := p.setup(img, append([]string{"/bin/" + name}, args...), StartEnv); err != nil {
+	if err := p.setup(img, append([]string{"/bin/" + name}, args...), env); err != nil {
 		s.Release()
 		return nil, err
 	}

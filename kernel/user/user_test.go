@@ -319,7 +319,7 @@ func TestSwitchbench(t *testing.T) {
 // command and exit with a status, which init passes on.
 func TestShellSession(t *testing.T) {
 	needQemu(t)
-	script := "help\nhello x \"y z\"\nps\nspin &\nkill $!\nnosuch\nexit 3\n"
+	script := "help\nhello x \"y z\"\nps\nspin &\nkill $!\nnosuch\nGREETING=\"hi there\" osinfo GREETING\nexit 3\n"
 	r := run(t, "init", runOpts{stdin: script})
 	if r.code != 3 {
 		t.Errorf("init exit %d, want 3 (the shell's exit status); stderr %q", r.code, r.stderr)
@@ -337,6 +337,7 @@ func TestShellSession(t *testing.T) {
 		`(\$ )?\[signal killed\]`,
 		`(\$ )?\[done \d+ status 137\]`,
 		`\$ nosuch: not found`,
+		`osinfo: GREETING=hi there`,
 		`\$ init: sh exited with status 3`,
 	} {
 		expectLine(t, "shell", out, pattern)

@@ -1,13 +1,16 @@
 // Command osinfo asks the operating system who and where it is, the way
 // ordinary programs do (os.Hostname, os.Getwd, os.Executable, the user
 // and group ids, the environment), one line each, and exits 1 if any
-// call fails:
+// call fails; each argument names one more variable to print
+// (`osinfo GREETING` adds `osinfo: GREETING=hi`, the way a shell's
+// `GREETING=hi osinfo GREETING` checks that assignments arrive):
 //
 //	osinfo: hostname copslab
 //	osinfo: cwd /
 //	osinfo: executable /bin/osinfo
 //	osinfo: uid 0 gid 0 euid 0 egid 0
 //	osinfo: PATH=/bin HOME=/ TERM=vt100
+//	osinfo: GREETING=hi
 //	osinfo: ok
 package main
 
@@ -44,6 +47,9 @@ func main() {
 	if os.Getenv("PATH") == "" {
 		fmt.Println("osinfo: FAIL: empty PATH")
 		failed = true
+	}
+	for _, name := range os.Args[1:] {
+		fmt.Printf("osinfo: %s=%s\n", name, os.Getenv(name))
 	}
 	if failed {
 		os.Exit(1)

@@ -7,8 +7,10 @@
 //	ps                list processes and threads with state and priority
 //	kill PID [SIG]    send signal SIG (default 9) to PID; "$!" is the last
 //	                  background job
-//	NAME ARGS... [&]  run a program (a bare NAME is looked up beside sh, then
-//	                  on $PATH); "&" runs it in the background
+//	[VAR=value...] NAME ARGS... [&]
+//	                  run a program (a bare NAME is looked up beside sh, then
+//	                  on $PATH) with the variables added to its environment;
+//	                  "&" runs it in the background
 //
 // After a foreground program it prints "[exit N]" for a non-zero status and
 // "[signal NAME]" when a signal ended it.

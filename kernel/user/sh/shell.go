@@ -68,6 +68,7 @@ func (s *shell) help() {
   ps                processes and threads: PID TID STATE PRIO NAME
   kill PID [SIG]    send signal SIG (default 9); $! is the last background job
   NAME ARGS... [&]  run a program, in the background with &
+  VAR=value NAME    run a program with VAR set in its environment
 `)
 }
 
@@ -111,10 +112,43 @@ func lookup(name string) (string, error) {
 	return exec.LookPath(name)
 }
 
+// assignments splits the leading NAME=value words off a command.
+func assignments(words []string) (vars, cmd []string) {
+	i := 0
+	for i < len(words) && isAssignment(words[i]) {
+		i++
+	}
+	return words[:i], words[i:]
+}
+
+// isAssignment: NAME=value with NAME a letter or underscore, then
+// letters, digits or underscores.
+func isAssignment(w string) bool {
+	name, _, ok := strings.Cut(w, "=")
+	if !ok || name == "" {
+		return false
+	}
+	for i, r := range name {
+		letter := r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+		if !letter && (i == 0 || r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// run starts [VAR=value...] NAME ARGS... [&]: the assignments are added to
+// the program's environment (the shell's own stays as it is).
 func (s *shell) run(words []string) {
 	background := words[len(words)-1] == "&"
 	if background {
 		words = words[:len(words)-1]
+	}
+	vars, words := assignments(words)
+	if len(words) == 0 {
+		fmt.Fprintln(s.out, "sh: name a program (VAR=value sets a variable for one program only)")
+		s.status = 2
+		return
 	}
 	path, err := lookup(words[0])
 	if err != nil {
@@ -124,6 +158,9 @@ func (s *shell) run(words []string) {
 	}
 	cmd := exec.Command(path, words[1:]...)
 	cmd.Args[0] = words[0]
+	if len(vars) > 0 {
+		cmd.Env = append(os.Environ(), vars...) // a later entry wins (os/exec drops the earlier duplicate)
+	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if background {
 		cmd.Stdin = nil

@@ -1,0 +1,39 @@
+package proc
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestAssignments(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                         "[] []",
+		"prog a=b":                 "[] [prog a=b]",
+		"A=1 _b2=x prog arg":       "[A=1 _b2=x] [prog arg]",
+		"A= prog":                  "[A=] [prog]",
+		"A=1":                      "[A=1] []",
+		"=x prog":                  "[] [=x prog]",
+		"1A=x prog":                "[] [1A=x prog]",
+		"A-B=x prog":               "[] [A-B=x prog]",
+		"GREETING=hi=there osinfo": "[GREETING=hi=there] [osinfo]",
+	} {
+		vars, cmd := Assignments(strings.Fields(in))
+		if got := fmt.Sprint(vars, cmd); got != want {
+			t.Errorf("Assignments(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestEnviron(t *testing.T) {
+	env := Environ([]string{"GREETING=hi", "HOME=/tmp", "GREETING=hello"})
+	want := append([]string(nil), StartEnv...)
+	want[1] = "HOME=/tmp"
+	want = append(want, "GREETING=hello")
+	if fmt.Sprint(env) != fmt.Sprint(want) {
+		t.Errorf("Environ = %v, want %v", env, want)
+	}
+	if StartEnv[1] != "HOME=/" {
+		t.Errorf("Environ changed StartEnv: %v", StartEnv)
+	}
+}
