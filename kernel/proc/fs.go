@@ -16,6 +16,8 @@ import (
 //	/dev/null                  reads give end of file, writes are discarded
 //	/proc/PID/task/TID/stat    proc(5)'s stat line for each thread: pid,
 //	                           (name), state, ... field 18 priority (20+nice)
+//	/proc/meminfo              "MemFree: N kB": the frame pool's free frames
+//	                           (what user memory, page tables and Locals take)
 //
 // openat (read-only), fstat, newfstatat, lseek, getdents64, read and
 // pread64 work on it; the working directory is always /.
@@ -121,8 +123,15 @@ func (p *Proc) lookup(path string) *node {
 
 // procNode serves /proc.
 func (s *System) procNode(parts []string, dir func(...string) *node) *node {
+	if len(parts) == 1 && parts[0] == "meminfo" && s.Frames != nil {
+		free := s.Frames.FreeCount() * PageSize / 1024
+		return &node{data: []byte("MemFree: " + strconv.Itoa(free) + " kB\n"), mode: uabi.S_IFREG | 0o444}
+	}
 	if len(parts) == 0 {
 		var e []string
+		if s.Frames != nil {
+			e = append(e, "meminfo")
+		}
 		for _, q := range s.Procs() {
 			if !q.Exited {
 				e = append(e, strconv.Itoa(q.PID))

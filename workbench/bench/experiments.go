@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 )
@@ -30,6 +31,11 @@ type Experiment struct {
 	Convert func(console string) ([]Record, error)
 	// Programs are the guest programs (kernel/user/NAME) it runs.
 	Programs []string
+	// Plot and Report, if set, draw its PNGs and write its report
+	// section (experiments whose own file holds both; the older ones
+	// are cases in plot.go and report.go).
+	Plot   func(dir string, rs []Record) ([]string, error)
+	Report func(w io.Writer, rs []Record)
 }
 
 // WebConns are the connection counts of the web server experiment.
@@ -40,9 +46,11 @@ func WebConns(m Mode) []int {
 	return []int{1, 2, 4, 8, 16, 32, 64, 128}
 }
 
-// WebForms are the server forms measured (webbench's -form). The COPS
-// form joins them when the kernel has async pipe calls.
-var WebForms = []string{"thread", "goroutine"}
+// WebForms are the server forms measured (webbench's -form).
+// "coroutine" is user coroutines with synchronous calls (webbench's
+// coroutine.go); the paper's async form replaces it when the kernel
+// serves async pipe calls.
+var WebForms = []string{"thread", "goroutine", "coroutine"}
 
 // webWindowMS is the measuring window per boot, in guest milliseconds.
 func webWindowMS(m Mode) int {
@@ -98,6 +106,8 @@ var Experiments = []Experiment{
 		},
 		Convert: convertCoprio,
 	},
+	prioExperiment,
+	capacityExperiment,
 }
 
 var (

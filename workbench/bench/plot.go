@@ -18,6 +18,9 @@ func Plot(dir string, res *Result) ([]string, error) {
 	if len(res.Records) == 0 {
 		return nil, nil
 	}
+	if res.Exp.Plot != nil {
+		return res.Exp.Plot(dir, res.Records)
+	}
 	switch res.Exp.Name {
 	case "web":
 		return plotWeb(dir, res.Records)

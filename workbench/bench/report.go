@@ -15,16 +15,18 @@ func Report(w io.Writer, mode Mode, results []*Result) {
 	fmt.Fprintf(w, "Guest time under QEMU -icount shift=0 (1 instruction = 1 ns), one hart, -m 512M.\n\n")
 	for _, res := range results {
 		fmt.Fprintf(w, "## %s — %s\n\n", res.Exp.Name, res.Exp.Title)
-		switch res.Exp.Name {
-		case "web":
+		switch {
+		case res.Exp.Report != nil:
+			res.Exp.Report(w, res.Records)
+		case res.Exp.Name == "web":
 			reportWeb(w, res.Records)
-		case "switch":
+		case res.Exp.Name == "switch":
 			fmt.Fprintf(w, "| switch | instructions | cycles |\n|---|---:|---:|\n")
 			for _, r := range res.Records {
 				fmt.Fprintf(w, "| %s | %s | %s |\n", r.Get("kind"), r.Get("instructions"), dash(r.Get("cycles")))
 			}
 			fmt.Fprintln(w, "\nThe paper published no switch cost.")
-		case "prio-uart":
+		case res.Exp.Name == "prio-uart":
 			fmt.Fprintf(w, "| priority | first line | latency (µs) |\n|---:|---:|---:|\n")
 			for _, r := range res.Records {
 				ns, _ := num(r, "latency_ns")
@@ -82,6 +84,38 @@ func reportWeb(w io.Writer, rs []Record) {
 			fmt.Fprintf(w, "| %s requests per 5 s, %d conns | not measured | %.0f | — |\n", pt.Form, pt.Conns, pt.Value)
 		}
 	}
+	fmt.Fprintf(w, "\nGoals at %d connections, measured in this run:", GoalConns)
+	if g, ok := WebGoals(rs); ok {
+		fmt.Fprintf(w, " throughput coroutine/thread %.2f× (goal ≥ 10×, the paper 8.8×); mean latency thread/coroutine %.2f× (goal ≥ 70×, the paper 70×).\n", g.Throughput, g.Latency)
+	} else {
+		fmt.Fprintf(w, " not measured (no coroutine and thread point at %d connections).\n", GoalConns)
+	}
+}
+
+// GoalConns is where the web server's goal ratios are taken.
+const GoalConns = 128
+
+// Goals are the web server's goal ratios.
+type Goals struct {
+	Throughput float64 // coroutine req/s over thread req/s
+	Latency    float64 // thread mean latency over coroutine mean latency
+}
+
+// WebGoals computes the goal ratios at GoalConns from one run's records.
+func WebGoals(rs []Record) (Goals, bool) {
+	co, ok1 := find(rs, "coroutine", GoalConns)
+	th, ok2 := find(rs, "thread", GoalConns)
+	if !ok1 || !ok2 {
+		return Goals{}, false
+	}
+	cr, _ := num(co, "req_per_s")
+	tr, _ := num(th, "req_per_s")
+	cm, _ := num(co, "mean_ns")
+	tm, _ := num(th, "mean_ns")
+	if tr == 0 || cm == 0 {
+		return Goals{}, false
+	}
+	return Goals{Throughput: cr / tr, Latency: tm / cm}, true
 }
 
 // find returns the web record of a form ("coroutine" is the paper's

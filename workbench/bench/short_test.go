@@ -32,6 +32,8 @@ func TestShortMode(t *testing.T) {
 		"switch":    {"kind", "instructions"},
 		"web":       {"form", "conns", "requests", "req_per_s", "mean_ns", "p99_ns", "sys_kib"},
 		"prio-uart": {"prio", "latency_ns"},
+		"web-prio":  {"form", "prio", "requests", "mean_ns"},
+		"web-max":   {"form", "conns", "frames_kib", "sys_kib"},
 	}
 	for _, res := range results {
 		name := res.Exp.Name
@@ -76,6 +78,29 @@ func TestShortMode(t *testing.T) {
 			r, ok := find(web.Records, f, c)
 			if n, _ := num(r, "requests"); !ok || n < 1 {
 				t.Errorf("web %s at %d connections: %v", f, c, r.Values)
+			}
+		}
+	}
+	// Every priority of every form of the priority experiment, and each
+	// form's capacity point with the kernel's free memory read.
+	for _, res := range results {
+		switch res.Exp.Name {
+		case "web-prio":
+			for _, f := range PrioForms {
+				for p := range PrioLevels {
+					if _, ok := prioRow(res.Records, f, p); !ok {
+						t.Errorf("web-prio: no row for %s priority %d", f, p)
+					}
+				}
+			}
+		case "web-max":
+			for _, f := range WebForms {
+				for _, c := range CapacityConns(Short) {
+					r, ok := find(res.Records, f, c)
+					if k, _ := num(r, "frames_kib"); !ok || k <= 0 {
+						t.Errorf("web-max %s at %d connections: %v", f, c, r.Values)
+					}
+				}
 			}
 		}
 	}

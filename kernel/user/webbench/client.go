@@ -14,7 +14,7 @@ import (
 // client drives -n connections (fds 3, 4 for the first: request writer,
 // response reader; 5, 6 for the next, …) from the start byte on stdin
 // until -ms guest milliseconds have passed, each connection on its own
-// OS thread, and writes every request's latency to stdout.
+// OS thread, and writes every request's latency, per connection, to stdout.
 func client(args []string) error {
 	fs := flag.NewFlagSet("client", flag.ContinueOnError)
 	n := fs.Int("n", 1, "connections")
@@ -43,14 +43,12 @@ func client(args []string) error {
 		}()
 	}
 	wg.Wait()
-	var all []int64
 	for i, err := range errs {
 		if err != nil {
 			return fmt.Errorf("connection %d: %w", i, err)
 		}
-		all = append(all, lats[i]...)
 	}
-	_, err := os.Stdout.Write(encodeLatencies(all))
+	_, err := os.Stdout.Write(encodeLatencies(lats))
 	return err
 }
 

@@ -6,7 +6,13 @@
 // connections are scheduled:
 //
 //	webbench -form thread -conns 8 -ms 200
-//	BENCH web form=thread conns=8 clients=4 window_ms=200 requests=… req_per_s=… mean_ns=… p50_ns=… p99_ns=… max_ns=… threads=… sys_kib=… stack_kib=…
+//	BENCH web form=thread conns=8 clients=4 window_ms=200 prios=1 requests=… req_per_s=… mean_ns=… p50_ns=… p99_ns=… max_ns=… threads=… sys_kib=… stack_kib=… probes=0 hits=0
+//
+// With -prios N connection i has priority i mod N and one more line per
+// priority follows (the priority experiment):
+//
+//	webbench -form coroutine -conns 64 -prios 8 -ms 500
+//	BENCH web-prio form=coroutine conns=64 prios=8 window_ms=500 prio=0 requests=… mean_ns=… p50_ns=… p99_ns=… max_ns=…
 //
 // One run: the server makes two pipes per connection (requests, responses),
 // starts -clients copies of itself as clients ("webbench client"), each
@@ -43,6 +49,7 @@ func main() {
 	form := flag.String("form", "thread", "server form: "+strings.Join(formNames(), ", "))
 	conns := flag.Int("conns", 8, "connections")
 	clients := flag.Int("clients", 4, "client processes (at most one per connection)")
+	prios := flag.Int("prios", 1, "priorities: connection i gets priority i mod prios (0 best; forms thread and coroutine)")
 	ms := flag.Int("ms", 200, "measuring window in guest milliseconds")
 	work := flag.Int("work", defaultWork, "rounds of request processing per request (see respond)")
 	flag.Parse()
@@ -52,6 +59,10 @@ func main() {
 		fail(fmt.Errorf("no server form %q (have %s)", *form, strings.Join(formNames(), ", ")))
 	case *conns < 1 || *clients < 1 || *ms < 1 || *work < 0:
 		fail(fmt.Errorf("-conns, -clients and -ms must be at least 1, -work at least 0"))
+	case *prios < 1 || *prios > 8:
+		fail(fmt.Errorf("-prios must be 1…8 (the scheduler's priorities)"))
+	case *prios > 1 && !prioForms[*form]:
+		fail(fmt.Errorf("form %s has no priorities (-prios)", *form))
 	}
 	if *clients > *conns {
 		*clients = *conns
@@ -60,11 +71,11 @@ func main() {
 	// never got going) ends with a FAIL line instead of hanging the boot.
 	limit := time.Duration(*ms)*time.Millisecond + watchdogSlack
 	time.AfterFunc(limit, func() { fail(fmt.Errorf("no end within %s of guest time", limit)) })
-	r, err := run(serve, *conns, *clients, *ms, *work)
+	r, err := run(serve, *conns, *clients, *prios, *ms, *work)
 	if err != nil {
 		fail(err)
 	}
-	r.print(*form, *conns, *clients, *ms)
+	r.print(*form, *conns, *clients, *prios, *ms)
 }
 
 // watchdogSlack is how long after the window a run may take to wind up.

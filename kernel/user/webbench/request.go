@@ -22,7 +22,12 @@ const (
 type conn struct {
 	req  *os.File // requests from the client
 	resp *os.File // responses to it
+	prio uint8    // its priority (-prios), 0 best … 7
 }
+
+// defaultPrio is every connection's priority without -prios: the
+// kernel's priority of a thread at nice 0, the clients' own.
+const defaultPrio = 4
 
 // handle answers requests on c until the client closes its request pipe.
 func handle(c conn, work int) error {

@@ -1,0 +1,205 @@
+package main
+
+// The coroutine form with synchronous calls.
+//
+// Every connection is a step-function coroutine of one cops executor at
+// the connection's priority; the executor runs in one OS thread, so a
+// switch between connections is a coroutine switch (a call through the
+// vDSO's scheduler code), never a kernel thread switch. What the paper
+// does with asynchronous calls — the kernel completes a read and a user
+// interrupt wakes the coroutine — is done here with the calls the kernel
+// has today:
+//
+//   - the request pipes are non-blocking; a coroutine with no request
+//     pending is Blocked on its connection's Event;
+//   - a sweep probes every blocked connection with one non-blocking read
+//     (the only way to learn that a pipe has data: the kernel's epoll
+//     does not watch pipes), and for each read that brings a request
+//     wakes the connection's coroutine (Notify) with the request already
+//     in its buffer — the sweep plays the completion handler;
+//   - responses are blocking writes (a closed-loop client has at most one
+//     response in flight, so they never wait).
+//
+// When does a sweep run? pollEach: after every served request, by the
+// coroutine that served it, so a request of a better priority that
+// arrived meanwhile is found at once and served before worse ones (the
+// priority experiment needs this); pollIdle: only when no connection is
+// ready. In both, an idle coroutine at the worst priority sweeps when
+// nothing else is ready and, if it found nothing, gives the hart away
+// (sched_yield) so the clients run; it is always ready, so the executor
+// never sleeps. The price of synchronous calls is the probes: a read
+// system call per blocked connection per sweep, most of them EAGAIN —
+// the cost the paper's async calls avoid, measured by the BENCH line's
+// probes and hits fields.
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+	"unsafe"
+
+	"copslab/kernel/user/cops"
+	"copslab/sched"
+)
+
+type pollMode uint8
+
+const (
+	pollEach pollMode = iota // sweep after every served request
+	pollIdle                 // sweep only when nothing is ready
+)
+
+// coConn is a connection as its coroutine sees it.
+type coConn struct {
+	c        conn
+	rfd, wfd int
+	ev       *cops.Event
+	req      []byte
+	got      int  // bytes of the current request read so far
+	blocked  bool // the coroutine awaits ev (the sweep probes it)
+	eof      bool
+}
+
+// coServer is the executor's state.
+type coServer struct {
+	ex     *cops.Executor
+	conns  []*coConn
+	work   int
+	resp   []byte
+	live   int
+	err    error
+	probes uint64 // non-blocking reads made by sweeps
+	hits   uint64 // of which brought data or the end
+}
+
+// sweepStats is the last coroutine server's probe counts (for the BENCH line).
+var sweepStats struct{ probes, hits uint64 }
+
+func coroutines(cs []conn, work int, mode pollMode) error {
+	ex, err := cops.New()
+	if err != nil {
+		return err
+	}
+	s := &coServer{ex: ex, work: work, resp: make([]byte, respSize), live: len(cs)}
+	for _, c := range cs {
+		// Fd puts the file in blocking mode; the raw descriptor is set
+		// non-blocking after that and used with system calls directly.
+		k := &coConn{c: c, rfd: int(c.req.Fd()), wfd: int(c.resp.Fd()), ev: ex.NewEvent(), req: make([]byte, reqSize), blocked: true}
+		if err := syscall.SetNonblock(k.rfd, true); err != nil {
+			return fmt.Errorf("non-blocking request pipe: %w", err)
+		}
+		s.conns = append(s.conns, k)
+	}
+	for _, k := range s.conns {
+		if _, err := ex.SpawnStep(k.c.prio, s.connStep(k, mode)); err != nil {
+			return err
+		}
+	}
+	if _, err := ex.SpawnStep(sched.NumPrio-1, s.idleStep); err != nil {
+		return err
+	}
+	if err := ex.Run(); err != nil {
+		return err
+	}
+	sweepStats.probes, sweepStats.hits = s.probes, s.hits
+	return s.err
+}
+
+// connStep is connection k's coroutine: it is woken by a sweep with a
+// request in k.req (or the end), serves it and awaits the next.
+func (s *coServer) connStep(k *coConn, mode pollMode) func(*cops.Co) cops.Action {
+	return func(co *cops.Co) cops.Action {
+		if s.err != nil || k.eof {
+			return s.finish(k)
+		}
+		if k.got == reqSize {
+			respond(k.req, s.resp, s.work)
+			if _, err := syscall.Write(k.wfd, s.resp); err != nil {
+				s.fail(fmt.Errorf("writing a response: %w", err))
+				return s.finish(k)
+			}
+			k.got = 0
+			if mode == pollEach {
+				s.sweep(co)
+			}
+		}
+		k.blocked = true
+		return cops.Await(k.ev)
+	}
+}
+
+// idleStep runs when no connection is ready: a sweep, and the hart to
+// the clients if it found nothing. It ends with the last connection.
+func (s *coServer) idleStep(co *cops.Co) cops.Action {
+	if s.live == 0 {
+		return cops.Done
+	}
+	if s.err != nil { // every connection finishes
+		for _, k := range s.conns {
+			if k.blocked {
+				k.blocked = false
+				co.Notify(k.ev)
+			}
+		}
+		return cops.Yield
+	}
+	if s.sweep(co) == 0 {
+		syscall.Syscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
+	}
+	return cops.Yield
+}
+
+// sweep probes every blocked connection once and wakes those whose read
+// brought the rest of a request or the end; it returns how many.
+func (s *coServer) sweep(co *cops.Co) int {
+	woken := 0
+	for _, k := range s.conns {
+		if !k.blocked {
+			continue
+		}
+		s.probes++
+		// Raw: a non-blocking read never blocks, so the Go runtime
+		// need not hear about it (Syscall would cost more than the read).
+		n, _, errno := syscall.RawSyscall(syscall.SYS_READ, uintptr(k.rfd), uintptr(unsafe.Pointer(&k.req[k.got])), uintptr(reqSize-k.got))
+		switch {
+		case errno == syscall.EAGAIN:
+			continue
+		case errno != 0:
+			s.fail(fmt.Errorf("reading a request: %w", errno))
+			k.eof = true
+		case n == 0:
+			k.eof = true
+		default:
+			k.got += int(n)
+			if k.got < reqSize {
+				s.hits++
+				continue // the rest comes with a later sweep
+			}
+		}
+		s.hits++
+		k.blocked = false
+		woken++
+		if err := co.Notify(k.ev); err != nil {
+			s.fail(err)
+		}
+	}
+	return woken
+}
+
+// finish ends connection k's coroutine: its pipes are closed (the
+// client sees the end of its responses).
+func (s *coServer) finish(k *coConn) cops.Action {
+	if k.got != 0 && k.got != reqSize && s.err == nil {
+		s.fail(errors.New("a request cut short by the end of its pipe"))
+	}
+	k.c.req.Close()
+	k.c.resp.Close()
+	s.live--
+	return cops.Done
+}
+
+func (s *coServer) fail(err error) {
+	if s.err == nil {
+		s.err = err
+	}
+}

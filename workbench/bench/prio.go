@@ -1,0 +1,143 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+)
+
+// The priority experiment: 64 connections over 8 priorities on one hart
+// (the paper's FPGA run), connection i at priority i mod 8. The
+// coroutine form puts each connection's coroutine at its priority; the
+// thread form gives each connection's thread the nice value of its
+// priority, so both are measured by the same kernel's notion of
+// priority. webbench prints one web-prio line per priority.
+
+// PrioConns and PrioLevels are the experiment's shape.
+const (
+	PrioConns  = 64
+	PrioLevels = 8
+)
+
+// PrioForms are the forms the priority experiment runs.
+var PrioForms = []string{"coroutine", "thread"}
+
+var prioExperiment = Experiment{
+	Name:     "web-prio",
+	Title:    "priority experiment: 64 connections over 8 priorities, one hart",
+	Programs: []string{"webbench"},
+	Boots: func(m Mode) []Boot {
+		var bs []Boot
+		for _, f := range PrioForms {
+			bs = append(bs, Boot{Args: fmt.Sprintf("-t %dms webbench -form %s -conns %d -prios %d -ms %d",
+				webWindowMS(m)+5000, f, PrioConns, PrioLevels, webWindowMS(m))})
+		}
+		return bs
+	},
+	Plot:   plotWebPrio,
+	Report: reportWebPrio,
+}
+
+// prioRow is a form's record at a priority.
+func prioRow(rs []Record, form string, prio int) (Record, bool) {
+	for _, r := range rs {
+		if p, ok := num(r, "prio"); ok && r.Get("form") == form && int(p) == prio {
+			return r, true
+		}
+	}
+	return Record{}, false
+}
+
+// prioMean is a form's mean latency at a priority (ns; false: none
+// measured or no request served).
+func prioMean(rs []Record, form string, prio int) (float64, bool) {
+	r, ok := prioRow(rs, form, prio)
+	if n, _ := num(r, "requests"); !ok || n == 0 {
+		return 0, false
+	}
+	return num(r, "mean_ns")
+}
+
+// PrioRatio is a form's priority-7 over priority-0 mean latency (the
+// issue's goal: at least 5).
+func PrioRatio(rs []Record, form string) (float64, bool) {
+	a, ok0 := prioMean(rs, form, 0)
+	b, ok7 := prioMean(rs, form, PrioLevels-1)
+	if !ok0 || !ok7 || a == 0 {
+		return 0, false
+	}
+	return b / a, true
+}
+
+func plotWebPrio(dir string, rs []Record) ([]string, error) {
+	abs := newPlot("priority experiment: mean latency per priority (64 conns, 1 hart)", "priority (0 best)", "mean latency (ms, guest time)")
+	abs.Y.Scale, abs.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	mean, names := series(rs, "form", "prio", "mean_ns", 1e-6)
+	if err := addLines(abs, mean, names, " (ours)", false); err != nil {
+		return nil, err
+	}
+	a, err := save(abs, dir, "web-prio")
+	if err != nil {
+		return nil, err
+	}
+	// Beside the paper: latency relative to priority 0's, ours and the
+	// FPGA's (the paper quotes priorities 0 and 7 only).
+	rel := newPlot("priority experiment: latency relative to priority 0, ours and the paper's", "priority (0 best)", "mean latency / priority 0's")
+	rel.Y.Scale, rel.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	relM := map[string]plotter.XYs{}
+	for _, n := range names {
+		base, ok := prioMean(rs, n, 0)
+		if !ok || base == 0 {
+			continue
+		}
+		for _, xy := range mean[n] {
+			relM[n] = append(relM[n], plotter.XY{X: xy.X, Y: xy.Y * 1e6 / base})
+		}
+	}
+	if err := addLines(rel, relM, names, " (ours)", false); err != nil {
+		return nil, err
+	}
+	paper := []PaperPoint{{"coroutine", 0, 1}, {"coroutine", PrioLevels - 1, PaperPrioFPGA[7] / PaperPrioFPGA[0]}}
+	if err := addPaper(rel, paper, 1, "(FPGA, 1 core)"); err != nil {
+		return nil, err
+	}
+	b, err := save(rel, dir, "web-prio-relative")
+	if err != nil {
+		return nil, err
+	}
+	return []string{a, b}, nil
+}
+
+func reportWebPrio(w io.Writer, rs []Record) {
+	fmt.Fprintf(w, "| priority |")
+	for _, f := range PrioForms {
+		fmt.Fprintf(w, " %s requests | %s mean (ms) | %s p99 (ms) |", f, f, f)
+	}
+	fmt.Fprintf(w, "\n|---:|")
+	for range PrioForms {
+		fmt.Fprintf(w, "---:|---:|---:|")
+	}
+	fmt.Fprintln(w)
+	for p := range PrioLevels {
+		fmt.Fprintf(w, "| %d |", p)
+		for _, f := range PrioForms {
+			row, _ := prioRow(rs, f, p)
+			mean, _ := num(row, "mean_ns")
+			p99, _ := num(row, "p99_ns")
+			fmt.Fprintf(w, " %s | %.3f | %.3f |", dash(row.Get("requests")), mean/1e6, p99/1e6)
+		}
+		fmt.Fprintln(w)
+	}
+	paper := PaperPrioFPGA[7] / PaperPrioFPGA[0]
+	fmt.Fprintf(w, "\nPriority 7 / priority 0 mean latency (goal ≥ 5×; the paper's FPGA: %.2f s / %.2f s = %.1f×):", PaperPrioFPGA[7], PaperPrioFPGA[0], paper)
+	for _, f := range PrioForms {
+		if x, ok := PrioRatio(rs, f); ok {
+			fmt.Fprintf(w, " %s %.2f× (%s of the paper's);", f, x, ratio(x, paper))
+		} else {
+			fmt.Fprintf(w, " %s not measured;", f)
+		}
+	}
+	fmt.Fprintln(w)
+}
