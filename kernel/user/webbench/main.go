@@ -52,6 +52,7 @@ func main() {
 	prios := flag.Int("prios", 1, "priorities: connection i gets priority i mod prios (0 best; forms thread and coroutine)")
 	ms := flag.Int("ms", 200, "measuring window in guest milliseconds")
 	work := flag.Int("work", defaultWork, "rounds of request processing per request (see respond)")
+	slack := flag.Duration("slack", 3*time.Second, "how long after the window a run may take to wind up before it fails")
 	flag.Parse()
 	serve, ok := forms[*form]
 	switch {
@@ -69,7 +70,7 @@ func main() {
 	}
 	// A run that cannot finish (a thread the kernel refuses, a client that
 	// never got going) ends with a FAIL line instead of hanging the boot.
-	limit := time.Duration(*ms)*time.Millisecond + watchdogSlack
+	limit := time.Duration(*ms)*time.Millisecond + *slack
 	time.AfterFunc(limit, func() { fail(fmt.Errorf("no end within %s of guest time", limit)) })
 	r, err := run(serve, *conns, *clients, *prios, *ms, *work)
 	if err != nil {
@@ -77,9 +78,6 @@ func main() {
 	}
 	r.print(*form, *conns, *clients, *prios, *ms)
 }
-
-// watchdogSlack is how long after the window a run may take to wind up.
-const watchdogSlack = 3 * time.Second
 
 func fail(err error) {
 	fmt.Println("webbench: FAIL", err)
