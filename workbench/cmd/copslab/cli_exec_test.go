@@ -56,7 +56,7 @@ func TestMain(m *testing.M) {
 }
 
 // cLocaleEnv is the environment with LANG=C.UTF-8 deciding the locale.
-func cLocaleEnv(t *testing.T) []string {
+func cLocaleEnv(t testing.TB) []string {
 	var env []string
 	for _, e := range os.Environ() {
 		name, _, _ := strings.Cut(e, "=")

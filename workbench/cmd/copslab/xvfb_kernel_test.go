@@ -21,7 +21,7 @@ import (
 )
 
 // readUIState waits until the window's state file satisfies ok.
-func readUIState(t *testing.T, path string, what string, ok func(gui.UIState) bool) gui.UIState {
+func readUIState(t testing.TB, path string, what string, ok func(gui.UIState) bool) gui.UIState {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	var st gui.UIState

@@ -28,7 +28,7 @@ import (
 
 // xvfb starts Xvfb on a free display (chosen by Xvfb via -displayfd) and
 // returns the DISPLAY value; Cleanup kills it.
-func xvfb(t *testing.T) string {
+func xvfb(t testing.TB) string {
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
