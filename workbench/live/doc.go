@@ -26,7 +26,7 @@
 //
 // What a halt costs and how much it moves is measured by
 // BenchmarkStreamHalts (numbers in workbench/README.md). The ring holds
-// 4096 events; a slice is at most 50 ms (target/qemu.go), and every
+// 4096 events; a slice is 2 ms (target/qemu.go says why), and every
 // event the kernel had to drop is counted (RingReader.Lost) and shows as
 // a sequence gap, which the model counts and the window displays.
 //

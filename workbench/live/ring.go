@@ -25,12 +25,15 @@ type RingReader struct {
 	Lost  uint64 // events overwritten before they were read
 	Reads int    // memory reads made (for the streaming measurements)
 	Bytes int    // bytes read
+	Last  int    // events the last Drain returned
+	Peak  int    // most events one Drain returned: how full the ring got
 }
 
 // Drain returns the new events. A ring the kernel has not initialised yet
 // (still zero: the kernel has not reached its first transition) yields
 // nothing.
 func (r *RingReader) Drain(m Mem) ([]sched.Event, error) {
+	r.Last = 0
 	hb, err := r.read(m, r.Addr, ktrace.HeaderSize)
 	if err != nil {
 		return nil, err
@@ -66,6 +69,8 @@ func (r *RingReader) Drain(m Mem) ([]sched.Event, error) {
 		s += n
 	}
 	r.Next = h.Seq
+	r.Last = len(out)
+	r.Peak = max(r.Peak, r.Last)
 	var tail [8]byte
 	binary.LittleEndian.PutUint64(tail[:], h.Seq)
 	return out, m.WriteMemory(r.Addr+ktrace.OffTail, tail[:])

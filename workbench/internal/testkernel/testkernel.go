@@ -16,9 +16,10 @@ import (
 )
 
 // Progs are the Go user programs the test kernel embeds besides the
-// hand-written ones: pipeping (two processes over pipes) and threads
-// (four threads, futex wakeups).
-var Progs = []string{"kernel/user/pipeping", "kernel/user/threads"}
+// hand-written ones: pipeping (two processes over pipes), threads
+// (four threads, futex wakeups) and webbench (the pipe web server
+// experiment).
+var Progs = []string{"kernel/user/pipeping", "kernel/user/threads", "kernel/user/webbench"}
 
 var build struct {
 	once      sync.Once
