@@ -124,8 +124,10 @@ func (d *reader) event(off int) Event {
 		To: State(d.u8(off + 29)), Cause: Cause(d.u8(off + 30)), Kind: Kind(d.u8(off + 31)), Arg: d.u64(off + 32)}
 }
 
-// ring decodes the events seq tail..seq-1 of a ring of n events at off.
-func (d *reader) ring(tailOff int, off, n int) ([]Event, error) {
+// ring decodes the records seq tail..seq-1 of a ring of n at off. In a
+// Local's ring (local) a switch record is valid and becomes its two
+// events (SplitSwitch), both with the record's sequence number.
+func (d *reader) ring(tailOff int, off, n int, local bool) ([]Event, error) {
 	seq, tail := d.u64(tailOff-8), d.u64(tailOff)
 	if tail > seq || seq-tail > uint64(n) {
 		return nil, d.errf(tailOff, "ring tail %d, seq %d", tail, seq)
@@ -134,15 +136,24 @@ func (d *reader) ring(tailOff int, off, n int) ([]Event, error) {
 	for q := tail; q != seq; q++ {
 		eo := off + int(q&uint64(n-1))*EventSize
 		e := d.event(eo)
+		sw := local && e.Cause == CauseSwitch
 		switch {
 		case e.Seq != q:
 			return nil, d.errf(eo+8, "ring event has seq %d, expected %d", e.Seq, q)
 		case e.From >= NumStates || e.To >= NumStates:
 			return nil, d.errf(eo+28, "event %d: states %d→%d", q, e.From, e.To)
-		case e.Cause >= NumCauses:
+		case e.Cause >= NumCauses && !sw:
 			return nil, d.errf(eo+30, "event %d: cause %d", q, e.Cause)
 		case e.Kind >= NumKinds:
 			return nil, d.errf(eo+31, "event %d: kind %d", q, e.Kind)
+		case sw && (e.From != Running || e.To != Ready):
+			return nil, d.errf(eo+28, "switch record %d: states %d→%d, want Running→Ready", q, e.From, e.To)
+		case sw && (Kind(e.Arg) >= NumKinds || e.Arg>>8 >= NumPrio):
+			return nil, d.errf(eo+32, "switch record %d: fetched kind and priority %#x", q, e.Arg)
+		}
+		if y, f, ok := SplitSwitch(&e); sw && ok {
+			evs = append(evs, y, f)
+			continue
 		}
 		evs = append(evs, e)
 	}

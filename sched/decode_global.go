@@ -74,7 +74,7 @@ func (d *reader) global() (*Snapshot, error) {
 			return nil, err
 		}
 	}
-	evs, err := d.ring(OffGSeq+8, OffGRing, RingSize)
+	evs, err := d.ring(OffGSeq+8, OffGRing, RingSize, false)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ type LocalSnap struct {
 	Proc   ProcSnap // Hart, UintrPending and Prio (global) are the kernel's: left Idle/NoHart here
 	Prio   uint8    // local priority: best ready queue or current coroutine, or Idle
 	Cos    []CoSnap
-	Events []Event
+	Events []Event // the events still in its ring, each switch record split into its two (SplitSwitch)
 }
 
 // DecodeLocal checks a raw dump of process proc's Local (layout.go) —
@@ -50,7 +50,7 @@ func decodeLocal(b []byte, base int, proc uint16) (*LocalSnap, error) {
 			return nil, err
 		}
 	}
-	evs, err := d.ring(OffLSeq+8, OffLRing, LocalRing)
+	evs, err := d.ring(OffLSeq+8, OffLRing, LocalRing, true)
 	if err != nil {
 		return nil, err
 	}

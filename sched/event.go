@@ -82,13 +82,48 @@ func (c Cause) String() string {
 	if c < NumCauses {
 		return causeNames[c]
 	}
+	if c == CauseSwitch {
+		return "switch"
+	}
 	return "Cause(?)"
+}
+
+// CauseSwitch marks a switch record, which only a Local's ring holds:
+// one record for the two transitions of a Switch — the yield of Co
+// (Running → Ready) and the fetch of Waker (Ready → Running), at one
+// time — with the fetched coroutine's kind in bits 0–7 of Arg and its
+// priority in bits 8–15; From, To, Prio and Kind are the yielder's.
+// Half the bytes of two events, for the busiest operation there is.
+// Collect (the kernel) and DecodeLocal (a debugger) split it into those
+// two events (SplitSwitch), so no trace outside a Local holds it: the
+// causes above are all a reader of the kernel's trace ever sees.
+const CauseSwitch Cause = 0x80
+
+// SplitSwitch returns the two events a switch record stands for: the
+// yield of e.Co and the fetch of e.Waker, both with e's time, sequence
+// number, process and hart. For a record that is not a switch, ok is
+// false.
+//
+// nosplit: kernel path (Collect), same rules as the vDSO's.
+//
+//go:nosplit
+func SplitSwitch(e *Event) (yield, fetch Event, ok bool) {
+	if e.Cause != CauseSwitch {
+		return yield, fetch, false
+	}
+	yield, fetch = *e, *e
+	yield.Cause, yield.Waker, yield.Arg = CauseYield, NoWaker, 0
+	fetch.Co, fetch.Waker, fetch.Arg = e.Waker, NoWaker, 0
+	fetch.From, fetch.To, fetch.Cause = Ready, Running, CauseFetch
+	fetch.Kind, fetch.Prio = Kind(e.Arg), uint8(e.Arg>>8)
+	return yield, fetch, true
 }
 
 // NoWaker is Event.Waker when no coroutine caused the transition.
 const NoWaker = ^uint32(0)
 
-// Event is one trace record. Every state transition emits one; a few
+// Event is one trace record. Every state transition emits one (in a
+// Local's ring, a Switch's two share one record: CauseSwitch); a few
 // marker causes (CauseSetPrio, CauseIOSubmit, CauseIODone, CauseUintrSend, CausePlace, CauseUintrDeliver)
 // emit events with From == To so a viewer can show the stages of a wakeup.
 // Events carry no Go pointers so the same record is written into the

@@ -31,7 +31,7 @@ package sched
 //	24     8     Seq         sequence number of the next trace event
 //	32     8     Tail        sequence number of the oldest event in the ring
 //	40     8     Overflow    events dropped because the ring was full
-//	48     8     Lost        events lost in process rings before the kernel collected them
+//	48     8     Lost        records lost in process rings before the kernel collected them
 //	56     8     Clock       latest event time in the trace; Collect keeps times in [Clock, now]
 //	64     64    ProcPrio    global priority array: [proc] best priority or Idle (0xFF)
 //	128    16    HartProc    [hart] process running on it, or NoIdx
@@ -45,8 +45,8 @@ package sched
 //	5      1     Hart        hart running this process, or NoHart
 //	6      1     LPrio       its local priority as last sampled from its Local, or Idle
 //	7      1     -
-//	8      8     Next        sequence number of its Local ring's next uncollected event
-//	16     8     Lost        its events lost before collection (also summed in Global.Lost)
+//	8      8     Next        sequence number of its Local ring's next uncollected record
+//	16     8     Lost        its records lost before collection (also summed in Global.Lost)
 //	24     8     Addr        address of its Local (kernel view; 0 in a host Region), for debuggers
 //
 //	Local (LocalSize = 8192 bytes, two pages)
@@ -63,14 +63,14 @@ package sched
 //	22     2     FreeTail
 //	24     2     Live        coroutines not Exited
 //	26     6     -
-//	32     8     Seq         sequence number of the next event of this process
-//	40     8     Tail        oldest event still in the ring
-//	48     8     Overflow    events this process overwrote before they were read
+//	32     8     Seq         sequence number of the next record of this process
+//	40     8     Tail        oldest record still in the ring
+//	48     8     Overflow    records this process overwrote before they were read
 //	56     8     -
 //	64     16    QHead       [NumPrio] first ready coroutine slot per priority
 //	80     16    QTail       [NumPrio] last ready coroutine slot per priority
 //	96     4096  Cos         [LocalCos]CB, 16 bytes each
-//	4192   2560  Ring        [LocalRing]Event; event seq s is at s%LocalRing
+//	4192   2560  Ring        [LocalRing]Event records; record seq s is at s%LocalRing
 //	6752   1440  -           (pads to two pages)
 //
 //	CB, coroutine control block (16 bytes)
@@ -86,7 +86,10 @@ package sched
 //
 //	Event (40 bytes): Time u64 @0, Seq u64 @8, Co u32 @16, Waker u32 @20,
 //	Proc u16 @24, Hart u8 @26, Prio u8 @27, From @28, To @29, Cause @30,
-//	Kind @31, Arg u64 @32.
+//	Kind @31, Arg u64 @32. In a Local's ring a record with Cause
+//	CauseSwitch (0x80) stands for a Switch's yield of Co and fetch of Waker
+//	(the fetched one's kind in Arg byte 0, priority in byte 1; event.go);
+//	the Global ring holds only events.
 //
 //	Region, the host composition (RegionSize bytes): Global at 0, padded to
 //	GlobalPad; Local of process p at GlobalPad + p*LocalSize.
@@ -101,7 +104,7 @@ package sched
 const (
 	GlobalMagic   = 0x47504F43 // "COPG" little-endian
 	LocalMagic    = 0x4C504F43 // "COPL" little-endian
-	RegionVersion = 3
+	RegionVersion = 4
 )
 
 // Byte offsets and sizes (checked by layout_test.go).

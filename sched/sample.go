@@ -154,11 +154,12 @@ func (l *Local) check(proc uint16) (uint8, Fault) {
 
 // Collect copies proc's events that the kernel has not seen yet from l's
 // ring into the Global ring, each checked (enums in range, the process's
-// own coroutine ids and slot, kernel kinds only in process 0) and given a
-// global sequence number. Event times come from the process: each is
+// own coroutine ids and slot, kernel kinds only in process 0), a switch
+// record split into its yield and fetch (SplitSwitch), and each event
+// given a global sequence number. Event times come from the process: each is
 // clamped into [Global.Clock, now] (now: the kernel's clock), so the trace
 // never goes back in time and no process can push it into the future.
-// Events the process overwrote before the kernel looked are counted in
+// Records the process overwrote before the kernel looked are counted in
 // KProc.Lost and Global.Lost. A counter that went backwards, or a
 // malformed event in a quiescent Local, is a Fault; the events before it
 // are kept. A malformed event while the process holds its lock or moves
@@ -193,13 +194,20 @@ func (g *Global) Collect(proc uint16, l *Local, now uint64) (Fault, Errno) {
 		e = l.Ring[slot]
 		off := OffLRing + slot*EventSize
 		f := Fault{}
+		sw := e.Cause == CauseSwitch
 		switch {
 		case e.Seq != s:
 			f = Fault{FaultEvent, off + 8}
-		case e.From >= NumStates || e.To >= NumStates || e.Cause >= NumCauses || e.Kind >= NumKinds:
+		case e.From >= NumStates || e.To >= NumStates || (e.Cause >= NumCauses && !sw) || e.Kind >= NumKinds:
 			f = Fault{FaultEvent, off + 28}
+		case sw && (e.From != Running || e.To != Ready):
+			f = Fault{FaultEvent, off + 28}
+		case sw && (Kind(e.Arg) >= NumKinds || e.Arg>>8 >= NumPrio):
+			f = Fault{FaultEvent, off + 32}
 		case e.Proc != proc || ProcOf(e.Co) != proc || (e.Kind != KindUser && proc != 0):
 			f = Fault{FaultForeign, off + 16}
+		case sw && (ProcOf(e.Waker) != proc || (Kind(e.Arg) != KindUser && proc != 0)):
+			f = Fault{FaultForeign, off + 20}
 		}
 		if f.Code != FaultNone {
 			// Judge only a quiescent Local (rule 3): the process may be
@@ -218,7 +226,12 @@ func (g *Global) Collect(proc uint16, l *Local, now uint64) (Fault, Errno) {
 		if e.Time < g.Clock {
 			e.Time = g.Clock
 		}
-		g.record(&e)
+		if y, f, ok := SplitSwitch(&e); ok {
+			g.record(&y)
+			g.record(&f)
+		} else {
+			g.record(&e)
+		}
 		k.Next++
 	}
 	return Fault{}, OK

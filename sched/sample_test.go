@@ -128,6 +128,21 @@ func TestSampleFaults(t *testing.T) {
 			l.Ring[4] = Event{Seq: 4, Proc: 2, Co: 2 << slotBits, Kind: KindKernelSyscall}
 		}, FaultForeign, OffLRing + 4*EventSize + 16},
 		{"garbled event seq", func(l *Local) { l.Seq++; l.Ring[4] = Event{Seq: 77, Proc: 2} }, FaultEvent, OffLRing + 4*EventSize + 8},
+		{"switch record states", func(l *Local) {
+			l.Seq++
+			l.Ring[4] = switchRecord(4, 2<<slotBits|1, 0)
+			l.Ring[4].From, l.Ring[4].To = Ready, Running
+		}, FaultEvent, OffLRing + 4*EventSize + 28},
+		{"switch record fetched kind", func(l *Local) { l.Seq++; l.Ring[4] = switchRecord(4, 2<<slotBits|1, 7) }, FaultEvent, OffLRing + 4*EventSize + 32},
+		{"switch record fetched prio", func(l *Local) {
+			l.Seq++
+			l.Ring[4] = switchRecord(4, 2<<slotBits|1, uint64(KindUser)|NumPrio<<8)
+		}, FaultEvent, OffLRing + 4*EventSize + 32},
+		{"switch record foreign fetch", func(l *Local) { l.Seq++; l.Ring[4] = switchRecord(4, 1<<slotBits|1, uint64(KindUser)) }, FaultForeign, OffLRing + 4*EventSize + 20},
+		{"switch record kernel fetch", func(l *Local) {
+			l.Seq++
+			l.Ring[4] = switchRecord(4, 2<<slotBits|1, uint64(KindKernelSyscall))
+		}, FaultForeign, OffLRing + 4*EventSize + 20},
 	}
 	for _, tc := range cases {
 		g, ls := kernelWith(t, 3)
@@ -144,6 +159,13 @@ func TestSampleFaults(t *testing.T) {
 			t.Errorf("%s: other state changed: prio %v seq %d→%d", tc.name, g.ProcPrio[:4], seq, g.Seq)
 		}
 	}
+}
+
+// switchRecord is a well-formed switch record of process 2 (yield of
+// its slot 0 at priority 2) numbered seq, fetching next with arg.
+func switchRecord(seq uint64, next uint32, arg uint64) Event {
+	return Event{Seq: seq, Proc: 2, Co: 2 << slotBits, Waker: next, Prio: 2, Kind: KindUser,
+		From: Running, To: Ready, Cause: CauseSwitch, Arg: arg}
 }
 
 // TestCollectCountsLosses: events a process overwrote before the kernel

@@ -74,13 +74,15 @@
 //     anything, so an illegal transition returns an Errno and leaves every
 //     queue intact.
 //  3. It moves the control block between queues and updates the bitmap.
-//  4. It appends one event to the Local's ring (trace.go).
+//  4. It appends one event to the Local's ring (trace.go); Switch, the
+//     executors' yield-and-fetch, appends one switch record for its two
+//     transitions, which the kernel splits when it collects it.
 //  5. The caller releases the lock.
 //
 // # Protocol (every kernel decision, on the Global, its lock held)
 //
 //  1. For each process in use: Collect its new events into the trace
-//     (checked, renumbered, losses counted), then Sample its local
+//     (checked, switch records split, renumbered, losses counted), then Sample its local
 //     priority into the global array. A Fault names the process and the
 //     byte; the kernel kills that process and nothing else changes.
 //  2. HighestProcMask picks the best global priority a hart may run,
@@ -103,7 +105,7 @@ const (
 	NumPrio   = 8    // priorities 0 (highest) .. 7
 	MaxProcs  = 64   // process slots; slot 0 is the kernel
 	LocalCos  = 256  // coroutine control blocks per process (Local)
-	LocalRing = 64   // events a Local keeps until the kernel collects them
+	LocalRing = 64   // records (events, or switch records of two) a Local keeps until the kernel collects them
 	MaxHarts  = 8    // harts that may record into the regions
 	RingSize  = 1024 // events kept in the kernel's trace ring (Global)
 

@@ -1,18 +1,22 @@
 package sched
 
+import "unsafe"
+
 // Switch is a coroutine switch in one call: Yield the Running coroutine
 // id, then Fetch the best ready one — exactly Yield(c, id) followed by
-// Fetch(c): the same two events, the same bytes in the Local
-// (switch_test.go checks both on random histories) — but one call, one
-// lock check and one lookup instead of two, for the executors' hot loop
-// (package kernel/user/cops). On an error nothing has changed.
+// Fetch(c): the same queues and states, and the same two events in the
+// kernel's trace (switch_test.go checks both on random histories) — but
+// one call, one lock check, one lookup and one record in the Local's
+// ring (CauseSwitch, which Collect splits into the yield and the fetch)
+// instead of two of each, for the executors' hot loop (package
+// kernel/user/cops). On an error nothing has changed.
 //
 // It is the busiest operation there is, so its common case — no queue
 // better than the yielder's q is ready and q holds another coroutine
 // (equal coroutines taking turns) — is one rotation of q written out in
 // place: the head runs, the yielder joins the tail, with no search for
 // the best queue and no general unlink. Every case is written out, and
-// both events too, so that Switch calls nothing: a leaf function has no
+// the record too, so that Switch calls nothing: a leaf function has no
 // frame and spills nothing.
 //
 // nosplit: hot path shared with the vDSO page.
@@ -85,16 +89,15 @@ func (l *Local) Switch(c Ctx, id uint32) (uint32, Errno) {
 	}
 	next.State = Running
 	l.Cur = ns
-	// The two events, as emit(yield of cb) and emit(fetch of next) would
-	// write them, written out here (a call would cost as much again).
+	// One switch record for the two transitions (CauseSwitch): the
+	// fetched coroutine's id in Waker, its kind and priority in Arg (one
+	// halfword: CB.Kind and CB.Prio are adjacent, layout.go).
 	seq := l.Seq
-	if d := seq + 2 - l.Tail; d > LocalRing {
-		d -= LocalRing // 1 or 2: Tail is never behind Seq by more than LocalRing
-		l.Tail += d
-		l.Overflow += d
+	if seq-l.Tail >= LocalRing {
+		l.Tail++
+		l.Overflow++
 	}
-	l.put(seq, c, cb, uint32(Running)|uint32(Ready)<<8|uint32(CauseYield)<<16, NoWaker, 0)
-	l.put(seq+1, c, next, uint32(Ready)|uint32(Running)<<8|uint32(CauseFetch)<<16, NoWaker, 0)
-	l.Seq = seq + 2
+	l.put(seq, c, cb, uint32(Running)|uint32(Ready)<<8|uint32(CauseSwitch)<<16, next.ID, uint64(*(*uint16)(unsafe.Pointer(&next.Kind))))
+	l.Seq = seq + 1
 	return next.ID, OK
 }

@@ -2,16 +2,19 @@ package sched
 
 import "unsafe"
 
-// Two kinds of ring hold events. Each Local has LocalRing events: its
-// process's transitions, numbered by the Local's own Seq (event s lives in
-// Ring[s%LocalRing]); when the ring is full the oldest is overwritten and
+// Two kinds of ring hold events. Each Local has LocalRing records: its
+// process's transitions, numbered by the Local's own Seq (record s lives
+// in Ring[s%LocalRing]); each record is one event, except a switch
+// record (CauseSwitch, event.go), which Switch writes for its two
+// transitions. When the ring is full the oldest record is overwritten and
 // counted in the Local's Overflow. The kernel collects them into the
-// Global ring (sample.go), giving each a global sequence number and
-// counting what was overwritten before it looked (KProc.Lost, Global.Lost).
-// The Global ring holds RingSize events, numbered by Global.Seq; Tail is
-// the oldest one still in it; a full ring drops its oldest event and
-// counts it in Overflow, so a reader sees every loss twice: in a counter
-// and as a gap in Seq.
+// Global ring (sample.go), splitting each switch record into its two
+// events, giving each event a global sequence number and counting the
+// records overwritten before it looked (KProc.Lost, Global.Lost: a lost
+// switch record hides two transitions). The Global ring holds RingSize
+// events, numbered by Global.Seq; Tail is the oldest one still in it; a
+// full ring drops its oldest event and counts it in Overflow, so a reader
+// sees every loss twice: in a counter and as a gap in Seq.
 
 // emit records one event in the Local's ring. The Local's lock must be
 // held (callers assert it).
@@ -40,11 +43,11 @@ func (l *Local) emit(c Ctx, cb *CB, from, to State, cause Cause, waker uint32, a
 	l.Seq++
 }
 
-// put writes event seq of coroutine cb into its ring slot, as emit does,
-// for Switch: ftc holds From, To and Cause in its low three bytes (a
-// constant there), and the eight bytes from Proc to Kind (layout.go) are
-// written as two 32-bit words, little-endian as every layout here,
-// instead of seven single stores.
+// put writes record seq of coroutine cb into its ring slot, as emit
+// does, for Switch's switch record: ftc holds From, To and Cause in its
+// low three bytes (a constant there), and the eight bytes from Proc to
+// Kind (layout.go) are written as two 32-bit words, little-endian as
+// every layout here, instead of seven single stores.
 //
 // nosplit: hot path shared with the vDSO page.
 //
