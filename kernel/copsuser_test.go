@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"copslab/boards/qemu"
 )
 
 // Coroutines in user programs (package kernel/user/cops): the executor
@@ -102,13 +104,17 @@ func TestCoprioOrder(t *testing.T) {
 // BenchmarkCoroutineSwitch boots coyield with -icount shift=0 and
 // reports one user coroutine switch (yield → the next coroutine, through
 // the vDSO) in retired instructions, for step-function and iter.Pull
-// coroutines, and one priority change (no system call). One boot per measurement; b.N does not matter.
+// coroutines, and one priority change (no system call); then, beside
+// it, one thread switch (yieldbench: sched_yield between two threads of
+// a process) and one process switch (two pyield processes: a sched_yield
+// call is two switches) on the same kernel, and how many times fewer
+// instructions the step-function switch takes. Three boots per
+// measurement; b.N does not matter.
 //
 //	go test ./kernel -run '^$' -bench CoroutineSwitch -benchtime 1x
 func BenchmarkCoroutineSwitch(b *testing.B) {
 	for range b.N {
-		m := bootIcount(b, "run coyield -n 1000")
-		line := func(pattern string) []string {
+		line := func(m *qemu.Machine, pattern string) []string {
 			re := regexp.MustCompile(pattern)
 			s, err := m.Expect(re, 5*time.Minute)
 			if err != nil {
@@ -116,11 +122,23 @@ func BenchmarkCoroutineSwitch(b *testing.B) {
 			}
 			return re.FindStringSubmatch(s)
 		}
-		g := line(`coyield: coroutine switch: (\d+) instructions \(step functions\), (\d+) \(iter\.Pull\)`)
-		p := line(`coyield: priority change: (\d+) instructions`)
 		num := func(s string) float64 { v, _ := strconv.Atoi(s); return float64(v) }
-		b.ReportMetric(num(g[1]), "step-instr/switch")
+		m := bootIcount(b, "run coyield -n 1000")
+		g := line(m, `coyield: coroutine switch: (\d+) instructions \(step functions\), (\d+) \(iter\.Pull\)`)
+		p := line(m, `coyield: priority change: (\d+) instructions`)
+		m.Kill()
+		m = bootIcount(b, "run yieldbench")
+		th := num(line(m, `yieldbench: 1000 sched_yield rounds \(2 thread switches each\): \d+ cycles, (\d+) instructions per switch`)[1])
+		m.Kill()
+		m = bootIcount(b, "runall pyield pyield")
+		pr := num(line(m, `pyield \(pid 1\): 1000 sched_yield calls: \d+ cycles, (\d+) instructions each`)[1]) / 2
+		m.Kill()
+		step := num(g[1])
+		b.ReportMetric(step, "step-instr/switch")
 		b.ReportMetric(num(g[2]), "pull-instr/switch")
 		b.ReportMetric(num(p[1]), "instr/SetPrio")
+		b.ReportMetric(th, "thread-instr/switch")
+		b.ReportMetric(pr, "process-instr/switch")
+		b.ReportMetric(th/step, "x-fewer-than-thread")
 	}
 }

@@ -72,17 +72,32 @@ func BenchmarkSpawnFetchExit(b *testing.B) {
 	}
 }
 
+// twoAtThree returns a Local with two coroutines at priority 3, one of
+// them running (its id), for the switch benchmarks.
+func twoAtThree(b *testing.B) (*Local, uint32) {
+	l := newLocal(b, 1)
+	l.Spawn(Ctx{}, KindUser, 3, NoWaker)
+	l.Spawn(Ctx{}, KindUser, 3, NoWaker)
+	id, _ := l.Fetch(Ctx{})
+	b.ReportAllocs()
+	return l, id
+}
+
 // BenchmarkYieldFetch is the scheduler's part of one coroutine switch.
 func BenchmarkYieldFetch(b *testing.B) {
-	l := newLocal(b, 1)
-	c := Ctx{}
-	l.Spawn(c, KindUser, 3, NoWaker)
-	l.Spawn(c, KindUser, 3, NoWaker)
-	id, _ := l.Fetch(c)
-	b.ReportAllocs()
+	l, id := twoAtThree(b)
 	for b.Loop() {
-		l.Yield(c, id)
-		id, _ = l.Fetch(c)
+		l.Yield(Ctx{}, id)
+		id, _ = l.Fetch(Ctx{})
+	}
+}
+
+// BenchmarkSwitch is the same switch as BenchmarkYieldFetch in one
+// Switch call (one switch record instead of two events).
+func BenchmarkSwitch(b *testing.B) {
+	l, id := twoAtThree(b)
+	for b.Loop() {
+		id, _ = l.Switch(Ctx{}, id)
 	}
 }
 

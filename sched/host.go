@@ -1,6 +1,6 @@
 package sched
 
-// The host Region's operations: the same calls the sandbox, sched/co and
+// The host Region's operations: the same calls the sandbox and
 // the tests have always made on one region, each one done the way the
 // kernel and a process will do it. With Region's (Global) lock held, a
 // call takes the process's Local lock with the same tag (lock order:

@@ -220,7 +220,7 @@ type CB struct {
 }
 
 // Region is the host's composition of one Global and a Local for every
-// process slot in one block of memory: what the sandbox, sched/co and the
+// process slot in one block of memory: what the sandbox and the
 // tests use, and what Decode reads. The kernel keeps the two kinds apart.
 type Region struct {
 	Global

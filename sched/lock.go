@@ -21,8 +21,7 @@ import (
 // process Locals (sample.go), so a process that holds its lock forever
 // stalls only itself. The host Region's wrappers (host.go) take a Local
 // lock inside Global.Lock. Both are leaves otherwise: nothing that can
-// sleep or fault runs under them. (co.Executor.mu is a leaf too and is
-// never held together with either.)
+// sleep or fault runs under them.
 //
 // Who may spin: the kernel may spin (SpinLock) because it holds a lock
 // only with interrupts off for a bounded number of instructions. User code

@@ -22,7 +22,7 @@
 //     decision (sample.go): the local priority into the global array, the
 //     new events into the trace.
 //   - Region: the host's composition of one Global and 64 Locals in one
-//     block (the sandbox, sched/co and tests); its operations do a
+//     block (the sandbox and tests); its operations do a
 //     process's part and then the kernel's, as the real system does.
 //   - All of it is fixed-layout memory without Go pointers (layout.go), so
 //     it can be mapped into another address space and decoded from a raw

@@ -8,8 +8,8 @@
 //     the kernel's own Local (process slot 0): the console input driver,
 //     the timer queue, the reaper of exited processes, system-call work
 //     that has to wait. Its body is a Step: one bounded piece of work that
-//     returns what to do next (Yield, Block, Exit), as sched/co's
-//     SpawnFunc, because the kernel has no stack to park a half-done
+//     returns what to do next (Yield, Block, Exit), as a step function of
+//     kernel/user/cops (SpawnStep), because the kernel has no stack to park a half-done
 //     coroutine on.
 //   - Scheduler coroutine: the thread (process) scheduler itself, a
 //     KindKernelScheduler coroutine in the same Local. Its priority is, at
