@@ -62,6 +62,16 @@ func TestInKernelGDBStub(t *testing.T) {
 		t.Errorf("info threads lists %d threads, want the runtime's threads too", n)
 	}
 	// pc at entry, at the breakpoint, after stepi: one instruction on.
+	checkStepi(t, out)
+	expect(t, m, `hello, world\s+arg 1: a\s+arg 2: b`)
+	expect(t, m, `copslab: run hello: exited with status 0`)
+	wantExit(t, m, 0)
+}
+
+// checkStepi checks gdb's three "info registers pc" lines: the second
+// (at a breakpoint) and the third (after stepi) are one instruction apart.
+func checkStepi(t *testing.T, out string) {
+	t.Helper()
 	pcs := regexp.MustCompile(`\npc +0x([0-9a-f]+)`).FindAllStringSubmatch(out, -1)
 	if len(pcs) != 3 {
 		t.Fatalf("want 3 pc lines, got %q", pcs)
@@ -71,9 +81,6 @@ func TestInKernelGDBStub(t *testing.T) {
 	if step != bp+2 && step != bp+4 {
 		t.Errorf("stepi went from %#x to %#x, want the next instruction", bp, step)
 	}
-	expect(t, m, `hello, world\s+arg 1: a\s+arg 2: b`)
-	expect(t, m, `copslab: run hello: exited with status 0`)
-	wantExit(t, m, 0)
 }
 
 // bootStub boots the sifive_u image with bootargs (a gdbstub mode) and its
@@ -131,21 +138,9 @@ func freePort(t *testing.T) int {
 // the second UART, gdb-multiarch attaches to the proxy, and the proxy's
 // log must show the session (thread list, breakpoint, kill answered).
 func TestWorkbenchAttachesToInKernelStub(t *testing.T) {
-	copslab := filepath.Join(t.TempDir(), "copslab") // built first: QEMU's run is time-limited
-	if out, err := exec.Command("go", "build", "-o", copslab, "../workbench/cmd/copslab").CombinedOutput(); err != nil {
-		t.Fatalf("building copslab: %v\n%s", err, out)
-	}
+	copslab := copslabBinary(t) // built first: QEMU's run is time-limited
 	m, gdb, hello, stubPort := bootStub(t, "gdbstub hello")
-	proxyPort := freePort(t)
-	var log strings.Builder
-	proxy := exec.Command(copslab, "gdbproxy", "--listen", "127.0.0.1:"+strconv.Itoa(proxyPort),
-		"--target", "127.0.0.1:"+strconv.Itoa(stubPort))
-	proxy.Stdout, proxy.Stderr = &log, &log
-	if err := proxy.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { proxy.Process.Kill(); proxy.Wait() }()
-	waitListening(t, proxyPort)
+	proxy, proxyPort, log := startProxy(t, copslab, stubPort)
 
 	out := runGDBBatch(t, gdb, hello,
 		"target remote 127.0.0.1:"+strconv.Itoa(proxyPort),
@@ -164,6 +159,25 @@ func TestWorkbenchAttachesToInKernelStub(t *testing.T) {
 			t.Errorf("proxy log lacks %s:\n%s", want, log.String())
 		}
 	}
+}
+
+// startProxy runs `copslab gdbproxy [extra…]` between a free loopback
+// port and the stub on stubPort; it returns once the proxy listens (the
+// test ends it), with the port and the proxy's output.
+func startProxy(t *testing.T, copslab string, stubPort int, extra ...string) (*exec.Cmd, int, *strings.Builder) {
+	t.Helper()
+	port := freePort(t)
+	log := &strings.Builder{}
+	args := append([]string{"gdbproxy", "--listen", "127.0.0.1:" + strconv.Itoa(port),
+		"--target", "127.0.0.1:" + strconv.Itoa(stubPort)}, extra...)
+	proxy := exec.Command(copslab, args...)
+	proxy.Stdout, proxy.Stderr = log, log
+	if err := proxy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Process.Kill(); proxy.Wait() })
+	waitListening(t, port)
+	return proxy, port, log
 }
 
 // waitListening waits until something accepts on 127.0.0.1:port.

@@ -17,6 +17,14 @@ func insnLen(lo uint16) uint64 {
 // NextPCs returns the possible addresses of the instruction after the one
 // at pc (insn: its bits, 16 or 32 of them), given the integer registers.
 func NextPCs(pc uint64, insn uint32, x *[32]uint64) []uint64 {
+	pcs, n := Next(pc, insn, x)
+	return pcs[:n:n]
+}
+
+// Next is NextPCs without allocating: the first n of pcs (one or two).
+// The kernel's own stub calls it in trap context, where nothing may be
+// allocated (kernel/rt, kgdb.go).
+func Next(pc uint64, insn uint32, x *[32]uint64) (pcs [2]uint64, n int) {
 	reg := func(r uint32) uint64 {
 		if r == 0 {
 			return 0
@@ -29,35 +37,37 @@ func NextPCs(pc uint64, insn uint32, x *[32]uint64) []uint64 {
 	fall := pc + 4
 	switch insn & 0x7f {
 	case 0x6f: // JAL
-		return []uint64{pc + uint64(jImm(insn))}
+		return one(pc + uint64(jImm(insn)))
 	case 0x67: // JALR
 		rs1 := insn >> 15 & 31
-		return []uint64{(reg(rs1) + uint64(int64(int32(insn)>>20))) &^ 1}
+		return one((reg(rs1) + uint64(int64(int32(insn)>>20))) &^ 1)
 	case 0x63: // BEQ, BNE, BLT, BGE, BLTU, BGEU: both ways
 		return uniq(fall, pc+uint64(bImm(insn)))
 	}
-	return []uint64{fall}
+	return one(fall)
 }
 
-func nextCompressed(pc uint64, c uint16, reg func(uint32) uint64) []uint64 {
+func nextCompressed(pc uint64, c uint16, reg func(uint32) uint64) ([2]uint64, int) {
 	fall := pc + 2
 	op, f3 := c&3, c>>13
 	switch {
 	case op == 1 && f3 == 5: // C.J
-		return []uint64{pc + uint64(cjImm(c))}
+		return one(pc + uint64(cjImm(c)))
 	case op == 1 && (f3 == 6 || f3 == 7): // C.BEQZ, C.BNEZ
 		return uniq(fall, pc+uint64(cbImm(c)))
 	case op == 2 && f3 == 4 && c>>2&31 == 0 && c>>7&31 != 0: // C.JR, C.JALR (rs2 = 0)
-		return []uint64{reg(uint32(c>>7&31)) &^ 1}
+		return one(reg(uint32(c>>7&31)) &^ 1)
 	}
-	return []uint64{fall}
+	return one(fall)
 }
 
-func uniq(a, b uint64) []uint64 {
+func one(a uint64) ([2]uint64, int) { return [2]uint64{a}, 1 }
+
+func uniq(a, b uint64) ([2]uint64, int) {
 	if a == b {
-		return []uint64{a}
+		return one(a)
 	}
-	return []uint64{a, b}
+	return [2]uint64{a, b}, 2
 }
 
 // sext sign-extends the low bits of v.

@@ -520,6 +520,10 @@ func EndStop(status int, killed bool) server.Stop {
 	return server.Stop{Exited: true, ExitCode: status}
 }
 
+// Description is the register description both stubs give gdb (the
+// kernel's own stub in kernel/rt serves it unchanged).
+func Description() string { return targetXML }
+
 // targetXML is the register description: gdb's RISC-V cpu feature.
 var targetXML = `<?xml version="1.0"?>
 <!DOCTYPE target SYSTEM "gdb-target.dtd">

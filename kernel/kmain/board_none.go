@@ -12,3 +12,5 @@ import "io"
 const bootHart = 0
 
 func debugUART() io.ReadWriter { return nil }
+
+func debugUARTBase() uintptr { return 0 }

@@ -17,3 +17,7 @@ const bootHart = 0
 // debugUART is the gdb stub's line: the second sifive-blocks UART
 // (initialised by the board's Hwinit1).
 func debugUART() io.ReadWriter { return uartLine{axu15eg.UART1} }
+
+// debugUARTBase is that UART's register block (the kernel-level stub in
+// kernel/rt drives it directly, in trap context).
+func debugUARTBase() uintptr { return uintptr(axu15eg.UART1.Base) }

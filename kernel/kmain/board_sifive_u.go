@@ -22,3 +22,7 @@ func debugUART() io.ReadWriter {
 	fu540.UART1.Init()
 	return uartLine{fu540.UART1}
 }
+
+// debugUARTBase is that UART's register block (the kernel-level stub in
+// kernel/rt drives it directly, in trap context).
+func debugUARTBase() uintptr { return uintptr(fu540.UART1.Base) }

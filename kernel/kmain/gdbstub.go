@@ -21,6 +21,10 @@ import (
 // program stops before its first instruction until gdb continues it;
 // the machine powers off with its status once it has ended.
 func gdbstubMode(m *machine, args []string) int {
+	if kernelStub {
+		fmt.Println("copslab: gdbstub: the kernel's own stub (kgdb=) has the second UART")
+		return 1
+	}
 	line := debugUART()
 	if line == nil {
 		fmt.Println("copslab: gdbstub: this board has no second UART (sifive_u and rocket have one)")

@@ -18,6 +18,10 @@
 //	runall [-t DUR] NAME...               run several side by side
 //	stress [ROUNDS [HZ]]                  heap and preemption stress
 //	(none)    init if the image embeds it, else the interactive console
+//
+// Boot options key=value come before the mode: procmem=SIZE
+// (memlimits.go), kgdb=wait|run (the kernel-level gdb stub,
+// kernelstub.go).
 package main
 
 import (

@@ -54,8 +54,12 @@ func (m *machine) bootOptions(args []string) ([]string, error) {
 				return nil, fmt.Errorf("procmem=%s: must lie between 1M and the frame pool's %dM", val, pool>>20)
 			}
 			m.procPages = int(n / kalloc.PageSize)
+		case "kgdb":
+			if err := m.startKernelStub(val); err != nil {
+				return nil, err
+			}
 		default:
-			return nil, fmt.Errorf("unknown boot option %q (known: procmem=SIZE)", args[0])
+			return nil, fmt.Errorf("unknown boot option %q (known: procmem=SIZE, kgdb=wait|run)", args[0])
 		}
 		args = args[1:]
 	}

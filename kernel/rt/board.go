@@ -2,7 +2,10 @@
 
 package runtime
 
-import "runtime/goos"
+import (
+	"internal/runtime/sys"
+	"runtime/goos"
+)
 
 // Board hooks, shaped after TamaGo's runtime/goos API (tamago v1.26.0):
 //
@@ -60,6 +63,7 @@ const (
 //
 //go:nosplit
 func bmExit(code int32) {
+	bmKgdbAtExit(code, sys.GetCallerSP(), sys.GetCallerPC())
 	if bmBoard.test == 0 && bmBoard.semihost {
 		bmSemihostExitCode(code)
 	}

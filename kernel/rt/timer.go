@@ -184,6 +184,7 @@ func bmIdleLoop(deadline uint64, wakeOnInput bool) bool {
 		bmSetMtimecmp(cmp)
 		bmWFI()
 		bmPollInterrupts()
+		bmKgdbIdlePoll()
 	}
 }
 

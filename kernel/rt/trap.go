@@ -72,6 +72,9 @@ func bmTrapGInit(f *bmTrapFrame) {
 //go:nosplit
 //go:nowritebarrierrec
 func bmTrap(f *bmTrapFrame) {
+	if bmKgdb.armed && bmKgdbTrap(f) {
+		return // a breakpoint of the kernel's gdb stub (kgdb.go)
+	}
 	if bmFromUser(f) {
 		if f.mcause == bmExcIllegal && bmEmulate(f, true) {
 			return // straight back to the user instruction after it
@@ -178,6 +181,9 @@ func bmSignalFor(cause uint64) (uint32, uintptr) {
 //go:nosplit
 //go:nowritebarrierrec
 func bmNestedTrap() {
+	if bmKgdb.armed {
+		bmKgdbRemoveAll() // a breakpoint of gdb's in trap context: not again on the way out
+	}
 	bmPrint("\ncopslab: trap inside the trap handler")
 	bmPrintHex(" mcause=", bmReadMcause())
 	bmPrintHex(" mepc=", bmReadMepc())

@@ -45,16 +45,24 @@ var bmRx struct {
 // nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
-func bmUARTEarlyPutc(c byte) {
-	if bmBoard.uartKind == bmUartSiFive {
-		for bmLoad32(bmBoard.uart+bmSifiveTxdata)&bmSifiveTxFull != 0 {
+func bmUARTEarlyPutc(c byte) { bmUartPutcAt(bmBoard.uart, bmBoard.uartKind, c) }
+
+// bmUartPutcAt transmits one byte on the UART of that kind at base,
+// polling the transmitter (the console, or the gdb stub's line).
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
+//go:nosplit
+func bmUartPutcAt(base uintptr, kind uint32, c byte) {
+	if kind == bmUartSiFive {
+		for bmLoad32(base+bmSifiveTxdata)&bmSifiveTxFull != 0 {
 		}
-		bmStore32(bmBoard.uart+bmSifiveTxdata, uint32(c))
+		bmStore32(base+bmSifiveTxdata, uint32(c))
 		return
 	}
-	for bmLoad8(bmBoard.uart+bmUartLSR)&bmLsrTHRE == 0 {
+	for bmLoad8(base+bmUartLSR)&bmLsrTHRE == 0 {
 	}
-	bmStore8(bmBoard.uart+bmUartTHR, c)
+	bmStore8(base+bmUartTHR, c)
 }
 
 // bmUARTEnableRx turns on the receive interrupt. The FIFO stays off:
@@ -93,20 +101,27 @@ func bmUARTDrain() {
 	}
 }
 
-// bmUARTGetc reads one received byte, if any.
+// bmUARTGetc reads one received byte of the console, if any.
 //
 // nosplit: reachable from the trap handler, whose stack is not a Go stack.
 //
 //go:nosplit
-func bmUARTGetc() (byte, bool) {
-	if bmBoard.uartKind == bmUartSiFive {
-		v := bmLoad32(bmBoard.uart + bmSifiveRxdata)
+func bmUARTGetc() (byte, bool) { return bmUartGetcAt(bmBoard.uart, bmBoard.uartKind) }
+
+// bmUartGetcAt reads one received byte of the UART of that kind at base.
+//
+// nosplit: reachable from the trap handler, whose stack is not a Go stack.
+//
+//go:nosplit
+func bmUartGetcAt(base uintptr, kind uint32) (byte, bool) {
+	if kind == bmUartSiFive {
+		v := bmLoad32(base + bmSifiveRxdata)
 		return byte(v), v&bmSifiveRxEmpty == 0
 	}
-	if bmLoad8(bmBoard.uart+bmUartLSR)&bmLsrDR == 0 {
+	if bmLoad8(base+bmUartLSR)&bmLsrDR == 0 {
 		return 0, false
 	}
-	return bmLoad8(bmBoard.uart + bmUartRBR), true
+	return bmLoad8(base + bmUartRBR), true
 }
 
 // bmRxRead copies buffered input into p and returns the count (0: empty).

@@ -38,6 +38,7 @@ var Keys = []Key{
 	{"qemu.path", "qemu", "qemu-system-riscv64", "QEMU binary (qemu target)"},
 	{"qemu.options", "", "", "extra QEMU options"},
 	{"qemu.attach", "attach", "", "host:port of a running kernel's gdb stub to attach to (empty: launch QEMU)"},
+	{"qemu.stub", "stub", "qemu", "gdb stub the qemu target talks to: qemu (QEMU's own) or kernel (the kernel's own on the board's second UART, for boards without JTAG; sifive_u)"},
 	{"kernel.elf", "kernel", "out/kernel.elf", "kernel ELF for the qemu target (symbols, build id)"},
 	{"kernel.append", "append", "", "kernel command line for the qemu target (empty: init and the shell)"},
 	{"board.profile", "board", "boards/qemu-virt.yaml", "board profile (YAML) the qemu target launches"},
@@ -176,6 +177,9 @@ func (c *Config) validate() error {
 	kind := c.String("target.kind")
 	if kind != "sandbox" && kind != "qemu" && kind != "auto" {
 		return fmt.Errorf("target.kind %q (from %s): want sandbox, qemu or auto", kind, c.Source("target.kind"))
+	}
+	if stub := c.String("qemu.stub"); stub != "qemu" && stub != "kernel" {
+		return fmt.Errorf("qemu.stub %q (from %s): want qemu or kernel", stub, c.Source("qemu.stub"))
 	}
 	if _, err := c.intE("ports.gdb"); err != nil {
 		return err

@@ -79,6 +79,7 @@ func TestBadFiles(t *testing.T) {
 		"ports:\n  gdb: 99999\n":  "not a port number",
 		"ports:\n  gdb: many\n":   "not a number",
 		"target:\n  kind: fpga\n": "want sandbox, qemu or auto",
+		"qemu:\n  stub: jtag\n":   "want qemu or kernel",
 	}
 	for file, want := range cases {
 		_, err := setup(t, file)
@@ -102,7 +103,7 @@ func TestNoIdleFlags(t *testing.T) {
 	config.AddFlags(fs)
 	var got []string
 	fs.VisitAll(func(f *pflag.Flag) { got = append(got, f.Name) })
-	if want := "append attach board config kernel qemu scenario target"; strings.Join(got, " ") != want {
+	if want := "append attach board config kernel qemu scenario stub target"; strings.Join(got, " ") != want {
 		t.Errorf("flags %q, want %q", got, want)
 	}
 }

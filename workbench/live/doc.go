@@ -24,6 +24,10 @@
 //     user's. Not built.
 //   - the stub's non-stop mode: QEMU's system-mode stub does not offer it.
 //
+// On a board with a second UART the kernel's own stub can stand in for
+// QEMU's (Options.Stub, kstub.go): it stops the whole kernel as QEMU's
+// does, so the same brief halts run over it.
+//
 // What a halt costs and how much it moves is measured by
 // BenchmarkStreamHalts (numbers in workbench/README.md). The ring holds
 // 4096 events; a slice is 2 ms (target/qemu.go says why), and every

@@ -26,6 +26,9 @@ type Options struct {
 	Board  *boards.Profile
 	QEMU   string // QEMU binary; empty: the board's
 	Append string // kernel command line
+	// Stub is the gdb stub to talk to: StubQEMU (""; QEMU's own) or
+	// StubKernel (the kernel's, on the board's second UART; kstub.go).
+	Stub string
 	// Progress, if set, receives one line per stage (launch, connect, check).
 	Progress func(string)
 	// Timeout bounds connecting and each stub request; 0: 10 s.
@@ -67,6 +70,9 @@ func Open(o Options) (*Kernel, error) {
 	if o.Timeout == 0 {
 		o.Timeout = 10 * time.Second
 	}
+	if err := checkStub(o); err != nil {
+		return nil, err
+	}
 	say("reading " + o.Kernel)
 	im, err := LoadImage(o.Kernel)
 	if err != nil {
@@ -82,6 +88,9 @@ func Open(o Options) (*Kernel, error) {
 	k.addr = addr
 	say("connecting to the gdb stub on " + addr)
 	if k.c, err = k.dial(addr, o.Timeout); err != nil {
+		if k.m != nil && o.Stub == StubKernel { // the kernel refused or never reached its stub
+			err = fmt.Errorf("%w\nconsole:\n%s", err, k.m.Output())
+		}
 		k.Close()
 		return nil, err
 	}
@@ -93,7 +102,8 @@ func Open(o Options) (*Kernel, error) {
 	return k, nil
 }
 
-// launch starts QEMU halted with a gdb stub on a free loopback port.
+// launch starts QEMU halted with a gdb stub on a free loopback port:
+// QEMU's own, or the kernel's (kstub.go).
 func (k *Kernel) launch(o Options, say func(string)) (string, error) {
 	if o.Board == nil {
 		return "", errors.New("live: no board profile to launch QEMU from")
@@ -106,7 +116,11 @@ func (k *Kernel) launch(o Options, say func(string)) (string, error) {
 	if bin == "" {
 		bin = o.Board.QEMU.Binary
 	}
-	args := o.Board.QEMUArgs(o.Kernel, boards.RunOptions{Append: o.Append, Debug: true, GDBPort: port})
+	run := boards.RunOptions{Append: o.Append, Debug: true, GDBPort: port}
+	if o.Stub == StubKernel {
+		run = kernelStubRun(o.Append, port)
+	}
+	args := o.Board.QEMUArgs(o.Kernel, run)
 	say("starting " + bin + " " + boards.ShellQuote(args))
 	ctx, cancel := context.WithCancel(context.Background())
 	m, err := qemu.Start(ctx, bin, args)

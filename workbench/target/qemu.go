@@ -29,6 +29,7 @@ type QEMUOptions struct {
 	QEMU     string // QEMU binary (empty: the board's)
 	Attach   string // host:port of a running stub (empty: launch)
 	Append   string // kernel command line
+	Stub     string // gdb stub: "qemu" (QEMU's own, the default) or "kernel" (the kernel's, second UART)
 	Progress func(string)
 }
 
@@ -80,7 +81,7 @@ func OpenQEMU(o QEMUOptions) (Target, error) {
 
 func (t *qemuTarget) open() error {
 	k, err := live.Open(live.Options{Kernel: t.o.Kernel, Attach: t.o.Attach, Board: t.board,
-		QEMU: t.o.QEMU, Append: t.o.Append, Progress: t.o.Progress, Timeout: 30 * time.Second})
+		QEMU: t.o.QEMU, Append: t.o.Append, Stub: t.o.Stub, Progress: t.o.Progress, Timeout: 30 * time.Second})
 	if err != nil {
 		return err
 	}
@@ -96,6 +97,9 @@ func (t *qemuTarget) Info() Info {
 	name := "attached " + t.o.Attach
 	if t.board != nil {
 		name = t.board.Name
+	}
+	if t.o.Stub == live.StubKernel {
+		name += " · kernel's gdb stub"
 	}
 	if t.o.Append != "" {
 		name += " · " + t.o.Append

@@ -21,7 +21,7 @@ func init() {
 }
 
 func runRecord(args []string) error {
-	fs := newFlags("record", "copslab record [--scenario FILE|NAME | --target qemu [--kernel ELF] [--append ARGS] [--attach HOST:PORT]] [--for T] [-o RUN.rec]")
+	fs := newFlags("record", "copslab record [--scenario FILE|NAME | --target qemu [--kernel ELF] [--append ARGS] [--attach HOST:PORT] [--stub qemu|kernel]] [--for T] [-o RUN.rec]")
 	config.AddFlags(fs.FlagSet)
 	dur := fs.Duration("for", 0, "time to record: virtual (sandbox) or the guest clock (qemu); 0: until the run ends")
 	out := fs.StringP("output", "o", "run.rec", "recording file")

@@ -21,6 +21,7 @@ func targetOptions(cfg *config.Config) target.Options {
 			QEMU:   cfg.String("qemu.path"),
 			Attach: cfg.String("qemu.attach"),
 			Append: cfg.String("kernel.append"),
+			Stub:   cfg.String("qemu.stub"),
 			Progress: func(s string) {
 				fmt.Fprintln(os.Stderr, "copslab:", s)
 			},

@@ -1,0 +1,174 @@
+package kernel_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"sync"
+	"testing"
+
+	"copslab/boards"
+	"copslab/boards/qemu"
+	"copslab/sched"
+	"copslab/workbench/live"
+	"copslab/workbench/record"
+)
+
+// TestKernelStubGDB debugs the kernel itself through its own gdb stub
+// (boot option kgdb=wait: the monitor in kernel/rt that stops the whole
+// kernel in trap context) over sifive_u's second UART on a loopback
+// socket: gdb-multiarch in batch mode finds the kernel halted at its
+// deliberate break, reads registers, breaks at the trace ring's put (the
+// kernel's decision point), single-steps one instruction and one line,
+// reads a kernel variable, lists the threads and detaches; the kernel
+// then runs its workload to the end.
+func TestKernelStubGDB(t *testing.T) {
+	kernel, p := sifiveImage(t)
+	gdb, err := exec.LookPath(p.GDB.Binary)
+	if err != nil {
+		t.Skipf("%s not installed: %v", p.GDB.Binary, err)
+	}
+	m, port := bootKernelStub(t, kernel, p, "runall pyield pyield")
+	out := runGDBBatch(t, gdb, kernel,
+		"target remote 127.0.0.1:"+strconv.Itoa(port),
+		"info registers pc sp",
+		"break 'copslab/kernel/ktrace.(*Ring).put'",
+		"continue",
+		"info registers pc",
+		"stepi",
+		"info registers pc",
+		"next",
+		"print 'main.ticks' > 0",
+		"info threads",
+		"delete",
+		"detach")
+	for _, want := range []string{
+		`pc +0x[0-9a-f]+\s+0x[0-9a-f]+ <runtime\.bmKgdbBreak\+4>`, // halted at kgdb=wait's break
+		`sp +0x8[0-9a-f]{7}\s`, // on a kernel stack in RAM
+		`Breakpoint 1, copslab/kernel/ktrace\.\(\*Ring\)\.put \(`,
+		`\n67\s+r\.init\(\)`, // next: line 66 → 67
+		`\$1 = true`,         // main.ticks read from kernel memory
+		`\* 1 +Thread 1 \(hart 1, kernel\) +copslab/kernel/ktrace\.\(\*Ring\)\.put`,
+		`\[Inferior 1 \(Remote target\) detached\]`,
+	} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("gdb output lacks %s", want)
+		}
+	}
+	checkStepi(t, out) // pc at the break, at the breakpoint, after stepi
+	expect(t, m, `copslab: kgdb: continued`)
+	expect(t, m, `copslab: runall: 2 processes`)
+	wantExit(t, m, 0)
+}
+
+// TestKernelStubWorkbenchRecord: the workbench's qemu target attaches to
+// the kernel's own stub (copslab record --stub kernel) and streams the
+// kernel's trace ring through it — brief halts by gdb's interrupt byte,
+// the ring read by ELF symbol, the power-off caught — headless, to the
+// kernel's power-off.
+func TestKernelStubWorkbenchRecord(t *testing.T) {
+	kernel, _ := sifiveImage(t)
+	copslab := copslabBinary(t)
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "k.rec")
+	cmd := exec.Command(copslab, "record", "--target", "qemu", "--stub", live.StubKernel,
+		"--board", "../boards/qemu-sifive_u.yaml", "--kernel", kernel,
+		"--append", "runall pyield pyield", "-o", rec)
+	cmd.Env = append(cmd.Environ(), "XDG_CONFIG_HOME="+dir)
+	out, err := cmd.CombinedOutput()
+	t.Logf("$ %s\n%s", boards.ShellQuote(cmd.Args), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, m, err := record.LoadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	procs, yields := map[uint16]bool{}, 0
+	for _, e := range m.Events() {
+		switch e.Cause {
+		case sched.CauseSpawn:
+			procs[e.Proc] = true
+		case sched.CauseYield:
+			yields++
+		}
+	}
+	// Two pyield processes of 1000 sched_yield calls each.
+	if meta.Target != "qemu" || len(procs) != 2 || yields < 2000 || m.Lost() != 0 {
+		t.Fatalf("meta %+v: %d events, processes %v, %d yields, %d lost", meta, m.Len(), procs, yields, m.Lost())
+	}
+	if !regexp.MustCompile(`kernel's gdb stub`).MatchString(meta.Scenario) {
+		t.Errorf("recording's target name %q does not say which stub", meta.Scenario)
+	}
+	for _, c := range m.Now().Cos {
+		if c.State != sched.Exited {
+			t.Errorf("tid %d %v at the end of the recording", c.ID, c.State)
+		}
+	}
+}
+
+// bootKernelStub boots the sifive_u image with kgdb=wait before
+// bootargs and the second UART on a loopback socket; it returns once the
+// kernel waits for gdb.
+func bootKernelStub(t *testing.T, kernel string, p *boards.Profile, bootargs string) (*qemu.Machine, int) {
+	t.Helper()
+	port := freePort(t)
+	m := boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: live.KernelStubOption + " " + bootargs,
+		Extra: live.KernelStubArgs(port)})...)
+	expect(t, m, `copslab: kgdb: kernel stub on the second UART; halted until gdb continues`)
+	return m, port
+}
+
+var copslabBuild struct {
+	once sync.Once
+	path string
+	err  error
+	out  []byte
+}
+
+// copslabBinary builds the workbench's command once per test binary.
+func copslabBinary(t *testing.T) string {
+	t.Helper()
+	copslabBuild.once.Do(func() {
+		copslabBuild.path = filepath.Join(filepath.Dir(kernelELF), "copslab")
+		copslabBuild.out, copslabBuild.err = exec.Command("go", "build", "-o", copslabBuild.path, "../workbench/cmd/copslab").CombinedOutput()
+	})
+	if copslabBuild.err != nil {
+		t.Fatalf("building copslab: %v\n%s", copslabBuild.err, copslabBuild.out)
+	}
+	return copslabBuild.path
+}
+
+// TestKernelStubOSAwareProxy: the workbench's OS-aware proxy (copslab
+// gdbproxy --kernel) over the kernel's own stub shows gdb the kernel's
+// threads from its thread table, read through the stub by ELF symbol.
+func TestKernelStubOSAwareProxy(t *testing.T) {
+	kernel, p := sifiveImage(t)
+	gdb, err := exec.LookPath(p.GDB.Binary)
+	if err != nil {
+		t.Skipf("%s not installed: %v", p.GDB.Binary, err)
+	}
+	copslab := copslabBinary(t)
+	m, stubPort := bootKernelStub(t, kernel, p, "runall pyield pyield")
+	_, proxyPort, log := startProxy(t, copslab, stubPort, "--kernel", kernel)
+	out := runGDBBatch(t, gdb, kernel,
+		"target remote 127.0.0.1:"+strconv.Itoa(proxyPort),
+		"break 'copslab/kernel/ktrace.(*Ring).put'",
+		"continue", "continue", "continue",
+		"info threads",
+		"kill")
+	for _, want := range []string{
+		`Thread 1 hit Breakpoint 1, copslab/kernel/ktrace\.\(\*Ring\)\.put`,
+		`\n +\d+ +Thread \d+ \(pid \d+ \(pyield\) tid \d+ \w+ prio \d+\)`,
+	} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("gdb output lacks %s\nproxy log:\n%s", want, log.String())
+		}
+	}
+	// gdb's kill reaches the stub through the proxy: the machine powers
+	// off with 128 + SIGKILL. (The proxy answers a detach itself and
+	// leaves its target halted, for QEMU's stub as for this one.)
+	expect(t, m, `copslab: kgdb: killed by gdb; powering off`)
+	wantExit(t, m, 137)
+}
