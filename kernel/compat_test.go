@@ -78,9 +78,7 @@ func TestEverydayPrograms(t *testing.T) {
 		// A fork bomb stops with ENOMEM; no child is killed for the others' memory.
 		{"fork bomb", "run forkbomb", []string{`forkbomb: \d+ children, then: fork/exec /bin/forkbomb: cannot allocate memory`,
 			`forkbomb: all \d+ exited with 0`, `run forkbomb: exited with status 0`}, 0},
-		// 200 goroutines blocked on pipe reads: one thread each (pipes are not pollable yet), within MaxThreads.
-		{"200 goroutines on pipes", "run pipewait", []string{`pipewait: 200 goroutines blocked on pipe reads, 200 jobs served`,
-			`run pipewait: exited with status 0`}, 0},
+		// 200 goroutines blocked on pipe reads: TestPipesOnThePoller.
 		// Past proc.MaxThreads: a report and the end, not a hang (Go's riscv64 clone ignores EAGAIN).
 		{"thread limit", "run threadhog", []string{`run threadhog: killed: thread limit: clone of thread 1025 refused \(proc.MaxThreads\)`}, 137},
 		{"bad procmem=", "procmem=lots run memhog", []string{`copslab: boot arguments: procmem=lots: not a size`}, 1},

@@ -79,9 +79,13 @@ func (in *userInput) add(b []byte) {
 }
 
 // read takes buffered input; at an end-of-file mark with nothing
-// buffered it consumes the mark and reports eof.
+// buffered it consumes the mark and reports eof. An empty b only starts
+// the pump (epoll_ctl on the console).
 func (in *userInput) read(b []byte) (int, bool) {
 	in.start.Do(func() { go in.pump() })
+	if len(b) == 0 {
+		return 0, false
+	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if len(in.buf) > 0 {

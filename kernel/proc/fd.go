@@ -29,7 +29,8 @@ const maxFDs = 1024
 type pipe struct {
 	buf              []byte
 	readers, writers int
-	readq, writeq    WaitQ // threads blocked reading, writing
+	readq, writeq    WaitQ    // threads blocked reading, writing
+	ends             [2]*file // read end, write end (their epoll watches)
 }
 
 // pipeReadOps and pipeWriteOps are the two ends of a pipe.
@@ -52,9 +53,31 @@ func (pipeWriteOps) accmode() uint64 { return 1 }
 
 func (pipeOps) stat(*file) *node { return &node{mode: uabi.S_IFIFO | 0o600} }
 
-// poll: pipes are read and written blocking (epoll_ctl gives EPERM, as
-// Linux does for regular files), so Go never registers them.
-func (pipeOps) poll(*file) (bool, bool) { return false, false }
+// poll: the read end is readable with data in the pipe and hung up
+// with no writer left; the write end writable with room, in error with
+// no reader left. Writes notify the read end's watches, reads of a full
+// pipe the write end's, closes both (epoll.go).
+func (pipeReadOps) poll(_ *Proc, f *file) (uint32, bool) {
+	var ev uint32
+	if len(f.pipe.buf) > 0 {
+		ev |= uabi.EPOLLIN
+	}
+	if f.pipe.writers == 0 {
+		ev |= uabi.EPOLLHUP
+	}
+	return ev, true
+}
+
+func (pipeWriteOps) poll(_ *Proc, f *file) (uint32, bool) {
+	var ev uint32
+	if len(f.pipe.buf) < pipeSize {
+		ev |= uabi.EPOLLOUT
+	}
+	if f.pipe.readers == 0 {
+		ev |= uabi.EPOLLERR
+	}
+	return ev, true
+}
 
 // ref counts the descriptors of each end; closing one wakes both sides
 // (the other end may now see end of file or EPIPE).
@@ -73,6 +96,10 @@ func (pp *pipe) closed(p *Proc, d int) {
 		p.sched.WakeAll(&pp.readq, sched.CauseWake, 0)
 		p.sched.WakeAll(&pp.writeq, sched.CauseWake, 0)
 	}
+	if d < 0 {
+		pp.ends[0].notify()
+		pp.ends[1].notify()
+	}
 }
 
 // initFDs gives a new process the console on 0, 1, 2.
@@ -87,6 +114,7 @@ func (p *Proc) installAt(fd uint64, f *file, cloexec bool) {
 	if p.files == nil {
 		p.initFDs()
 	}
+	f.refs++
 	f.ops.ref(p, f, 1)
 	p.files[fd] = f
 	if cloexec {
@@ -110,9 +138,12 @@ func (p *Proc) closeFD(fd uint64) bool {
 	if f == nil {
 		return false
 	}
-	f.ops.ref(p, f, -1)
 	delete(p.files, fd)
 	delete(p.cloexec, fd)
+	if f.refs--; f.refs == 0 && f != consoleFile { // (every process's 0, 1, 2 start as the console without counting)
+		f.unwatch()
+	}
+	f.ops.ref(p, f, -1)
 	return true
 }
 
@@ -184,8 +215,9 @@ func (p *Proc) pipe2(va, flags uint64) uint64 {
 	pp := &pipe{}
 	nb := flags&uabi.O_NONBLOCK != 0
 	cloexec := flags&uabi.O_CLOEXEC != 0
-	p.installAt(uint64(r), &file{ops: pipeReadOps{}, pipe: pp, nonblock: nb}, cloexec)
-	p.installAt(uint64(w), &file{ops: pipeWriteOps{}, pipe: pp, nonblock: nb}, cloexec)
+	pp.ends = [2]*file{{ops: pipeReadOps{}, pipe: pp, nonblock: nb}, {ops: pipeWriteOps{}, pipe: pp, nonblock: nb}}
+	p.installAt(uint64(r), pp.ends[0], cloexec)
+	p.installAt(uint64(w), pp.ends[1], cloexec)
 	return 0
 }
 
@@ -262,8 +294,12 @@ func (p *Proc) pipeRead(t *Thread, f *file, buf, n uint64) uint64 {
 	if buf == 0 || p.put(buf, pp.buf[:k]) != 0 {
 		return efault
 	}
+	full := len(pp.buf) == pipeSize
 	pp.buf = append(pp.buf[:0], pp.buf[k:]...)
 	p.sched.WakeAll(&pp.writeq, sched.CauseWake, 0)
+	if full {
+		pp.ends[1].notify()
+	}
 	return k
 }
 
@@ -293,5 +329,6 @@ func (p *Proc) pipeWrite(t *Thread, f *file, buf, n uint64) uint64 {
 	}
 	pp.buf = append(pp.buf, b...)
 	p.sched.WakeAll(&pp.readq, sched.CauseWake, 0)
+	pp.ends[0].notify()
 	return k
 }

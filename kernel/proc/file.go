@@ -11,22 +11,28 @@ import "copslab/kernel/uabi"
 //
 //	consoleOps              the console (here)
 //	pipeReadOps, pipeWriteOps  pipe ends (fd.go)
-//	epollOps, eventfdOps    the poller (epoll.go)
+//	epollOps, eventfdOps    the poller (epoll.go); pipes, eventfds and
+//	                        the console are pollable
 //	treeFileOps, dirOps, nullOps  the file tree (fs.go)
 
 // file is an open file.
 type file struct {
 	ops      fileOps
-	nonblock bool              // O_NONBLOCK
-	counter  uint64            // eventfd
-	watch    map[uint64]uint64 // epoll: fd → event data
-	pipe     *pipe             // pipe ends (fd.go)
-	node     *node             // files and directories (fs.go)
-	path     string            // their absolute path
-	off      int64             // read position (files), entry index (directories)
-	tmp      *tmpNode          // a /tmp file (tmpfile.go)
+	nonblock bool        // O_NONBLOCK
+	counter  uint64      // eventfd
+	epoll    *epollState // an epoll instance (epoll.go)
+	pipe     *pipe       // pipe ends (fd.go)
+	node     *node       // files and directories (fs.go)
+	path     string      // their absolute path
+	off      int64       // read position (files), entry index (directories)
+	tmp      *tmpNode    // a /tmp file (tmpfile.go)
 	// appendMode is O_APPEND: every write goes to the end.
 	appendMode bool
+	// refs counts the descriptors that refer to it, in every process;
+	// watchers are the epoll watches of it (epoll.go), dropped with
+	// the last descriptor.
+	refs     int
+	watchers []*watch
 }
 
 // fileOps is what one kind of open file does.
@@ -38,9 +44,11 @@ type fileOps interface {
 	stat(f *file) *node
 	// accmode is F_GETFL's access mode (O_RDONLY 0, O_WRONLY 1, O_RDWR 2).
 	accmode() uint64
-	// poll reports whether a read would find data now; watchable is
-	// false for files epoll_ctl refuses (EPERM).
-	poll(f *file) (readable, watchable bool)
+	// poll reports the file's readiness now (EPOLLIN, EPOLLOUT,
+	// EPOLLHUP, EPOLLERR; p is the process asking); watchable is false
+	// for files epoll_ctl refuses (EPERM). A kind whose readiness can
+	// change calls f.notify() when it may have (epoll.go).
+	poll(p *Proc, f *file) (events uint32, watchable bool)
 	// ref is told when a descriptor starts (+1) or stops (-1) referring
 	// to f.
 	ref(p *Proc, f *file, d int)
@@ -55,7 +63,7 @@ func (noOps) pread(*call, *file, uint64, uint64, int64) uint64 { return uabi.Err
 func (noOps) seek(*file, int64, uint64) uint64                 { return uabi.Errno(uabi.ESPIPE) }
 func (noOps) stat(*file) *node                                 { return &node{mode: 0o600} }
 func (noOps) accmode() uint64                                  { return 2 }
-func (noOps) poll(*file) (bool, bool)                          { return false, true }
+func (noOps) poll(*Proc, *file) (uint32, bool)                 { return 0, true }
 func (noOps) ref(*Proc, *file, int)                            {}
 
 // consoleOps: reads take typed input (blocking), writes go to the
@@ -79,6 +87,16 @@ func (consoleOps) write(c *call, f *file, buf, n uint64) uint64 {
 }
 
 func (consoleOps) stat(*file) *node { return &node{mode: uabi.S_IFCHR | 0o620} }
+
+// poll: always writable; readable while the kernel may hold typed
+// input (Sched.inputReady: set when input arrives, cleared by a read
+// that finds less than it asked for).
+func (consoleOps) poll(p *Proc, _ *file) (uint32, bool) {
+	if p.sched != nil && p.sched.inputReady {
+		return uabi.EPOLLIN | uabi.EPOLLOUT, true
+	}
+	return uabi.EPOLLOUT, true
+}
 
 // fileOf is the open file on descriptor fd, or nil.
 func (c *call) fileOf(fd uint64) *file { return c.p.files[fd] }

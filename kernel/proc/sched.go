@@ -70,7 +70,7 @@ const (
 	NotWaiting Wait = iota
 	WaitFutex       // a futex word: result 0, or -ETIMEDOUT at the deadline
 	WaitSleep       // nanosleep: its deadline
-	WaitPoll        // epoll_pwait: an eventfd write (result: events) or its timeout (0)
+	WaitPoll        // epoll_pwait: a watched file's change (result: events) or its timeout (0)
 	WaitInput       // console input; the read runs again
 	WaitPipe        // data or room in a pipe, or its other end closing; the call runs again
 	WaitChild       // a child to end (wait4, waitid); the call runs again
@@ -91,7 +91,8 @@ func (w Wait) String() string {
 func (w Wait) rerun() bool { return w == WaitInput || w == WaitPipe || w == WaitChild }
 
 // internal reports whether only a thread of the same process can end
-// the wait (it counts towards a deadlock when it has no deadline).
+// the wait (it counts towards a deadlock when it has no deadline): an
+// epoll wait only while its instance watches nothing but eventfds.
 func (w Wait) internal() bool { return w == WaitFutex || w == WaitPoll }
 
 // niceLevels is the number of nice values, -20..19.
@@ -99,13 +100,15 @@ const niceLevels = 40
 
 // Sched is the scheduler of a set of processes (the kernel has one).
 type Sched struct {
-	ring    procRing  // processes with ready threads, in turn order
-	cur     *Thread   // the thread Next returned last, while it is Running
-	timers  timerHeap // blocked threads with a deadline
-	input   WaitQ     // threads reading the console
-	limit   int64     // time limit (0: none)
-	stuck   []*Proc   // processes that may be deadlocked, checked by the next decision
-	blocked [numWaits]int
+	ring   procRing  // processes with ready threads, in turn order
+	cur    *Thread   // the thread Next returned last, while it is Running
+	timers timerHeap // blocked threads with a deadline
+	input  WaitQ     // threads reading the console
+	// inputReady: console input may be waiting (epoll's view of it).
+	inputReady bool
+	limit      int64   // time limit (0: none)
+	stuck      []*Proc // processes that may be deadlocked, checked by the next decision
+	blocked    [numWaits]int
 
 	// Trace, if set, sees every transition (the kernel's trace ring).
 	Trace func(t *Thread, from, to sched.State, cause sched.Cause)
@@ -178,7 +181,7 @@ func (s *Sched) trace(t *Thread, from, to sched.State, cause sched.Cause) {
 
 // stuckWait reports whether t counts towards its process's deadlock.
 func (t *Thread) stuckWait() bool {
-	return t.state == sched.Blocked && t.wait.internal() && t.deadline == 0
+	return t.state == sched.Blocked && t.wait.internal() && t.deadline == 0 && !(t.wait == WaitPoll && t.poll.external)
 }
 
 // detach takes t out of the list, heap and counters of its state.
@@ -303,8 +306,13 @@ func (s *Sched) WakeAll(q *WaitQ, cause sched.Cause, r uint64) int {
 }
 
 // WakeInput wakes the threads reading the console (the kernel calls it
-// when input arrives); their reads run again.
-func (s *Sched) WakeInput() int { return s.WakeAll(&s.input, sched.CauseUintr, 0) }
+// when input arrives); their reads run again. Epoll watches of the
+// console are notified.
+func (s *Sched) WakeInput() int {
+	s.inputReady = true
+	consoleFile.notify()
+	return s.WakeAll(&s.input, sched.CauseUintr, 0)
+}
 
 // exit ends t (any state → Exited).
 func (s *Sched) exit(t *Thread) {

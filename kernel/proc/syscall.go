@@ -17,7 +17,8 @@ type Env interface {
 	// Random fills b with random bytes.
 	Random(b []byte)
 	// ReadConsole takes up to len(b) bytes of console input without
-	// blocking; eof reports an end-of-file mark (Ctrl-D) instead.
+	// blocking; eof reports an end-of-file mark (Ctrl-D) instead. An
+	// empty b takes nothing (it starts the kernel's input, for epoll).
 	ReadConsole(b []byte) (n int, eof bool)
 }
 
@@ -100,9 +101,9 @@ var syscalls = [...]func(*call) uint64{
 	uabi.SYS_NEWFSTATAT: func(c *call) uint64 { return c.p.fstatat(int64(int32(c.a[0])), c.a[1], c.a[2], c.a[3]) },
 
 	// The poller (epoll.go).
-	uabi.SYS_EPOLL_CREATE1: func(c *call) uint64 { return c.p.newFD(&file{ops: epollOps{}, watch: map[uint64]uint64{}}) },
+	uabi.SYS_EPOLL_CREATE1: func(c *call) uint64 { return c.p.newFD(newEpoll()) },
 	uabi.SYS_EVENTFD2:      func(c *call) uint64 { return c.p.newFD(&file{ops: eventfdOps{}, counter: c.a[0]}) },
-	uabi.SYS_EPOLL_CTL:     func(c *call) uint64 { return c.p.epollCtl(c.a[0], c.a[1], c.a[2], c.a[3]) },
+	uabi.SYS_EPOLL_CTL:     func(c *call) uint64 { return c.p.epollCtl(c.env, c.a[0], c.a[1], c.a[2], c.a[3]) },
 	uabi.SYS_EPOLL_PWAIT: func(c *call) uint64 {
 		return c.p.epollWait(c.t, c.env, c.a[0], c.a[1], c.a[2], int64(int32(c.a[3])))
 	},

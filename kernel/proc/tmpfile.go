@@ -70,11 +70,11 @@ type tmpFileOps struct {
 	acc uint64 // O_RDONLY, O_WRONLY or O_RDWR
 }
 
-func (o tmpFileOps) accmode() uint64       { return o.acc }
-func (tmpFileOps) poll(*file) (bool, bool) { return false, false }
-func (tmpFileOps) stat(f *file) *node      { return f.tmp.node() }
-func (o tmpFileOps) canRead() bool         { return o.acc != uabi.O_WRONLY }
-func (o tmpFileOps) canWrite() bool        { return o.acc != uabi.O_RDONLY }
+func (o tmpFileOps) accmode() uint64                { return o.acc }
+func (tmpFileOps) poll(*Proc, *file) (uint32, bool) { return 0, false }
+func (tmpFileOps) stat(f *file) *node               { return f.tmp.node() }
+func (o tmpFileOps) canRead() bool                  { return o.acc != uabi.O_WRONLY }
+func (o tmpFileOps) canWrite() bool                 { return o.acc != uabi.O_RDONLY }
 func (o tmpFileOps) seek(f *file, off int64, whence uint64) uint64 {
 	switch whence {
 	case 0:

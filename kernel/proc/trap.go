@@ -107,6 +107,9 @@ func (p *Proc) readConsole(t *Thread, env Env, buf, n uint64) uint64 {
 	}
 	b := make([]byte, min(n, maxIO))
 	got, eof := env.ReadConsole(b)
+	if p.sched != nil {
+		p.sched.inputReady = got == len(b) // there may be more
+	}
 	switch {
 	case got > 0:
 		if p.put(buf, b[:got]) != 0 || buf == 0 {

@@ -222,5 +222,6 @@ const (
 	EPOLLERR      = 0x008
 	EPOLLHUP      = 0x010
 	EPOLLRDHUP    = 0x2000
+	EPOLLONESHOT  = 1 << 30
 	EPOLLET       = 1 << 31
 )
