@@ -15,7 +15,7 @@ import (
 // boots a kernel that embeds compatProgs and compares with what the same
 // program does on Linux (kernel/user's tests run them under qemu-user).
 
-var compatProgs = []string{"user/stdcrypto", "user/bigbss", "user/memhog", "user/osinfo", "user/tmpfiles", "user/sigterm", "user/forkbomb", "user/pipewait", "user/threadhog", "user/sh"}
+var compatProgs = []string{"user/stdcrypto", "user/bigbss", "user/memhog", "user/osinfo", "user/tmpfiles", "user/sigterm", "user/forkbomb", "user/pipewait", "user/threadhog", "user/sh", "user/recurse"}
 
 var (
 	compatOnce sync.Once
@@ -81,6 +81,10 @@ func TestEverydayPrograms(t *testing.T) {
 		// 200 goroutines blocked on pipe reads: TestPipesOnThePoller.
 		// Past proc.MaxThreads: a report and the end, not a hang (Go's riscv64 clone ignores EAGAIN).
 		{"thread limit", "run threadhog", []string{`run threadhog: killed: thread limit: clone of thread 1025 refused \(proc.MaxThreads\)`}, 137},
+		// Runaway recursion: the stack doubling that cannot fit is refused (mmap ENOMEM) and Go
+		// ends the program itself, status 2 (Linux with ~1 GiB to spare: "goroutine stack exceeds").
+		{"stack overflow", "run recurse", []string{`recurse: going down`, `fatal error: runtime: out of memory`,
+			`main\.down\(`, `run recurse: exited with status 2`}, 2},
 		{"bad procmem=", "procmem=lots run memhog", []string{`copslab: boot arguments: procmem=lots: not a size`}, 1},
 	}
 	for _, c := range cases {

@@ -138,6 +138,9 @@ func (s *Space) Mmap(addr, length, prot, flags, fd uint64) uint64 {
 		return uabi.Errno(uabi.EINVAL)
 	}
 	n := (length + PageSize - 1) &^ (PageSize - 1)
+	if permOf(prot)&vm.W != 0 && s.hopeless(n) {
+		return uabi.Errno(uabi.ENOMEM)
+	}
 	var start uint64
 	switch {
 	case flags&uabi.MAP_FIXED != 0:
@@ -160,6 +163,31 @@ func (s *Space) Mmap(addr, length, prot, flags, fd uint64) uint64 {
 	s.regions = append(s.regions, region{start, start + n, permOf(prot)})
 	sort.Slice(s.regions, func(i, j int) bool { return s.regions[i].start < s.regions[j].start })
 	return start
+}
+
+// Refusing hopeless mappings. Memory is committed on first touch, so a
+// process that outgrows its limit (MaxPages) is killed at a page fault
+// (status 137, like Linux's OOM killer) — right for a heap that grows in
+// small steps, and for the large sparse tables the Go runtime maps
+// writable and relies on demand paging for (its 32 MiB heap arena index
+// at start). But a huge writable mapping that could never be backed is
+// better refused at mmap with ENOMEM, as Linux's heuristic overcommit
+// refuses an obviously too large request: the Go runtime then ends the
+// program itself ("fatal error: runtime: out of memory", status 2, with
+// the goroutine's stack). The case that matters is runaway recursion:
+// Go doubles a goroutine's stack (copying it), and the doubling that
+// cannot fit would otherwise be killed mid-way. A mapping is hopeless
+// when it is larger than the room the process has left and at least
+// hopelessMin (Go's heap arena size: ordinary heap growth and the
+// runtime's tables stay below it, so a memory hog still meets the OOM
+// kill, whatever procmem= says).
+const hopelessMin = 64 << 20
+
+func (s *Space) hopeless(n uint64) bool {
+	if s.MaxPages == 0 || n < hopelessMin {
+		return false
+	}
+	return int(n/PageSize) > s.MaxPages-len(s.pages)
 }
 
 // Munmap removes mappings in [addr, addr+length).

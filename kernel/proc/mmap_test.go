@@ -120,3 +120,37 @@ func TestBrk(t *testing.T) {
 		t.Errorf("impossible brk = %#x, want the old break", got)
 	}
 }
+
+// TestHopelessMapping: a writable mapping of at least hopelessMin that
+// is larger than the room left under MaxPages is refused with ENOMEM
+// (the Go runtime then reports "out of memory" itself); reservations
+// (PROT_NONE), mappings that fit and smaller ones are not — those meet
+// the limit at a fault.
+func TestHopelessMapping(t *testing.T) {
+	p, _, _ := newProc(t, "uhello")
+	s := p.Space
+	const big = hopelessMin / PageSize
+	s.MaxPages = s.Pages() + big + 10 // room: big+10 pages
+	rw := uint64(uabi.PROT_READ | uabi.PROT_WRITE)
+	base := s.Mmap(0, 4*hopelessMin, uabi.PROT_NONE, anon, ^uint64(0))
+	if int64(base) < 0 {
+		t.Fatalf("PROT_NONE reservation larger than the limit = %d", int64(base))
+	}
+	if r := s.Mmap(base, (big+11)*PageSize, rw, anon|uabi.MAP_FIXED, ^uint64(0)); r != uabi.Errno(uabi.ENOMEM) {
+		t.Errorf("writable mapping past the room = %#x, want ENOMEM", r)
+	}
+	if r := s.Mmap(base, (big+10)*PageSize, rw, anon|uabi.MAP_FIXED, ^uint64(0)); r != base {
+		t.Errorf("writable mapping that fits = %#x", r)
+	}
+	for va := base; va < base+20*PageSize; va += PageSize { // room: big-10
+		if err := s.Fault(va, Write); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := s.Mmap(0, (big-1)*PageSize, rw, anon, ^uint64(0)); int64(r) < 0 {
+		t.Errorf("mapping below hopelessMin past the room = %d, want a mapping (the fault meets the limit)", int64(r))
+	}
+	if r := s.Mmap(0, big*PageSize, rw, anon, ^uint64(0)); r != uabi.Errno(uabi.ENOMEM) {
+		t.Errorf("hopelessMin past the room = %#x, want ENOMEM", r)
+	}
+}

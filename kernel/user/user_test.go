@@ -17,7 +17,7 @@ import (
 
 // programs are the main packages below this directory.
 var programs = []string{"hello", "gostress", "threads", "pipeping", "execer",
-	"nilderef", "spin", "memhog", "sysfuzz", "init", "sh", "switchbench", "timenow", "vdsosched", "coyield", "coprio", "stdcrypto", "bigbss", "osinfo", "tmpfiles", "sigterm", "pipewait", "forkbomb", "threadhog"}
+	"nilderef", "spin", "memhog", "sysfuzz", "init", "sh", "switchbench", "timenow", "vdsosched", "coyield", "coprio", "stdcrypto", "bigbss", "osinfo", "tmpfiles", "sigterm", "pipewait", "forkbomb", "threadhog", "recurse"}
 
 // Test layout, made once by TestMain:
 //
@@ -260,6 +260,36 @@ func TestMemhogHitsLimit(t *testing.T) {
 		t.Errorf("exit %d, want 2 with \"fatal error: out of memory\"; stderr head %q", r.code, head(r.stderr, 300))
 	}
 	expectLine(t, "memhog", r.stdout, `memhog: 64 MiB`)
+}
+
+// TestRecurseOnLinux: runaway recursion on Linux, the reference for
+// the kernel's TestEverydayPrograms/stack_overflow. With memory to spare
+// (~1 GB resident: the 256 MiB stack and the 512 MiB one it is copied
+// into) the runtime reports the 1 GB stack limit; under an address-space
+// limit (ulimit -v 2 GB) the doubling fails and the runtime reports
+// running out of memory in stackalloc — both with status 2, as on the
+// kernel (whose process limit refuses the doubling: "fatal error:
+// runtime: out of memory").
+func TestRecurseOnLinux(t *testing.T) {
+	needQemu(t)
+	for _, c := range []struct {
+		name    string
+		ulimitV int
+		want    []string
+	}{
+		{"unlimited", 0, []string{"runtime: goroutine stack exceeds 1000000000-byte limit\n", "fatal error: stack overflow"}},
+		{"ulimit -v", 2000000, []string{"fatal error: out of memory", "runtime.stackalloc("}},
+	} {
+		r := run(t, "recurse", runOpts{ulimitV: c.ulimitV, timeout: 5 * time.Minute})
+		if r.code != 2 {
+			t.Errorf("%s: exit %d, want 2; stderr head %q", c.name, r.code, head(r.stderr, 300))
+		}
+		for _, w := range append(c.want, "main.down(") {
+			if !strings.Contains(r.stderr, w) {
+				t.Errorf("%s: stderr lacks %q; head %q", c.name, w, head(r.stderr, 300))
+			}
+		}
+	}
 }
 
 // TestEverydayProgramsOnLinux: the reference for the kernel's
