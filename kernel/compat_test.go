@@ -15,7 +15,7 @@ import (
 // boots a kernel that embeds compatProgs and compares with what the same
 // program does on Linux (kernel/user's tests run them under qemu-user).
 
-var compatProgs = []string{"user/stdcrypto", "user/bigbss", "user/memhog", "user/osinfo", "user/tmpfiles", "user/sigterm", "user/forkbomb", "user/pipewait", "user/threadhog", "user/sh", "user/recurse"}
+var compatProgs = []string{"user/stdcrypto", "user/bigbss", "user/memhog", "user/osinfo", "user/tmpfiles", "user/sigterm", "user/forkbomb", "user/pipewait", "user/threadhog", "user/sh", "user/recurse", "user/sigchld"}
 
 var (
 	compatOnce sync.Once
@@ -75,6 +75,9 @@ func TestEverydayPrograms(t *testing.T) {
 		// SIGTERM to itself while the main thread sleeps in futex: signal.Notify sees it.
 		{"SIGTERM with signal.Notify", "run sigterm", []string{`sigterm: got terminated \(kill\)`,
 			`sigterm: got terminated \(os.Process.Signal\)`, `sigterm: ok`, `run sigterm: exited with status 0`}, 0},
+		// A child's exit sends SIGCHLD to a parent that handles it.
+		{"SIGCHLD", "run sigchld", []string{`sigchld: child exited with 0, SIGCHLD received`, `sigchld: ok`,
+			`run sigchld: exited with status 0`}, 0},
 		// A fork bomb stops with ENOMEM; no child is killed for the others' memory.
 		{"fork bomb", "run forkbomb", []string{`forkbomb: \d+ children, then: fork/exec /bin/forkbomb: cannot allocate memory`,
 			`forkbomb: all \d+ exited with 0`, `run forkbomb: exited with status 0`}, 0},

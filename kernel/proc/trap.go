@@ -57,8 +57,9 @@ func (p *Proc) Trap(t *Thread, env Env) {
 // every descriptor is closed, the process table's Ended hook sees the
 // process with its memory still there (the kernel reports a kill and
 // checks the address space), the frames go back (ReleaseErr), a vfork
-// parent gets the pid and the parent's wait4/waitid run again. The
-// status stays until the parent waits.
+// parent gets the pid, the parent's wait4/waitid run again and a
+// parent that handles SIGCHLD gets it. The status stays until the
+// parent waits.
 func (p *Proc) Exit(status int, why string) {
 	if p.Exited {
 		return
@@ -80,6 +81,22 @@ func (p *Proc) Exit(status int, why string) {
 		if p.Parent != nil {
 			s.WakeAll(&p.Parent.childq, sched.CauseWake, 0)
 		}
+	}
+	p.tellParent()
+}
+
+// tellParent sends SIGCHLD to the parent, if it still runs and handles
+// it: with SIG_DFL or SIG_IGN (ignored either way) Linux drops the
+// signal at sending, so no thread of the parent is woken for it. The
+// siginfo carries si_code SI_TKILL, not CLD_EXITED (wait4 and waitid
+// report how the child ended).
+func (p *Proc) tellParent() {
+	pp := p.Parent
+	if pp == nil || pp.Exited {
+		return
+	}
+	if h := pp.handlers[uabi.SIGCHLD].handler; h != uabi.SIG_DFL && h != uabi.SIG_IGN {
+		pp.signalProcess(uabi.SIGCHLD)
 	}
 }
 

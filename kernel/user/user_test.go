@@ -17,7 +17,7 @@ import (
 
 // programs are the main packages below this directory.
 var programs = []string{"hello", "gostress", "threads", "pipeping", "execer",
-	"nilderef", "spin", "memhog", "sysfuzz", "init", "sh", "switchbench", "timenow", "vdsosched", "coyield", "coprio", "stdcrypto", "bigbss", "osinfo", "tmpfiles", "sigterm", "pipewait", "forkbomb", "threadhog", "recurse"}
+	"nilderef", "spin", "memhog", "sysfuzz", "init", "sh", "switchbench", "timenow", "vdsosched", "coyield", "coprio", "stdcrypto", "bigbss", "osinfo", "tmpfiles", "sigterm", "pipewait", "forkbomb", "threadhog", "recurse", "sigchld"}
 
 // Test layout, made once by TestMain:
 //
@@ -310,6 +310,7 @@ func TestEverydayProgramsOnLinux(t *testing.T) {
 		{"osinfo", nil, `osinfo: ok`},
 		{"tmpfiles", nil, `tmpfiles: ok`},
 		{"sigterm", nil, `sigterm: ok`},
+		{"sigchld", nil, `sigchld: ok`},
 		{"pipewait", nil, `pipewait: 200 goroutines blocked on pipe reads, 200 jobs served`},
 		{"threadhog", nil, `threadhog: 1100 goroutines on their own threads: ok`},
 	} {
