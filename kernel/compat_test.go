@@ -70,7 +70,7 @@ func TestEverydayPrograms(t *testing.T) {
 			`osinfo: executable /bin/osinfo`, `osinfo: uid 0 gid 0 euid 0 egid 0`, `osinfo: PATH=/bin HOME=/ TERM=vt100`,
 			`osinfo: ok`, `run osinfo: exited with status 0`}, 0},
 		// /tmp: a RAM file system.
-		{"/tmp round trip", "run tmpfiles", []string{`tmpfiles: round trip of 100000 bytes ok`, `tmpfiles: ok`,
+		{"/tmp round trip", "run tmpfiles", []string{`tmpfiles: round trip of 100000 bytes ok`, `tmpfiles: chdir ok`, `tmpfiles: ok`,
 			`run tmpfiles: exited with status 0`}, 0},
 		// SIGTERM to itself while the main thread sleeps in futex: signal.Notify sees it.
 		{"SIGTERM with signal.Notify", "run sigterm", []string{`sigterm: got terminated \(kill\)`,

@@ -67,7 +67,7 @@ func (p *Proc) fork(t *Thread, flags uint64) uint64 {
 	}
 	pid := p.sys.NewPID()
 	c := makeProc(pid, p.Name, space, p.sched)
-	c.borrowed, c.Parent, c.Image, c.Brk, c.vdsoVA, c.handlers = !copyMem, p, p.Image, p.Brk, p.vdsoVA, p.handlers
+	c.borrowed, c.Parent, c.Image, c.Brk, c.vdsoVA, c.handlers, c.cwd = !copyMem, p, p.Image, p.Brk, p.vdsoVA, p.handlers, p.cwd
 	ct := c.newThread()
 	ct.TF = t.TF // pc already past the ecall
 	ct.TF.X[RegA0] = 0

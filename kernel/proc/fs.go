@@ -206,14 +206,17 @@ func (c *call) fstat() uint64 {
 	return c.p.putStat(c.a[1], f.ops.stat(f))
 }
 
-// resolve makes path absolute: relative paths start at / (AT_FDCWD) or
-// at the directory open on dirfd.
+// resolve makes path absolute: relative paths start at the working
+// directory (AT_FDCWD) or at the directory open on dirfd.
 func (p *Proc) resolve(dirfd int64, path string) (string, uint64) {
 	if path == "" {
 		return "", uabi.Errno(uabi.ENOENT)
 	}
-	if strings.HasPrefix(path, "/") || dirfd == uabi.AT_FDCWD {
+	if strings.HasPrefix(path, "/") {
 		return "/" + path, 0
+	}
+	if dirfd == uabi.AT_FDCWD {
+		return p.workDir() + "/" + path, 0
 	}
 	switch {
 	case dirfd < 0 || p.files[uint64(dirfd)] == nil:

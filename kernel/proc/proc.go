@@ -22,6 +22,7 @@ type Proc struct {
 	nextTID  int     // lone processes: the last thread id given out, minus PID
 	sys      *System // process table (nil: a lone process)
 	borrowed bool    // Space is the vfork parent's, not ours
+	cwd      string  // working directory (sys_ident.go; "" = /)
 	reaped   bool    // the parent has waited for it
 	vdsoVA   uint64  // the vDSO's address (AT_SYSINFO_EHDR), 0 if none
 

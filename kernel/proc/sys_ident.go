@@ -1,11 +1,15 @@
 package proc
 
-import "copslab/kernel/uabi"
+import (
+	"strings"
+
+	"copslab/kernel/uabi"
+)
 
 // Who and where a process is: uname, getcwd, the user and group ids and
 // the one symbolic link programs read, /proc/self/exe. The kernel has a
-// single user (root, uid and gid 0), one working directory (/) and
-// fixed system names; these are the answers Go's os.Hostname, os.Getwd,
+// single user (root, uid and gid 0), a working directory per process
+// (chdir, fchdir; / at start) and fixed system names; these are the answers Go's os.Hostname, os.Getwd,
 // os.Getuid…, os.Executable and user.Current expect from Linux.
 
 // utsFields are uname's six 65-byte fields: sysname, nodename, release,
@@ -27,14 +31,62 @@ func (c *call) uname() uint64 {
 	return c.p.put(c.a[0], b[:])
 }
 
-// getcwd returns the length of "/" with its NUL, as Linux's system call
-// does (the C library's getcwd returns the pointer instead).
+// getcwd returns the length of the working directory with its NUL, as
+// Linux's system call does (the C library's getcwd returns the pointer
+// instead).
 func (c *call) getcwd() uint64 {
-	const cwd = "/\x00"
+	cwd := c.p.workDir() + "\x00"
 	if c.a[1] < uint64(len(cwd)) {
 		return uabi.Errno(uabi.ERANGE)
 	}
 	return orErr(c.p.put(c.a[0], []byte(cwd)), uint64(len(cwd)))
+}
+
+// workDir is the working directory, a clean absolute path ("/" at
+// start; fork copies it, execve keeps it).
+func (p *Proc) workDir() string {
+	if p.cwd == "" {
+		return "/"
+	}
+	return p.cwd
+}
+
+// chdir(path): relative paths resolve against the working directory;
+// the target must be a directory (ENOENT, ENOTDIR otherwise).
+func (c *call) chdir() uint64 {
+	path, err := c.p.Space.CopyInString(c.a[0], 4096)
+	if err != nil {
+		return efault
+	}
+	abs, errno := c.p.resolve(uabi.AT_FDCWD, path)
+	if errno != 0 {
+		return errno
+	}
+	return c.p.setWorkDir(abs)
+}
+
+// fchdir(fd): the directory open on fd.
+func (c *call) fchdir() uint64 {
+	f := c.p.files[c.a[0]]
+	switch {
+	case f == nil:
+		return uabi.Errno(uabi.EBADF)
+	case f.path == "":
+		return uabi.Errno(uabi.ENOTDIR)
+	}
+	return c.p.setWorkDir(f.path)
+}
+
+func (p *Proc) setWorkDir(abs string) uint64 {
+	n := p.lookup(abs)
+	switch {
+	case n == nil:
+		return uabi.Errno(uabi.ENOENT)
+	case !n.dir:
+		return uabi.Errno(uabi.ENOTDIR)
+	}
+	p.cwd = "/" + strings.Join(splitPath(abs), "/")
+	return 0
 }
 
 // readlinkat knows one link: /proc/self/exe (and /proc/PID/exe of the

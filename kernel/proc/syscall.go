@@ -90,6 +90,8 @@ var syscalls = [...]func(*call) uint64{
 	uabi.SYS_FTRUNCATE:  (*call).ftruncate,
 	uabi.SYS_READLINKAT: (*call).readlinkat,
 	uabi.SYS_GETCWD:     (*call).getcwd,
+	uabi.SYS_CHDIR:      (*call).chdir,
+	uabi.SYS_FCHDIR:     (*call).fchdir,
 	uabi.SYS_CLOSE:      func(c *call) uint64 { return c.p.closeCall(c.a[0]) },
 	uabi.SYS_PIPE2:      func(c *call) uint64 { return c.p.pipe2(c.a[0], c.a[1]) },
 	uabi.SYS_DUP:        func(c *call) uint64 { return c.p.dup(c.a[0]) },

@@ -11,6 +11,8 @@ package uabi
 // the fuzzer's denylist.
 const (
 	SYS_GETCWD             = 17
+	SYS_CHDIR              = 49
+	SYS_FCHDIR             = 50
 	SYS_MKDIRAT            = 34
 	SYS_UNLINKAT           = 35
 	SYS_FTRUNCATE          = 46

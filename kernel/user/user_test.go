@@ -308,6 +308,7 @@ func TestEverydayProgramsOnLinux(t *testing.T) {
 		{"bigbss", nil, `bigbss: 256 MiB array, 256 pages touched, sum 32640: ok`},
 		{"memhog", []string{"-max", "60"}, `memhog: holding 60 MiB: ok`},
 		{"osinfo", nil, `osinfo: ok`},
+		{"tmpfiles", nil, `tmpfiles: chdir ok`},
 		{"tmpfiles", nil, `tmpfiles: ok`},
 		{"sigterm", nil, `sigterm: ok`},
 		{"sigchld", nil, `sigchld: ok`},

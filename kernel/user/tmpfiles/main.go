@@ -1,9 +1,11 @@
 // Command tmpfiles does what programs do with temporary files: a
 // directory from os.MkdirTemp, files from os.WriteFile and
 // os.CreateTemp, reading, seeking, truncating, renaming, listing and
-// removing them, and checks every result:
+// removing them, changing into their directory (os.Chdir, relative
+// names, os.Getwd), and checks every result:
 //
 //	tmpfiles: round trip of 100000 bytes ok
+//	tmpfiles: chdir ok
 //	tmpfiles: ok
 package main
 
@@ -65,6 +67,25 @@ func main() {
 	if !slices.Equal(names, []string{"a.bin", "b.txt", "sub"}) {
 		fail("directory lists %v", names)
 	}
+	// The working directory: relative names resolve against it.
+	sub := filepath.Join(dir, "sub")
+	must(os.Chdir(sub))
+	must(os.WriteFile("c.txt", []byte("relative"), 0o644))
+	if wd, err := os.Getwd(); err != nil || wd != sub {
+		fail("Getwd after Chdir(%s) = %q, %v", sub, wd, err)
+	}
+	if got, err := os.ReadFile(filepath.Join(sub, "c.txt")); err != nil || string(got) != "relative" {
+		fail("file written by a relative name: %q, %v", got, err)
+	}
+	must(os.Chdir(".."))
+	if wd, err := os.Getwd(); err != nil || wd != dir {
+		fail("Getwd after Chdir(..) = %q, %v", wd, err)
+	}
+	if err := os.Chdir("a.bin"); err == nil {
+		fail("Chdir to a file succeeded")
+	}
+	must(os.Chdir("/"))
+	fmt.Println("tmpfiles: chdir ok")
 	must(os.Remove(b))
 	must(os.RemoveAll(dir))
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
