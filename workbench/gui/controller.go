@@ -93,6 +93,7 @@ type Controller struct {
 	// widgets from its own goroutine while the application quits.
 	stopped   atomic.Bool
 	closeOnce sync.Once
+	ended     chan struct{} // closed when the worker has closed the target
 }
 
 // NewController starts the worker for t (nil: a recording, no target).
@@ -101,7 +102,7 @@ func NewController(t target.Target, m *model.Model, post func(func())) *Controll
 	if post == nil {
 		post = fyne.Do
 	}
-	c := &Controller{M: m, Live: true, cmds: make(chan command, 16), speed: 50_000}
+	c := &Controller{M: m, Live: true, cmds: make(chan command, 16), speed: 50_000, ended: make(chan struct{})}
 	c.post = func(f func()) {
 		if c.stopped.Load() {
 			return
@@ -193,16 +194,26 @@ func (c *Controller) SetSpeed(ns uint64) {
 	}
 }
 
-// Close stops the worker and closes the target; it may be called more
-// than once.
+// Close stops the worker and closes the target, and waits (up to
+// closeWait) until it has: the application exits right after, and a
+// kernel target's QEMU must not outlive it. It may be called more than
+// once.
 func (c *Controller) Close() {
 	c.Stop()
 	c.closeOnce.Do(func() {
 		if c.drv != nil {
 			c.cmds <- command{kind: cmdQuit}
+			select {
+			case <-c.ended:
+			case <-time.After(closeWait):
+			}
 		}
 	})
 }
+
+// closeWait bounds how long Close waits for the worker: a command in
+// progress (a step that waits for a decision) ends within seconds.
+const closeWait = 10 * time.Second
 
 // Stop makes the controller post nothing more to the UI goroutine. Unlike
 // the other methods it may be called from any goroutine (a signal
@@ -291,6 +302,7 @@ func (c *Controller) worker() {
 			switch k.kind {
 			case cmdQuit:
 				c.drv.T.Close()
+				close(c.ended)
 				return
 			case cmdRun:
 				running = true

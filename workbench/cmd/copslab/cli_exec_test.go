@@ -27,7 +27,7 @@ var (
 )
 
 // copslabExe builds the binary once per test run and returns its path.
-func copslabExe(t *testing.T) string {
+func copslabExe(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		buildDir, buildErr = os.MkdirTemp("", "copslab-exe-")

@@ -45,3 +45,30 @@ func qemuPids(kernel string) []int {
 	}
 	return pids
 }
+
+// qemuChildren lists the qemu-system processes whose parent is pid.
+func qemuChildren(pid int) []int {
+	var pids []int
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		stat, err := os.ReadFile(filepath.Join(d, "stat"))
+		i := strings.LastIndexByte(string(stat), ')')
+		if err != nil || i < 0 || !strings.Contains(string(stat[:i]), "(qemu-system") {
+			continue
+		}
+		// After the command: state, ppid, …
+		if f := strings.Fields(string(stat[i+1:])); len(f) > 1 && f[1] == strconv.Itoa(pid) && f[0] != "Z" {
+			if p, err := strconv.Atoi(filepath.Base(d)); err == nil {
+				pids = append(pids, p)
+			}
+		}
+	}
+	return pids
+}
+
+// running says whether pid is a live process (not a zombie).
+func running(pid int) bool {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	i := strings.LastIndexByte(string(stat), ')')
+	return err == nil && i >= 0 && !strings.HasPrefix(string(stat[i+1:]), " Z")
+}

@@ -3,94 +3,25 @@
 package main
 
 // The Delve source pane in the real binary under Xvfb (helpers in
-// xvfb_test.go): "Step into (Delve)" stops in the scheduler's decision
+// xvfb_test.go and xvfb_app_test.go): "Step into (Delve)" stops in the scheduler's decision
 // function and the pane shows the highlighted line; with dlv missing the
 // pane says so and the run controls keep working.
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"copslab/workbench/delve"
 	"copslab/workbench/gui"
 )
-
-// xapp is a copslab window on a private Xvfb display.
-type xapp struct {
-	t     *testing.T
-	env   []string
-	dir   string
-	mu    sync.Mutex // the app writes logs while the test reads them
-	logs  bytes.Buffer
-	pos   map[string][2]int
-	wx    int
-	wy    int
-	shots int
-}
-
-// startApp builds copslab and opens its window with extra environment.
-func startApp(t *testing.T, scenario string, extraEnv ...string) *xapp {
-	return startAppArgs(t, []string{"gui", "--scenario", scenario}, extraEnv...)
-}
-
-// startAppArgs opens the window of copslab args (e.g. on another target).
-func startAppArgs(t *testing.T, args []string, extraEnv ...string) *xapp {
-	for _, bin := range []string{"Xvfb", "xdotool", "xwd"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s not installed (scripts/prereqs.sh installs it)", bin)
-		}
-	}
-	if testing.Short() {
-		t.Skip("starts X and a GL window; skipped with -short")
-	}
-	dir := t.TempDir()
-	exe := copslabExe(t)
-	display := xvfb(t)
-	uiMap := filepath.Join(dir, "ui.json")
-	env := append(cLocaleEnv(t), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "COPSLAB_UI_MAP="+uiMap)
-	env = append(env, extraEnv...)
-	cmd := exec.Command(exe, args...)
-	cmd.Env = env
-	a := &xapp{t: t, env: env, dir: dir}
-	cmd.Stdout, cmd.Stderr = lockedWriter{&a.logs, &a.mu}, lockedWriter{&a.logs, &a.mu}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM) // the window closes the Delve session as it quits
-		select {
-		case <-exited:
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("copslab output:\n%s", a.output())
-		}
-	})
-	a.pos = waitUIMap(t, uiMap, exited)
-	win := xdo(t, env, "search", "--sync", "--name", "copslab")
-	geo := xdo(t, env, "getwindowgeometry", strings.Fields(win)[0])
-	if _, err := fmt.Sscanf(geo[strings.Index(geo, "Position:"):], "Position: %d,%d", &a.wx, &a.wy); err != nil {
-		t.Fatalf("window geometry %q: %v", geo, err)
-	}
-	time.Sleep(time.Second)
-	return a
-}
 
 func (a *xapp) click(name string) {
 	p, ok := a.pos[name]

@@ -3,14 +3,11 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"image"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -23,38 +20,24 @@ import (
 // are checked, and a second start of the app offers to resume where the
 // student left off. Helpers are shared with TestWindowUnderXvfb.
 func TestLessonPanelUnderXvfb(t *testing.T) {
-	for _, bin := range []string{"Xvfb", "xdotool", "xwd"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s not installed (scripts/prereqs.sh installs it)", bin)
-		}
-	}
-	if testing.Short() {
-		t.Skip("starts X and a GL window; skipped with -short")
-	}
-	dir := t.TempDir()
-	exe := filepath.Join(dir, "bin", "copslab")
-	if out, err := exec.Command("go", "build", "-o", exe, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	display := xvfb(t)
+	dir := t.TempDir() // no lessons folder in it: the built-in lessons
 	uiMap, state := filepath.Join(dir, "ui.json"), filepath.Join(dir, "lesson.json")
-	env := append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "COPSLAB_UI_MAP="+uiMap,
-		"COPSLAB_LESSON_STATE="+state, "XDG_CONFIG_HOME="+dir, "LANG=en_US.UTF-8")
-
-	app := startLessonApp(t, exe, env, dir)
-	pos := waitUIMap(t, uiMap, app.exited)
-	if _, ok := pos["lesson.start"]; !ok {
-		t.Fatalf("the first start does not offer a lesson (no Start button in %v)", keys(pos))
+	// The same preferences (XDG_CONFIG_HOME) for both starts: the second
+	// resumes where the first left off.
+	env := []string{"COPSLAB_LESSON_STATE=" + state, "XDG_CONFIG_HOME=" + dir, "LANG=en_US.UTF-8"}
+	args := []string{"gui", "--scenario", "tiny"}
+	app := startAppOn(t, "", dir, args, env...)
+	if _, ok := app.pos["lesson.start"]; !ok {
+		t.Fatalf("the first start does not offer a lesson (no Start button in %v)", keys(app.pos))
 	}
 	st := waitState(t, state, func(s lessonpanel.State) bool { return s.Lesson != "" })
 	if st.Lesson != "01-coroutine-states" || st.Started {
 		t.Fatalf("offered %+v", st)
 	}
-	wx, wy := windowOrigin(t, env)
 	click := func(name string) {
 		t.Helper()
 		p := waitControl(t, uiMap, name)
-		xdo(t, env, "mousemove", fmt.Sprint(wx+p[0]), fmt.Sprint(wy+p[1]), "click", "1")
+		xdo(t, app.env, "mousemove", fmt.Sprint(app.wx+p[0]), fmt.Sprint(app.wy+p[1]), "click", "1")
 	}
 	click("lesson.start")
 	waitState(t, state, func(s lessonpanel.State) bool { return s.Started && s.Passed })
@@ -66,74 +49,24 @@ func TestLessonPanelUnderXvfb(t *testing.T) {
 		t.Fatalf("after the prediction: %+v", st)
 	}
 	time.Sleep(time.Second) // let it paint
-	img := shoot(t, env, dir, "lesson-panel")
+	img := app.shot("lesson-panel")
 	for i := range st.Checks {
 		p := waitControl(t, uiMap, fmt.Sprintf("lesson.mark.%d", i))
-		if n := greenPixels(img, wx+p[0], wy+p[1], 12); n < 10 {
-			t.Errorf("check %d: %d green pixels at its mark (%d,%d); want a green tick", i, n, wx+p[0], wy+p[1])
+		if n := greenPixels(img, app.wx+p[0], app.wy+p[1], 12); n < 10 {
+			t.Errorf("check %d: %d green pixels at its mark (%d,%d); want a green tick", i, n, app.wx+p[0], app.wy+p[1])
 		}
 	}
-	app.stop(t)
+	app.end(os.Interrupt, 20*time.Second) // it saves its preferences on the way out
 
-	// Second start: the panel remembers the lesson and the step.
+	// Second start, on the same display: the panel remembers the lesson
+	// and the step.
 	os.Remove(uiMap)
 	os.Remove(state)
-	app = startLessonApp(t, exe, env, dir)
-	waitUIMap(t, uiMap, app.exited)
+	startAppOn(t, app.display, dir, args, env...)
 	st = waitState(t, state, func(s lessonpanel.State) bool { return s.Lesson != "" })
 	if st.Lesson != "01-coroutine-states" || st.Step != 1 || st.Started {
 		t.Fatalf("second start offers %+v, want step 2 of the first lesson to resume", st)
 	}
-	app.stop(t)
-}
-
-type lessonApp struct {
-	cmd    *exec.Cmd
-	exited chan error
-	logs   *bytes.Buffer
-}
-
-func startLessonApp(t *testing.T, exe string, env []string, dir string) *lessonApp {
-	t.Helper()
-	cmd := exec.Command(exe, "gui", "--scenario", "tiny")
-	cmd.Env, cmd.Dir = env, dir // no lessons folder in dir: the built-in lessons
-	a := &lessonApp{cmd: cmd, exited: make(chan error, 1), logs: &bytes.Buffer{}}
-	cmd.Stdout, cmd.Stderr = a.logs, a.logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { a.exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			<-a.exited
-		}
-		if t.Failed() {
-			t.Logf("copslab output:\n%s", a.logs.String())
-		}
-	})
-	return a
-}
-
-// stop ends the app with SIGINT (it saves its preferences on the way out).
-func (a *lessonApp) stop(t *testing.T) {
-	a.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-a.exited:
-	case <-time.After(20 * time.Second):
-		a.cmd.Process.Kill()
-		<-a.exited
-	}
-}
-
-func windowOrigin(t *testing.T, env []string) (int, int) {
-	win := xdo(t, env, "search", "--sync", "--name", "copslab")
-	geo := xdo(t, env, "getwindowgeometry", strings.Fields(win)[0])
-	var wx, wy int
-	if _, err := fmt.Sscanf(geo[strings.Index(geo, "Position:"):], "Position: %d,%d", &wx, &wy); err != nil {
-		t.Fatalf("window geometry %q: %v", geo, err)
-	}
-	return wx, wy
 }
 
 // waitState waits until the panel's state file satisfies ok (60 s).

@@ -11,7 +11,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -25,6 +24,9 @@ import (
 	"testing"
 	"time"
 )
+
+// xservers maps each display xvfb started to its Xvfb process.
+var xservers sync.Map
 
 // xvfb starts Xvfb on a free display (chosen by Xvfb via -displayfd) and
 // returns the DISPLAY value; Cleanup kills it.
@@ -50,6 +52,7 @@ func xvfb(t testing.TB) string {
 		if n == "" {
 			t.Fatal("Xvfb did not report a display")
 		}
+		xservers.Store(":"+n, cmd.Process)
 		return ":" + n
 	case <-time.After(20 * time.Second):
 		t.Fatal("Xvfb did not start")
@@ -58,90 +61,32 @@ func xvfb(t testing.TB) string {
 }
 
 func TestWindowUnderXvfb(t *testing.T) {
-	for _, bin := range []string{"Xvfb", "xdotool", "xwd"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s not installed (scripts/prereqs.sh installs it)", bin)
-		}
-	}
-	if testing.Short() {
-		t.Skip("starts X and a GL window; skipped with -short")
-	}
-	dir := t.TempDir()
-	exe := copslabExe(t)
-	display := xvfb(t)
-	uiMap := filepath.Join(dir, "ui.json")
-	env := append(cLocaleEnv(t), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "COPSLAB_UI_MAP="+uiMap)
-	app := exec.Command(exe, "gui", "--scenario", "webserver")
-	app.Env = env
-	var logs bytes.Buffer
-	var logsMu sync.Mutex // the app writes while the test reads
-	output := func() string { logsMu.Lock(); defer logsMu.Unlock(); return logs.String() }
-	app.Stdout, app.Stderr = lockedWriter{&logs, &logsMu}, lockedWriter{&logs, &logsMu}
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- app.Wait() }()
-	ended := false
-	t.Cleanup(func() {
-		if !ended {
-			app.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("copslab output:\n%s", output())
-		}
-	})
-	pos := waitUIMap(t, uiMap, exited)
-	win := xdo(t, env, "search", "--sync", "--name", "copslab")
-	geo := xdo(t, env, "getwindowgeometry", strings.Fields(win)[0])
-	var wx, wy int
-	if _, err := fmt.Sscanf(geo[strings.Index(geo, "Position:"):], "Position: %d,%d", &wx, &wy); err != nil {
-		t.Fatalf("window geometry %q: %v", geo, err)
-	}
+	a := startApp(t, "webserver")
 	// The window uses the screen it gets (Xvfb's 1400×900, no panels).
-	var ww, wh int
-	if _, err := fmt.Sscanf(geo[strings.Index(geo, "Geometry:"):], "Geometry: %dx%d", &ww, &wh); err != nil {
-		t.Fatalf("window geometry %q: %v", geo, err)
+	if a.ww < 1390 || a.wh < 890 {
+		t.Errorf("window is %dx%d on a 1400x900 screen", a.ww, a.wh)
 	}
-	if ww < 1390 || wh < 890 {
-		t.Errorf("window is %dx%d on a 1400x900 screen", ww, wh)
-	}
-	click := func(name string) {
-		p, ok := pos[name]
-		if !ok {
-			t.Fatalf("no control %q in the UI map", name)
-		}
-		xdo(t, env, "mousemove", fmt.Sprint(wx+p[0]), fmt.Sprint(wy+p[1]), "click", "1")
-	}
+	before := a.shot("0-start")
 	time.Sleep(time.Second)
-	before := shoot(t, env, dir, "0-start")
-	time.Sleep(time.Second)
-	if n := differ(before, shoot(t, env, dir, "0-idle")); n > 50 {
+	if n := differ(before, a.shot("0-idle")); n > 50 {
 		t.Fatalf("the idle window changed %d pixels by itself; the clicks would prove nothing", n)
 	}
-	click("step")
-	click("step")
-	stepped := waitChange(t, env, dir, "1-stepped", before, 200)
-	click("run")
+	a.click("step")
+	a.click("step")
+	stepped := waitChange(t, a.env, a.dir, "1-stepped", before, 200)
+	a.click("run")
 	time.Sleep(2 * time.Second) // let it run a while, then look
-	waitChange(t, env, dir, "2-running", stepped, 2000)
+	waitChange(t, a.env, a.dir, "2-running", stepped, 2000)
 	// SIGTERM while running: a prompt, clean exit with nothing logged
 	// (no locale complaint under C.UTF-8, no thread errors from the
 	// worker delivering while Fyne shuts down).
-	if err := app.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		ended = true
-		if err != nil {
-			t.Errorf("exit after SIGTERM: %v", err)
-		}
-	case <-time.After(30 * time.Second):
+	if !a.end(syscall.SIGTERM, 30*time.Second) {
 		t.Fatal("copslab still runs 30 s after SIGTERM")
 	}
-	if out := output(); out != "" {
+	if a.exitErr != nil {
+		t.Errorf("exit after SIGTERM: %v", a.exitErr)
+	}
+	if out := a.output(); out != "" {
 		t.Errorf("copslab wrote %d lines, want none; first:\n%.2000s", strings.Count(out, "\n"), out)
 	}
 }
@@ -161,7 +106,7 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 // waitChange takes screenshots until at least min pixels differ from
 // prev (the app repaints asynchronously; a loaded machine may be slow) and
 // fails after 20 s.
-func waitChange(t *testing.T, env []string, dir, name string, prev image.Image, min int) image.Image {
+func waitChange(t testing.TB, env []string, dir, name string, prev image.Image, min int) image.Image {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		img := shoot(t, env, dir, name)
@@ -177,30 +122,7 @@ func waitChange(t *testing.T, env []string, dir, name string, prev image.Image, 
 	}
 }
 
-// waitUIMap waits for the control positions the app writes on start.
-func waitUIMap(t *testing.T, path string, exited chan error) map[string][2]int {
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			exited <- err
-			t.Fatalf("copslab exited before its window came up: %v", err)
-		default:
-		}
-		if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
-			var m map[string][2]int
-			if err := json.Unmarshal(b, &m); err != nil {
-				t.Fatalf("UI map: %v", err)
-			}
-			return m
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Fatal("the window did not come up (no UI map within 60s)")
-	return nil
-}
-
-func xdo(t *testing.T, env []string, args ...string) string {
+func xdo(t testing.TB, env []string, args ...string) string {
 	cmd := exec.Command("xdotool", args...)
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
@@ -212,7 +134,7 @@ func xdo(t *testing.T, env []string, args ...string) string {
 
 // shoot takes a screenshot of the whole display with xwd; with
 // COPSLAB_SHOTS set it also saves it there as PNG.
-func shoot(t *testing.T, env []string, dir, name string) image.Image {
+func shoot(t testing.TB, env []string, dir, name string) image.Image {
 	cmd := exec.Command("xwd", "-root", "-silent")
 	cmd.Env = env
 	out, err := cmd.Output()
