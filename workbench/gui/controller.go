@@ -378,6 +378,7 @@ func (c *Controller) restart(after func(error)) {
 // (through post, which is fyne.Do in the application).
 func (c *Controller) deliver(b session.Batch, err error, reset bool, after ...func(error)) {
 	steps := c.drv.Steps()
+	info := c.drv.T.Info() // another target after a switch (a lesson's)
 	summary := ""
 	if s, ok := c.drv.T.(target.Summarizer); ok && b.Done {
 		summary = s.Summary()
@@ -387,6 +388,7 @@ func (c *Controller) deliver(b session.Batch, err error, reset bool, after ...fu
 			c.M.Reset()
 			c.Live, c.Running = true, false
 			c.Summary = ""
+			c.Kind, c.Name = info.Kind, info.Name
 			c.resetViews()
 		}
 		if summary != "" {

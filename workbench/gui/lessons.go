@@ -28,6 +28,8 @@ type lessonHost struct {
 
 func (h lessonHost) Model() *model.Model { return h.w.C.M }
 
+func (h lessonHost) Workload(l *lesson.Lesson) string { return h.env.Workload(l) }
+
 func (h lessonHost) Load(ref string, done func(error)) {
 	h.w.C.SwitchThen(func() (target.Target, error) { return h.env.Open(ref) }, done)
 }
@@ -39,9 +41,12 @@ func (h lessonHost) Advance(a *lesson.Action, done func(error)) {
 // Lessons returns the lesson side panel (nil for a recording).
 func (w *Workbench) Lessons() *lessonpanel.Panel { return w.lessons }
 
-// loadLessons reads the lessons folder (or the built-in lessons). A
-// malformed lesson is logged and left out; the others are offered.
-func loadLessons() (*lesson.Env, []*lesson.Lesson) {
+// loadLessons reads the lessons folder (or the built-in lessons) and
+// keeps those that run on the window's target t: on a kernel QEMU
+// launched, the kernel lessons, booted with the same ELF and board; else
+// the sandbox lessons. A malformed lesson is logged and left out; the
+// others are offered.
+func loadLessons(t target.Target) (*lesson.Env, []*lesson.Lesson) {
 	var fsys fs.FS = lessons.FS
 	dir := "(built in)"
 	if st, err := os.Stat(LessonsDir); err == nil && st.IsDir() {
@@ -52,9 +57,14 @@ func loadLessons() (*lesson.Env, []*lesson.Lesson) {
 		fyne.LogError("lessons", err)
 	}
 	env := &lesson.Env{FS: fsys}
+	if q, ok := t.(interface{ QEMUOptions() target.QEMUOptions }); ok {
+		if o := q.QEMUOptions(); o.Attach == "" { // an attached kernel cannot be booted again from here
+			env.Target, env.Kernel, env.Board, env.QEMU = "qemu", o.Kernel, o.Board, o.QEMU
+		}
+	}
 	var ls []*lesson.Lesson
 	for _, l := range all {
-		if env.Workload(l) != "" { // the panel runs lessons on the sandbox
+		if env.Workload(l) != "" {
 			ls = append(ls, l)
 		}
 	}
@@ -67,9 +77,9 @@ type memStore map[string]string
 func (s memStore) String(k string) string { return s[k] }
 func (s memStore) SetString(k, v string)  { s[k] = v }
 
-// newLessonPanel builds the side panel for a window with a target.
-func (w *Workbench) newLessonPanel() *lessonpanel.Panel {
-	env, ls := loadLessons()
+// newLessonPanel builds the side panel for a window with target t.
+func (w *Workbench) newLessonPanel(t target.Target) *lessonpanel.Panel {
+	env, ls := loadLessons(t)
 	p := lessonpanel.New(lessonHost{w, env}, memStore{}, ls)
 	p.StatePath = os.Getenv("COPSLAB_LESSON_STATE")
 	return p

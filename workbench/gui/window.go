@@ -97,7 +97,7 @@ func New(t target.Target, m *model.Model, post func(func())) *Workbench {
 	w.notice.Hide()
 	var main fyne.CanvasObject = split
 	if t != nil {
-		w.lessons = w.newLessonPanel()
+		w.lessons = w.newLessonPanel(t)
 		side := container.NewHSplit(split, w.lessons.Content())
 		side.Offset = 0.7
 		main = side

@@ -31,7 +31,8 @@ import (
 // call done on the UI goroutine when the model has the result.
 type Host interface {
 	Model() *model.Model
-	Load(scenario string, done func(error))
+	Workload(l *lesson.Lesson) string // what l loads on the host's target: a scenario or a kernel command line
+	Load(workload string, done func(error))
 	Advance(a *lesson.Action, done func(error))
 }
 
@@ -182,9 +183,10 @@ func (p *Panel) begin() {
 		return
 	}
 	p.busy, p.err = true, nil
-	p.status.SetText("Loading " + p.cur.Scenario + "…")
+	w := p.host.Workload(p.cur)
+	p.status.SetText("Loading " + w + "…")
 	target := p.step
-	p.host.Load(p.cur.Scenario, func(err error) {
+	p.host.Load(w, func(err error) {
 		if err != nil {
 			p.fail(err)
 			return
