@@ -19,7 +19,7 @@ var (
 
 // sifiveImage builds the kernel for QEMU sifive_u once per test binary,
 // with the one user program the gdb stub test debugs.
-func sifiveImage(t *testing.T) (string, *boards.Profile) {
+func sifiveImage(t testing.TB) (string, *boards.Profile) {
 	t.Helper()
 	kernelImage(t) // skips without QEMU; its temp dir is removed by TestMain
 	p, err := boards.Load("../boards/qemu-sifive_u.yaml")

@@ -96,7 +96,7 @@ func bootStub(t *testing.T, bootargs string) (m *qemu.Machine, gdb, hello string
 	}
 	port = freePort(t)
 	line := []string{"-serial", "mon:stdio",
-		"-chardev", "socket,id=gdbline,host=127.0.0.1,port=" + strconv.Itoa(port) + ",server=on,wait=off",
+		"-chardev", "socket,id=gdbline,host=127.0.0.1,port=" + strconv.Itoa(port) + ",server=on,wait=off,nodelay=on",
 		"-serial", "chardev:gdbline"}
 	m = boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: bootargs, Extra: line})...)
 	expect(t, m, `copslab: gdbstub: hello \(pid \d+\) stopped at 0x[0-9a-f]+; gdb on the second UART`)

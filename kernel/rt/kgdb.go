@@ -96,12 +96,13 @@ var bmKgdb struct {
 
 	bps       [bmKgdbBreaks]bmKgdbBp
 	steps     [2]bmKgdbBp
-	stepping  bool // resumed by a step: steps are in memory
-	stepMPIE  bool // interrupts were on before the step
-	resumed   bool // a continue or step waits for its stop reply
-	noAck     bool // QStartNoAckMode: no '+' or '-'
-	noAckNext bool // noAck from the next packet on
-	sig       byte // signal of the last stop
+	stepping  bool   // resumed by a step: steps are in memory
+	stepMPIE  bool   // interrupts were on before the step
+	resumed   bool   // a continue or step waits for its stop reply
+	noAck     bool   // QStartNoAckMode: no '+' or '-'
+	noAckNext bool   // noAck from the next packet on
+	nap       uint64 // the next bmKgdbNap, in mtime units
+	sig       byte   // signal of the last stop
 
 	in   [bmKgdbPacket]byte
 	nin  int
@@ -264,6 +265,7 @@ func bmKgdbStop(f *bmTrapFrame, sig byte) {
 		bmKgdbRead()
 		bmKgdb.nout = 0
 		if bmKgdbServe(f) {
+			bmArmTimer() // the tick again (bmKgdbNap borrowed the comparator)
 			return
 		}
 		bmKgdbSend()
@@ -283,9 +285,26 @@ func bmKgdbGetc() byte {
 	}
 	for {
 		if c, ok := bmUartGetcAt(bmKgdb.uart, bmKgdb.uartKind); ok {
+			bmKgdb.nap = 0
 			return c
 		}
+		bmKgdbNap()
 	}
+}
+
+// bmKgdbNap waits in wfi between two looks at an empty UART, so a
+// stopped kernel does not keep a host core spinning while gdb's user
+// thinks. The nap starts at 10 µs of mtime after a byte arrived (gdb's
+// requests come in bursts) and doubles up to 1 ms while the line stays
+// quiet. The timer comparator is borrowed for it; bmKgdbStop puts the
+// tick back.
+//
+//go:nosplit
+func bmKgdbNap() {
+	lo, hi := bmBoard.timebase/100000+1, bmBoard.timebase/1000+1
+	bmKgdb.nap = min(max(bmKgdb.nap*2, lo), hi)
+	bmSetMtimecmp(bmMtime() + bmKgdb.nap)
+	bmWFI()
 }
 
 // bmKgdbPutc sends one byte.

@@ -38,7 +38,7 @@ const KernelStubOption = "kgdb=wait"
 // stays on stdio).
 func KernelStubArgs(port int) []string {
 	return []string{"-serial", "mon:stdio",
-		"-chardev", "socket,id=kgdb,host=" + boards.LoopbackHost + ",port=" + strconv.Itoa(port) + ",server=on,wait=off",
+		"-chardev", "socket,id=kgdb,host=" + boards.LoopbackHost + ",port=" + strconv.Itoa(port) + ",server=on,wait=off,nodelay=on",
 		"-serial", "chardev:kgdb"}
 }
 
