@@ -10,8 +10,8 @@ import (
 // BenchmarkKernelStubHalts measures the workbench's brief halts (doc.go
 // of workbench/live) through the kernel's own stub on sifive_u's second
 // UART, beside QEMU's stub on the same image: one op lets the kernel run
-// for 2 ms, interrupts it (0x03; the kernel's stub sees it at the next
-// 100 Hz tick), and drains the trace ring over the line. Metrics:
+// for 2 ms, interrupts it (0x03; the kernel's stub sees it through the
+// line's receive interrupt), and drains the trace ring over the line. Metrics:
 // halt-ms (interrupt to ring drained: what a halt costs the reader),
 // events per halt. Workload: two programs that spin (preempted at every
 // tick), so the kernel never idles.

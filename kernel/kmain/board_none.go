@@ -13,4 +13,4 @@ const bootHart = 0
 
 func debugUART() io.ReadWriter { return nil }
 
-func debugUARTBase() uintptr { return 0 }
+func debugUARTBase() (uintptr, uint32) { return 0, 0 }

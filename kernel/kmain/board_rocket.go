@@ -18,6 +18,7 @@ const bootHart = 0
 // (initialised by the board's Hwinit1).
 func debugUART() io.ReadWriter { return uartLine{axu15eg.UART1} }
 
-// debugUARTBase is that UART's register block (the kernel-level stub in
-// kernel/rt drives it directly, in trap context).
-func debugUARTBase() uintptr { return uintptr(axu15eg.UART1.Base) }
+// debugUARTBase is that UART's register block and PLIC source
+// (boards/rocket-axu15eg.dts: serial@10021000, interrupts = <2>); the
+// kernel-level stub in kernel/rt drives it directly, in trap context.
+func debugUARTBase() (uintptr, uint32) { return uintptr(axu15eg.UART1.Base), 2 }

@@ -23,6 +23,7 @@ func debugUART() io.ReadWriter {
 	return uartLine{fu540.UART1}
 }
 
-// debugUARTBase is that UART's register block (the kernel-level stub in
-// kernel/rt drives it directly, in trap context).
-func debugUARTBase() uintptr { return uintptr(fu540.UART1.Base) }
+// debugUARTBase is that UART's register block and PLIC source
+// (boards/qemu-sifive_u.dts: serial@10011000, interrupts = <5>); the
+// kernel-level stub in kernel/rt drives it directly, in trap context.
+func debugUARTBase() (uintptr, uint32) { return uintptr(fu540.UART1.Base), 5 }

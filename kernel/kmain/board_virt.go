@@ -16,4 +16,4 @@ const bootHart = 0
 // debugUART: QEMU virt has one UART (the console), so no gdb stub line.
 func debugUART() io.ReadWriter { return nil }
 
-func debugUARTBase() uintptr { return 0 }
+func debugUARTBase() (uintptr, uint32) { return 0, 0 }

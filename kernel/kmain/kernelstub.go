@@ -24,7 +24,7 @@ import (
 // line, so they exclude each other.
 
 //go:linkname rtKgdbArm runtime.copslabKgdbArm
-func rtKgdbArm(uart uintptr, ramLo, ramHi uint64, xml string, next func(uint64, uint32, *[32]uint64) ([2]uint64, int))
+func rtKgdbArm(uart uintptr, irq uint32, ramLo, ramHi uint64, xml string, next func(uint64, uint32, *[32]uint64) ([2]uint64, int))
 
 //go:linkname rtKgdbBreak runtime.copslabKgdbBreak
 func rtKgdbBreak()
@@ -38,12 +38,12 @@ func (m *machine) startKernelStub(mode string) error {
 	if mode != "wait" && mode != "run" {
 		return fmt.Errorf("kgdb=%s: want kgdb=wait or kgdb=run", mode)
 	}
-	base := debugUARTBase()
+	base, irq := debugUARTBase()
 	if base == 0 {
 		return errors.New("kgdb: this board has no second UART for the gdb stub (sifive_u and rocket have one)")
 	}
 	debugUART() // initialises it
-	rtKgdbArm(base, m.ramBase, m.ramBase+m.ramSize, kgdb.Description(), kgdb.Next)
+	rtKgdbArm(base, irq, m.ramBase, m.ramBase+m.ramSize, kgdb.Description(), kgdb.Next)
 	kernelStub = true
 	if mode == "run" {
 		fmt.Println("copslab: kgdb: kernel stub on the second UART; gdb may attach and interrupt")

@@ -29,10 +29,12 @@ package runtime
 //     option kgdb=wait), silently: gdb connects to a halted kernel.
 //   - A breakpoint of gdb's (an ebreak written into kernel text while the
 //     kernel runs, taken out while it is stopped) or the end of a step.
-//   - A byte on the line: every timer tick (100 Hz) and every turn of the
-//     idle loop looks at the UART. gdb's interrupt (0x03) stops with
-//     SIGINT; the start of a packet ('$': a new gdb session) stops
-//     silently and the packet is served. Acknowledgements are dropped.
+//   - A byte on the line: the UART's receive interrupt (through the PLIC,
+//     when the board names the line's interrupt source), every timer tick
+//     (100 Hz) and every turn of the idle loop look at the UART. gdb's
+//     interrupt (0x03) stops with SIGINT; the start of a packet ('$': a
+//     new gdb session) stops silently and the packet is served.
+//     Acknowledgements are dropped.
 //
 // The stopped context is the trap's frame: kernel code, the idle loop's
 // system call, or a user program (then pc and registers are the user's;
@@ -85,6 +87,7 @@ var bmKgdb struct {
 	armed        bool
 	uart         uintptr
 	uartKind     uint32
+	irq          uint32 // the line's PLIC source; 0: polled only
 	ramLo, ramHi uint64
 	xml          string // target description (kernel/kgdb)
 	next         func(pc uint64, insn uint32, x *[32]uint64) ([2]uint64, int)
@@ -115,13 +118,21 @@ func bmKgdbBreak()
 func bmFenceI()
 
 // copslabKgdbArm turns the monitor on: uart is the line's SiFive UART
-// (registers at uart), [ramLo, ramHi) the memory gdb may read and write,
-// xml the target description and next the step decoder. Goroutine
-// context, once.
+// (registers at uart) and irq its PLIC source (0: none, the line is
+// polled), [ramLo, ramHi) the memory gdb may read and write, xml the
+// target description and next the step decoder. Goroutine context, once.
 //
 //go:linkname copslabKgdbArm
-func copslabKgdbArm(uart uintptr, ramLo, ramHi uint64, xml string, next func(uint64, uint32, *[32]uint64) ([2]uint64, int)) {
+func copslabKgdbArm(uart uintptr, irq uint32, ramLo, ramHi uint64, xml string, next func(uint64, uint32, *[32]uint64) ([2]uint64, int)) {
 	bmKgdb.uart, bmKgdb.uartKind = uart, bmUartSiFive
+	if irq != 0 && bmBoard.plic != 0 {
+		// Receive interrupt at one byte (watermark 0); the external
+		// interrupt it raises brings the trap vector to bmKgdbTrap.
+		bmStore32(uart+bmSifiveRxctrl, bmSifiveRxen)
+		bmStore32(uart+bmSifiveIE, bmSifiveIERxwm)
+		bmPLICEnable(irq, bmBoard.plicCtx)
+		bmKgdb.irq = irq
+	}
 	bmKgdb.ramLo, bmKgdb.ramHi = ramLo, ramHi
 	bmKgdb.xml, bmKgdb.next = xml, next
 	bmKgdb.breakPC = uint64(abi.FuncPCABI0(bmKgdbBreak))
@@ -150,10 +161,10 @@ func bmKgdbTrap(f *bmTrapFrame) bool {
 	if f.mcause == bmExcBreakpoint && !bmFromUser(f) {
 		return bmKgdbBreakpoint(f)
 	}
-	if f.mcause == bmCauseInterrupt|bmIntMachineTimer && bmKgdbPending() {
+	if (f.mcause == bmCauseInterrupt|bmIntMachineTimer || f.mcause == bmCauseInterrupt|bmIntMachineExt) && bmKgdbPending() {
 		bmKgdbStop(f, 2)
 	}
-	return false
+	return false // the interrupt is served as usual (the line's source is claimed and completed there)
 }
 
 // bmKgdbIdlePoll is the idle loop's break-in check: the stopped context
@@ -294,17 +305,25 @@ func bmKgdbGetc() byte {
 
 // bmKgdbNap waits in wfi between two looks at an empty UART, so a
 // stopped kernel does not keep a host core spinning while gdb's user
-// thinks. The nap starts at 10 µs of mtime after a byte arrived (gdb's
-// requests come in bursts) and doubles up to 1 ms while the line stays
-// quiet. The timer comparator is borrowed for it; bmKgdbStop puts the
-// tick back.
+// thinks. With the line's receive interrupt the next byte ends the nap
+// at once (its pending source is claimed and completed here, console
+// input is kept) and the nap is 10 ms; without it the nap starts at
+// 10 µs of mtime after a byte arrived (gdb's requests come in bursts)
+// and doubles up to 1 ms while the line stays quiet. The timer
+// comparator is borrowed for it; bmKgdbStop puts the tick back.
 //
 //go:nosplit
 func bmKgdbNap() {
 	lo, hi := bmBoard.timebase/100000+1, bmBoard.timebase/1000+1
+	if bmKgdb.irq != 0 {
+		lo, hi = bmBoard.timebase/100+1, bmBoard.timebase/100+1
+	}
 	bmKgdb.nap = min(max(bmKgdb.nap*2, lo), hi)
 	bmSetMtimecmp(bmMtime() + bmKgdb.nap)
 	bmWFI()
+	if bmReadMip()&bmMipMEIP != 0 {
+		bmExternalInterrupt()
+	}
 }
 
 // bmKgdbPutc sends one byte.
