@@ -87,6 +87,9 @@ func TestKernelStubWorkbenchRecord(t *testing.T) {
 	}
 	procs, yields := map[uint16]bool{}, 0
 	for _, e := range m.Events() {
+		if e.Kind != sched.KindUser {
+			continue // the kernel's own coroutines (scheduler, console driver, timer queue)
+		}
 		switch e.Cause {
 		case sched.CauseSpawn:
 			procs[e.Proc] = true

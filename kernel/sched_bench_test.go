@@ -3,7 +3,9 @@ package kernel_test
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -38,5 +40,40 @@ func BenchmarkDecision(b *testing.B) {
 	}
 	if lo, hi := perSwitch[1], perSwitch[1000]; lo > 0 && hi > 0 {
 		b.Logf("1 → 1000 blocked threads: %.0f → %.0f instructions per switch (%+.1f%%)", lo, hi, 100*(hi-lo)/lo)
+	}
+}
+
+// BenchmarkExecutorDecision measures, with -icount, one decision of the
+// kernel's executor among 2 and 63 ready processes: N copies of pyield
+// each call sched_yield 1000 times, and every call hands the hart to the
+// next process in turn — a trap, a full decision (every ready process's
+// Local collected and sampled, the scheduler coroutine's placement
+// events) and a process switch. A pyield counts the instructions between
+// its own calls, i.e. one round of N decisions: the median over the
+// processes, divided by N, is reported.
+//
+//	go test ./kernel -run XXX -bench ExecutorDecision -benchtime 1x
+func BenchmarkExecutorDecision(b *testing.B) {
+	kernel := kernelImage(b)
+	re := regexp.MustCompile(`pyield \(pid \d+\): 1000 sched_yield calls: \d+ cycles, (\d+) instructions each`)
+	for _, n := range []int{2, 63} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				m := boot(b, "-machine", "virt", "-m", "512M", "-nographic", "-bios", "none", "-icount", "shift=0",
+					"-kernel", kernel, "-append", "runall"+strings.Repeat(" pyield", n))
+				var got []int
+				for len(got) < n {
+					s, err := m.Expect(re, 5*time.Minute)
+					if err != nil {
+						b.Fatal(err)
+					}
+					v, _ := strconv.Atoi(re.FindStringSubmatch(s)[1])
+					got = append(got, v)
+				}
+				m.Kill()
+				sort.Ints(got)
+				b.ReportMetric(float64(got[n/2])/float64(n), "instr/decision")
+			}
+		})
 	}
 }

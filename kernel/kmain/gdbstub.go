@@ -67,6 +67,7 @@ func debugLoop(p *proc.Proc, stub *kgdb.Stub) {
 	stub.WaitRun()
 	s := procTable.Sched()
 	for !p.Exited {
+		consoleArrived()
 		if input.arrived.Swap(false) {
 			s.WakeInput()
 		}

@@ -26,6 +26,9 @@ func rtMem() (lo, bump, limit, inUse, peak uintptr)
 //go:linkname rtReservePhys runtime.copslabReservePhys
 func rtReservePhys(size uintptr) uintptr
 
+//go:linkname rtRx runtime.copslabRx
+func rtRx() (bytes, at uint64)
+
 //go:linkname rtStatsRaw runtime.copslabStats
 func rtStatsRaw() (timer, external, syscalls, unknown, lastUnknown, preempts, asyncPreempts, rxBytes uint64)
 

@@ -140,4 +140,5 @@ func (m *machine) start() {
 		m.frames, _ = kalloc.New(uint64(base), pool)
 	}
 	m.setupVDSO()
+	m.setupCOPS()
 }

@@ -62,7 +62,9 @@ func main() {
 		fmt.Println("copslab: boot arguments:", err)
 		rtExit(1)
 	}
-	os.Exit(run(m, args))
+	status := run(m, args)
+	stopCOPS()
+	os.Exit(status)
 }
 
 // run executes the mode the boot arguments select and returns the exit

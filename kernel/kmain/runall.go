@@ -4,15 +4,20 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"copslab/kernel/proc"
 )
 
-// runAllMode is `-append "runall [-t DURATION] NAME NAME..."`: start one
-// process per name (no arguments) and run them side by side (runProcs);
+// runAllMode is `-append "runall [-t DURATION] [-first] NAME NAME..."`:
+// start one process per name and run them side by side (runProcs); with
+// -first the others are killed once the first named has ended; a name may
+// carry arguments after commas (`copsplace,-prio,2` runs copsplace with
+// -prio 2);
 // report each as it ended and check that every frame came back. Powers
-// off with the first non-zero status in argument order (0 if all
+// off with the first named program's status with -first, else the first
+// non-zero status in argument order (0 if all
 // exited with 0), or 1 if frames leaked.
 func runAllMode(m *machine, args []string) int {
 	var limit time.Duration
@@ -23,6 +28,10 @@ func runAllMode(m *machine, args []string) int {
 			return 1
 		}
 		limit, args = d, args[2:]
+	}
+	first := len(args) > 0 && args[0] == "-first"
+	if first {
+		args = args[1:]
 	}
 	if len(args) == 0 {
 		fmt.Println("copslab: runall: name programs")
@@ -35,9 +44,10 @@ func runAllMode(m *machine, args []string) int {
 	free0 := m.frames.FreeCount()
 	var ps []*proc.Proc
 	for _, name := range args {
-		p, err := spawn(m, name, nil, proc.StartEnv)
+		words := strings.Split(name, ",")
+		p, err := spawn(m, words[0], words[1:], proc.StartEnv)
 		if err != nil {
-			fmt.Printf("copslab: runall %s: %v\n", name, err)
+			fmt.Printf("copslab: runall %s: %v\n", words[0], err)
 			for _, q := range ps {
 				q.Kill("runall: another program did not start")
 			}
@@ -45,7 +55,12 @@ func runAllMode(m *machine, args []string) int {
 		}
 		ps = append(ps, p)
 	}
-	runProcs(ps, limit)
+	if first {
+		runUntil(ps, limit, ps[0])
+	} else {
+		runProcs(ps, limit)
+	}
+	reportEcho()
 	status := 0
 	for _, p := range ps {
 		report(p)
@@ -53,7 +68,7 @@ func runAllMode(m *machine, args []string) int {
 			fmt.Printf("copslab: runall %s: releasing memory: %v\n", p.Name, err)
 			return 1
 		}
-		if status == 0 {
+		if status == 0 && (!first || p == ps[0]) {
 			status = p.Status
 		}
 	}

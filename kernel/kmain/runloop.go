@@ -24,27 +24,29 @@ func runProc(p *proc.Proc, limit time.Duration) { runProcs([]*proc.Proc{p}, limi
 // a system call is preempted by the tick. With nothing ready the kernel
 // goroutine sleeps until the earliest deadline or console input (the
 // hart idles in wfi). limit > 0 kills whatever still runs then.
-func runProcs(ps []*proc.Proc, limit time.Duration) {
+func runProcs(ps []*proc.Proc, limit time.Duration) { runUntil(ps, limit, nil) }
+
+// runUntil is runProcs that also ends the others (killed: "runall:
+// first ended") once the process first has ended, if first is not nil.
+func runUntil(ps []*proc.Proc, limit time.Duration, first *proc.Proc) {
 	s := procTable.Sched()
 	if limit > 0 {
 		s.SetLimit(env.Now() + int64(limit))
 		defer s.SetLimit(0)
 	}
 	for live(ps) {
+		if first != nil && first.Exited {
+			killAll(ps, "runall: first ended")
+			continue
+		}
+		consoleArrived()
 		if input.arrived.Swap(false) {
 			s.WakeInput()
 		}
 		now := env.Now()
 		d := s.Next(now)
 		if d.Expired {
-			for _, p := range ps {
-				if !p.Exited {
-					if t := p.LastRun(); t != nil {
-						p.FaultPC, p.FaultTID = t.TF.PC, t.TID
-					}
-					p.Kill(fmt.Sprintf("time limit %v", limit))
-				}
-			}
+			killAll(ps, fmt.Sprintf("time limit %v", limit))
 			break
 		}
 		t := d.Thread
@@ -77,6 +79,19 @@ func runProcs(ps []*proc.Proc, limit time.Duration) {
 	runtime.KeepAlive(ps)
 }
 
+// killAll kills every process of ps still running, naming where each
+// last ran.
+func killAll(ps []*proc.Proc, why string) {
+	for _, p := range ps {
+		if !p.Exited {
+			if t := p.LastRun(); t != nil {
+				p.FaultPC, p.FaultTID = t.TF.PC, t.TID
+			}
+			p.Kill(why)
+		}
+	}
+}
+
 func live(ps []*proc.Proc) bool {
 	for _, p := range ps {
 		if !p.Exited {
@@ -91,6 +106,15 @@ func live(ps []*proc.Proc) bool {
 // hart sleeps in wfi meanwhile.
 func idle(d proc.Decision, now int64) {
 	until := d.Until
+	if d.Input && consoleCo != nil {
+		// The console driver coroutine runs from the run loop: look
+		// for input every pollEvery.
+		if until == 0 || until > now+int64(pollEvery) {
+			until = now + int64(pollEvery)
+		}
+		time.Sleep(time.Duration(until - now))
+		return
+	}
 	if !d.Input {
 		if until == 0 {
 			until = now + int64(time.Millisecond) // only waits on other processes: a deadlock, or a kill to come

@@ -10,19 +10,22 @@ import (
 	"time"
 )
 
-// Console input for user processes. A goroutine, started when a process
-// first reads fd 0, reads the kernel's os.Stdin (the UART, through the
-// runtime's poller) and behaves like a terminal in cooked mode without
-// line editing: it echoes what is typed, turns Enter ('\r') into '\n',
-// and makes Ctrl-D an end-of-file mark. Processes take the bytes with
-// read(0) (proc.Env.ReadConsole); a thread that finds none blocks, and
-// the run loop wakes the readers (Sched.WakeInput) when it sees arrived.
+// Console input for user processes, once a process first reads fd 0:
+// the console driver — the kernel coroutine at priority 0 (cops.go), or
+// without the executor a goroutine polling the UART — reads the kernel's
+// os.Stdin and behaves like a terminal in cooked mode without line
+// editing: it echoes what is typed, turns Enter ('\r') into '\n', and
+// makes Ctrl-D an end-of-file mark. Processes take the bytes with read(0)
+// (proc.Env.ReadConsole); a thread that finds none blocks, and the driver
+// wakes the readers (Sched.WakeInput; the goroutine through arrived and
+// the run loop).
 type userInput struct {
-	start sync.Once
-	mu    sync.Mutex
-	buf   []byte
-	eofs  int           // pending end-of-file marks
-	wake  chan struct{} // signalled (capacity 1) when input arrives
+	start  sync.Once
+	active atomic.Bool // a process has read fd 0: the driver takes bytes
+	mu     sync.Mutex
+	buf    []byte
+	eofs   int           // pending end-of-file marks
+	wake   chan struct{} // signalled (capacity 1) when input arrives
 	// arrived is set after input is added; the run loop clears it and
 	// wakes the threads reading the console.
 	arrived atomic.Bool
@@ -50,6 +53,36 @@ func (in *userInput) pump() {
 		default:
 			time.Sleep(pollEvery)
 		}
+	}
+}
+
+// serve is the console driver coroutine's work (one run per wake-up):
+// it takes every byte the UART's interrupt handler has queued, echoes
+// it and wakes the threads reading the console. Before any process
+// reads fd 0 the bytes stay queued.
+func (in *userInput) serve(uint64) {
+	if !in.active.Load() {
+		return
+	}
+	_, at := rtRx()
+	b := make([]byte, 256)
+	got := false
+	for {
+		n, _ := syscall.Read(0, b)
+		if n <= 0 {
+			break
+		}
+		in.add(b[:n])
+		got = true
+	}
+	if !got {
+		return
+	}
+	in.arrived.Store(false)
+	procTable.Sched().WakeInput()
+	echoStats.runs++
+	if d := mtimeNow() - mtimeAt(at); d > echoStats.max {
+		echoStats.max = d
 	}
 }
 
@@ -82,7 +115,14 @@ func (in *userInput) add(b []byte) {
 // buffered it consumes the mark and reports eof. An empty b only starts
 // the pump (epoll_ctl on the console).
 func (in *userInput) read(b []byte) (int, bool) {
-	in.start.Do(func() { go in.pump() })
+	in.start.Do(func() {
+		if consoleCo != nil {
+			in.active.Store(true)
+			consoleCo.Interrupt(0) // bytes typed before the first read
+			return
+		}
+		go in.pump()
+	})
 	if len(b) == 0 {
 		return 0, false
 	}

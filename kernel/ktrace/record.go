@@ -17,6 +17,7 @@ var (
 	recent    [64]*thread         // direct-mapped cache of threads by tid%64: the map is the slow part of a switch
 	cur       *thread             // the thread the run loop placed last, while Running
 	preempted bool                // the hart was taken from cur by an interrupt
+	lastTime  uint64              // time of the newest event recorded: no event is recorded older
 )
 
 type thread struct {
@@ -47,6 +48,8 @@ func emit(t *thread, to sched.State, cause sched.Cause, waker uint32, arg uint64
 	if clock != nil {
 		now = clock()
 	}
+	now = max(now, lastTime)
+	lastTime = now
 	Buf.put(sched.Event{Time: now, Co: uint32(t.tid), Waker: waker, Proc: uint16(t.pid),
 		Prio: t.prio, From: t.state, To: to, Cause: cause, Kind: sched.KindUser, Arg: arg})
 	t.state = to

@@ -63,11 +63,15 @@ func (p *Proc) fork(t *Thread, flags uint64) uint64 {
 		if err != nil {
 			return uabi.Errno(uabi.ENOMEM)
 		}
+		s.dropInheritedLocal()
 		space = s
 	}
 	pid := p.sys.NewPID()
 	c := makeProc(pid, p.Name, space, p.sched)
 	c.borrowed, c.Parent, c.Image, c.Brk, c.vdsoVA, c.handlers, c.cwd = !copyMem, p, p.Image, p.Brk, p.vdsoVA, p.handlers, p.cwd
+	if copyMem {
+		c.mapLocal() // none on failure: the child is a process of threads only
+	}
 	ct := c.newThread()
 	ct.TF = t.TF // pc already past the ecall
 	ct.TF.X[RegA0] = 0
@@ -158,7 +162,7 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 		argv = []string{path}
 	}
 	if err := q.setup(img, argv, env); err != nil {
-		s.Release()
+		q.Release()
 		return loadErrno(err)
 	}
 	for _, th := range p.Threads {
@@ -169,6 +173,7 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 	}
 	p.Release()
 	p.Space, p.borrowed, p.Image, p.Brk, p.vdsoVA, p.Name = s, false, q.Image, q.Brk, q.vdsoVA, name
+	p.adoptSlot(q.cops)
 	p.Threads, p.tids = q.Threads, q.tids
 	for _, th := range p.Threads {
 		p.sched.spawn(p, th)

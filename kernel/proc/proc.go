@@ -18,13 +18,14 @@ type Proc struct {
 	files    map[uint64]*file // descriptor table (fd.go, epoll.go)
 	cloexec  map[uint64]bool  // close-on-exec descriptors
 	handlers [uabi.NSIG + 1]sigaction
-	tids     int     // threads created (the first has tid = pid)
-	nextTID  int     // lone processes: the last thread id given out, minus PID
-	sys      *System // process table (nil: a lone process)
-	borrowed bool    // Space is the vfork parent's, not ours
-	cwd      string  // working directory (sys_ident.go; "" = /)
-	reaped   bool    // the parent has waited for it
-	vdsoVA   uint64  // the vDSO's address (AT_SYSINFO_EHDR), 0 if none
+	tids     int        // threads created (the first has tid = pid)
+	nextTID  int        // lone processes: the last thread id given out, minus PID
+	sys      *System    // process table (nil: a lone process)
+	borrowed bool       // Space is the vfork parent's, not ours
+	cwd      string     // working directory (sys_ident.go; "" = /)
+	reaped   bool       // the parent has waited for it
+	vdsoVA   uint64     // the vDSO's address (AT_SYSINFO_EHDR), 0 if none
+	cops     *copsLocal // its scheduler state (cops.go), nil if none
 
 	// Parent is the process that cloned it (nil for those the kernel
 	// started).
@@ -83,7 +84,7 @@ func NewEnv(pid int, name string, img []byte, args, env []string, phys Phys, fra
 	p.initFDs()
 	p.newThread()
 	if err := p.setup(img, append([]string{"/bin/" + name}, args...), env); err != nil {
-		s.Release()
+		p.Release()
 		return nil, err
 	}
 	return p, nil
@@ -115,6 +116,9 @@ func (p *Proc) setup(img []byte, argv, env []string) error {
 		return err
 	}
 	if p.vdsoVA, err = p.mapVDSO(); err != nil {
+		return err
+	}
+	if _, err = p.mapLocal(); err != nil {
 		return err
 	}
 	sp, err := p.initStack(argv, env)
@@ -157,12 +161,16 @@ func (p *Proc) newThread() *Thread {
 // Release frees the process's memory (Exit does; calling it again, or
 // on a process that never ran, is harmless).
 func (p *Proc) Release() error {
+	lerr := p.releaseLocal()
 	if p.Space == nil || p.borrowed {
 		p.Space = nil
-		return nil
+		return lerr
 	}
 	err := p.Space.Release()
 	p.Space = nil
+	if err == nil {
+		err = lerr
+	}
 	return err
 }
 

@@ -22,7 +22,7 @@ func (m *simPhys) Bytes(pa, n uint64) []byte { return m.ram[pa-ramBase : pa-ramB
 func (m *simPhys) Load(pa uint64) uint64     { return binary.LittleEndian.Uint64(m.Bytes(pa, 8)) }
 func (m *simPhys) Store(pa, v uint64)        { binary.LittleEndian.PutUint64(m.Bytes(pa, 8), v) }
 
-func setup(t *testing.T, pages int) (*simPhys, *kalloc.Allocator) {
+func setup(t testing.TB, pages int) (*simPhys, *kalloc.Allocator) {
 	t.Helper()
 	a, err := kalloc.New(ramBase, uint64(pages)*PageSize)
 	if err != nil {

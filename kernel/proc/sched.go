@@ -5,6 +5,7 @@ import (
 
 	"copslab/kernel/ktrace"
 	"copslab/sched"
+	"copslab/sched/executor"
 )
 
 // The scheduling seam: Sched owns every thread state change of the
@@ -109,6 +110,10 @@ type Sched struct {
 	limit      int64   // time limit (0: none)
 	stuck      []*Proc // processes that may be deadlocked, checked by the next decision
 	blocked    [numWaits]int
+	why        executor.Reason    // for the executor's next decision: Tick after a preemption or sched_yield, else Trap
+	timerCo    *executor.Driver   // with the executor: the timer-queue kernel coroutine
+	timerX     *executor.Executor // the executor timerCo belongs to
+	now        int64              // the time of the decision in progress
 
 	// Trace, if set, sees every transition (the kernel's trace ring).
 	Trace func(t *Thread, from, to sched.State, cause sched.Cause)
@@ -241,6 +246,9 @@ func (s *Sched) Yield(t *Thread, cause sched.Cause) {
 	if t.state != sched.Running {
 		return
 	}
+	if cause == sched.CausePreempt {
+		s.why = executor.Tick
+	}
 	s.detach(t)
 	s.ready(t)
 	s.trace(t, sched.Running, sched.Ready, cause)
@@ -363,8 +371,13 @@ func (s *Sched) settle(now int64) {
 	if c := s.cur; c != nil {
 		s.Yield(c, sched.CauseYield)
 	}
-	for t := s.timers.top(); t != nil && t.deadline <= now; t = s.timers.top() {
-		s.Wake(t, sched.CauseTimer, t.timeout)
+	s.now = now
+	if t := s.timers.top(); t != nil && t.deadline <= now {
+		if tq := s.timerQueue(); tq != nil {
+			tq.Interrupt(0) // the timer-queue coroutine wakes the sleepers
+		} else {
+			s.expire(0)
+		}
 	}
 	for len(s.stuck) > 0 {
 		p := s.stuck[len(s.stuck)-1]
@@ -376,6 +389,31 @@ func (s *Sched) settle(now int64) {
 	}
 }
 
+// timerQueue returns the timer-queue kernel coroutine of the kernel's
+// executor (priority 1: after the console driver, before any process),
+// spawning it on first use; nil without an executor.
+func (s *Sched) timerQueue() *executor.Driver {
+	if copsX == nil {
+		return nil
+	}
+	if s.timerX != copsX {
+		tq, err := copsX.NewDriver(1, s.expire)
+		if err != nil {
+			return nil // no kernel coroutine left: wake inline
+		}
+		s.timerCo, s.timerX = tq, copsX
+	}
+	return s.timerCo
+}
+
+// expire wakes every thread whose deadline has passed at the time of
+// the decision in progress (the timer queue's work).
+func (s *Sched) expire(uint64) {
+	for t := s.timers.top(); t != nil && t.deadline <= s.now; t = s.timers.top() {
+		s.Wake(t, sched.CauseTimer, t.timeout)
+	}
+}
+
 // alone reports whether the running thread c is the only thing to do
 // at time now: nothing else ready, no deadline due, no deadlock to
 // handle, no time limit reached.
@@ -384,6 +422,9 @@ func (s *Sched) alone(c *Thread, now int64) bool {
 		return false
 	}
 	if t := s.timers.top(); t != nil && t.deadline <= now {
+		return false
+	}
+	if copsX != nil && copsX.KernelReady() {
 		return false
 	}
 	return s.limit == 0 || now < s.limit
@@ -427,10 +468,8 @@ func (s *Sched) Next(now int64) Decision {
 	if s.limit != 0 && now >= s.limit {
 		return Decision{Expired: true}
 	}
-	for p := s.ring.pop(); p != nil; p = s.ring.pop() {
-		if p.nReady > 0 {
-			return Decision{Thread: s.fetch(p)}
-		}
+	if p := s.pick(); p != nil {
+		return Decision{Thread: s.fetch(p)}
 	}
 	return Decision{Until: s.earliest(), Input: s.blocked[WaitInput] > 0}
 }

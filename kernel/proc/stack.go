@@ -19,6 +19,9 @@ func (p *Proc) initStack(argv, env []string) (uint64, error) {
 	if p.vdsoVA != 0 { // first, as Linux's ARCH_DLINFO puts it
 		aux = append(aux, ustack.AuxPair{Key: uabi.AT_SYSINFO_EHDR, Val: p.vdsoVA})
 	}
+	if p.cops != nil && p.cops.l != nil {
+		aux = append(aux, ustack.AuxPair{Key: uabi.AT_COPS_LOCAL, Val: LocalVA})
+	}
 	aux = append(aux, ustack.AuxPair{Key: uabi.AT_PAGESZ, Val: PageSize})
 	if im := p.Image; im != nil {
 		if im.Phdr != 0 {

@@ -5,6 +5,7 @@ import (
 
 	"copslab/kernel/uabi"
 	"copslab/sched"
+	"copslab/sched/executor"
 )
 
 // Thread calls: clone (threads only), exit, exit_group, futex, nanosleep,
@@ -180,5 +181,14 @@ func (p *Proc) setpriority(t *Thread, which, who uint64, nice int64) uint64 {
 		return uabi.Errno(uabi.ESRCH)
 	}
 	p.sched.setNice(th, int(min(max(nice, -20), 19)))
+	return 0
+}
+
+// sysSchedYield: the run loop decides after every trap; a yield makes
+// that decision hand the hart to an equal waiting process, as a tick does.
+func sysSchedYield(c *call) uint64 {
+	if c.p.sched != nil {
+		c.p.sched.why = executor.Tick
+	}
 	return 0
 }

@@ -126,7 +126,7 @@ var syscalls = [...]func(*call) uint64{
 	uabi.SYS_CLOCK_NANOSLEEP: (*call).clockNanosleep,
 	uabi.SYS_SETPRIORITY:     func(c *call) uint64 { return c.p.setpriority(c.t, c.a[0], c.a[1], int64(int32(c.a[2]))) },
 	uabi.SYS_GETPRIORITY:     (*call).getpriority,
-	uabi.SYS_SCHED_YIELD:     func(*call) uint64 { return 0 }, // the run loop decides after every trap
+	uabi.SYS_SCHED_YIELD:     sysSchedYield,
 
 	// Processes (fork.go).
 	uabi.SYS_EXECVE:  func(c *call) uint64 { return c.p.execve(c.t, c.a[0], c.a[1], c.a[2]) },

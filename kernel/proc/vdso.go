@@ -34,8 +34,8 @@ var vdso *VDSO
 // SetVDSO makes every process set up from now on map v. It fails if v
 // does not fit between the stack and the trampoline.
 func SetVDSO(v *VDSO) error {
-	if v != nil && (len(v.Code) == 0 || VDSOBase+uint64(len(v.Code)+1)*PageSize > TrampolineVA) {
-		return fmt.Errorf("proc: a vDSO of %d pages does not fit below the trampoline", len(v.Code))
+	if v != nil && (len(v.Code) == 0 || VDSOBase+uint64(len(v.Code)+1)*PageSize > LocalVA-PageSize) {
+		return fmt.Errorf("proc: a vDSO of %d pages does not fit below the scheduler's pages", len(v.Code))
 	}
 	vdso = v
 	return nil

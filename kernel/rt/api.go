@@ -87,6 +87,13 @@ func copslabStats() (timer, external, syscalls, unknown, lastUnknown, preempts, 
 		bmTick.asyncPreempts.Load(), bmRx.bytes.Load()
 }
 
+// copslabRx returns how many console bytes have arrived in total and the
+// mtime of the last one (the kernel's console driver coroutine is woken
+// when the count moves).
+//
+//go:linkname copslabRx
+func copslabRx() (bytes, at uint64) { return bmRx.bytes.Load(), bmRx.at.Load() }
+
 // copslabExit powers the machine off; QEMU exits with status code.
 //
 //go:linkname copslabExit

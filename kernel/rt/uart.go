@@ -37,6 +37,7 @@ var bmRx struct {
 	edge    atomic.Bool   // new data since the last epoll report
 	bytes   atomic.Uint64 // received in total
 	dropped atomic.Uint64 // lost because the ring was full
+	at      atomic.Uint64 // mtime when the last byte arrived
 }
 
 // bmUARTEarlyPutc transmits one byte before the board's Printk works
@@ -98,6 +99,7 @@ func bmUARTDrain() {
 		bmRx.tail.Store(t + 1)
 		bmRx.bytes.Add(1)
 		bmRx.edge.Store(true)
+		bmRx.at.Store(bmMtime())
 	}
 }
 

@@ -29,6 +29,10 @@ func (x *Executor) sampleAll(now uint64) []Kill {
 		if l == nil {
 			continue
 		}
+		if x.gated[p] && x.run[p] == sched.Idle {
+			x.g.SetLocalPrio(p, sched.Idle) // no thread to run it on
+			continue
+		}
 		f, _ := x.g.Collect(p, l, now)
 		if f.Code == sched.FaultNone {
 			f, _ = x.g.Sample(p, l)
@@ -36,6 +40,10 @@ func (x *Executor) sampleAll(now uint64) []Kill {
 		if f.Code != sched.FaultNone {
 			x.drop(p)
 			kills = append(kills, Kill{Proc: p, Msg: f.Message(p)})
+			continue
+		}
+		if x.gated[p] && x.g.Procs[p].LPrio == sched.Idle {
+			x.g.SetLocalPrio(p, x.run[p]) // no coroutine ready: its threads' priority
 		}
 	}
 	x.g.Collect(0, x.kl, now)

@@ -130,11 +130,16 @@ type Executor struct {
 	kl      *sched.Local
 	procs   [sched.MaxProcs]*sched.Local
 	threads [sched.MaxProcs]bool // registered without a Local
-	steps   [sched.LocalCos]Step
-	rewake  [sched.LocalCos]bool // woken while its step ran (kernel Local lock)
-	sched   uint32               // the scheduler coroutine
-	tag     uint32
-	clock   func() uint64
+	// runnable is what the kernel says of each process's threads
+	// (SetRunnable): gated says it said anything, run is the best
+	// thread priority or Idle. Kernel memory, written by the kernel only.
+	gated  [sched.MaxProcs]bool
+	run    [sched.MaxProcs]uint8
+	steps  [sched.LocalCos]Step
+	rewake [sched.LocalCos]bool // woken while its step ran (kernel Local lock)
+	sched  uint32               // the scheduler coroutine
+	tag    uint32
+	clock  func() uint64
 
 	// OnKill is called (Global lock not held) for every process the
 	// executor kills because its Local is corrupt; the kernel ends the
@@ -277,6 +282,65 @@ func (x *Executor) SetThreadPrio(proc uint16, prio uint8) error {
 	return x.g.SetLocalPrio(proc, prio).Err()
 }
 
+// SetRunnable tells the executor about the threads of a process with a
+// Local, for a kernel whose processes run coroutines on threads: prio is
+// the best sched.PrioOfNice of its runnable threads, sched.Idle when none
+// can run. From then on the process's global priority is its Local's
+// (its best ready or running coroutine) when that is not Idle, else prio;
+// and Idle whenever prio is Idle — a process with no runnable thread has
+// nothing a hart could run, whatever its Local says. Such a process is
+// not sampled (nor its events collected) until it can run again; a
+// corruption of its Local is found then. No lock: the array is the
+// kernel's own, read by the next decision. For a process of threads only
+// it is SetThreadPrio.
+func (x *Executor) SetRunnable(proc uint16, prio uint8) error {
+	if proc == 0 || proc >= sched.MaxProcs || (x.procs[proc] == nil && !x.threads[proc]) {
+		return fmt.Errorf("executor: process %d not registered", proc)
+	}
+	if prio >= sched.NumPrio && prio != sched.Idle {
+		return fmt.Errorf("executor: bad priority %d", prio)
+	}
+	if x.threads[proc] {
+		return x.SetThreadPrio(proc, prio)
+	}
+	x.gated[proc], x.run[proc] = true, prio
+	return nil
+}
+
+// KernelReady reports whether a kernel coroutine other than the
+// scheduler coroutine is ready (a kernel loop that skips decisions while
+// one thread runs alone asks this first).
+func (x *Executor) KernelReady() bool {
+	x.lockLocal()
+	defer x.unlockLocal()
+	return x.kernelWork() != sched.Idle
+}
+
+// Shutdown ends every kernel coroutine, the scheduler coroutine too (at
+// power-off), with their real transitions: the blocked ones are woken,
+// then each is fetched and exits. The events are collected for Drain.
+func (x *Executor) Shutdown() {
+	c := x.ctx(0)
+	x.lockLocal()
+	for i := range x.kl.Cos {
+		cb := &x.kl.Cos[i]
+		if cb.State == sched.Blocked {
+			x.kl.Wake(c, cb.ID, sched.CauseWake, sched.NoWaker, 0)
+		}
+	}
+	if cur := x.kl.Current(); cur != sched.NoCo {
+		x.kl.Exit(c, cur)
+	}
+	for id, e := x.kl.Fetch(c); e == sched.OK; id, e = x.kl.Fetch(c) {
+		x.kl.Exit(c, id)
+		x.steps[id&(sched.LocalCos-1)] = nil
+	}
+	x.unlockLocal()
+	x.lockGlobal()
+	x.g.Collect(0, x.kl, c.Now)
+	x.unlockGlobal()
+}
+
 // RemoveProc forgets process slot proc (it exited; the reaper calls this).
 // Events it recorded since the last decision are collected first.
 func (x *Executor) RemoveProc(proc uint16) error {
@@ -300,6 +364,7 @@ func (x *Executor) drop(proc uint16) {
 	x.g.SetUintr(proc, false)
 	x.g.FreeProc(proc)
 	x.procs[proc], x.threads[proc] = nil, false
+	x.gated[proc], x.run[proc] = false, 0
 }
 
 // SetUintr raises or clears proc's pending user interrupt (global priority

@@ -302,3 +302,61 @@ func TestBestCoroutineAndPriorityChange(t *testing.T) {
 	r.user(2, func(l *sched.Local) { l.SetPrio(sched.Ctx{}, low, 0) })
 	r.expect(r.decide(Trap), RunUser, 2) // the change alone moved the next placement
 }
+
+// TestRunnableGate: a process with a Local on a kernel of threads runs
+// by its best coroutine, else by its threads' priority, and not at all
+// while no thread of it can run, whatever its Local says; a process with
+// no runnable thread is not even sampled (its corruption is found once
+// it can run again).
+func TestRunnableGate(t *testing.T) {
+	r := newRig(t, 2)
+	r.x.SetRunnable(1, 4) // threads only so far (no coroutine)
+	r.x.SetRunnable(2, 6)
+	r.expect(r.decide(Wakeup), RunUser, 1)
+	r.spawnUser(2, 1) // a coroutine at 1 beats process 1's threads at 4
+	r.expect(r.decide(Trap), RunUser, 2)
+	r.x.SetRunnable(2, sched.Idle) // every thread of process 2 blocks
+	r.expect(r.decide(Trap), RunUser, 1)
+	r.ls[2].Magic ^= 1 // corrupt, but not runnable: not sampled
+	r.expect(r.decide(Tick), RunUser, 1)
+	if len(r.x.Kills) != 0 {
+		t.Fatalf("killed %v while it could not run", r.x.Kills)
+	}
+	r.x.SetRunnable(2, 6)
+	r.expect(r.decide(Trap), RunUser, 1)
+	if len(r.x.Kills) != 1 || r.x.Kills[0].Proc != 2 {
+		t.Fatalf("kills %v, want process 2 once it can run", r.x.Kills)
+	}
+	if err := r.x.SetRunnable(2, 3); err == nil {
+		t.Fatal("SetRunnable accepted a process that was dropped")
+	}
+	if err := r.x.SetRunnable(1, 9); err == nil {
+		t.Fatal("SetRunnable accepted priority 9")
+	}
+}
+
+// TestShutdown: every kernel coroutine, blocked, ready or the scheduler
+// itself, ends with real transitions into Exited.
+func TestShutdown(t *testing.T) {
+	r := newRig(t, 1)
+	blocked, _ := r.x.Spawn(sched.KindKernelSyscall, 0, func(uint64, uint32) Action { return Block })
+	r.x.Spawn(sched.KindKernelSyscall, 3, func(uint64, uint32) Action { return Yield })
+	r.expect(r.decide(Wakeup), RunKernel, blocked) // it blocks
+	r.x.Shutdown()
+	for i := range r.kl.Cos {
+		if st := r.kl.Cos[i].State; st != sched.Created && st != sched.Exited {
+			t.Errorf("kernel coroutine %#x %v after shutdown", r.kl.Cos[i].ID, st)
+		}
+	}
+	ev := make([]sched.Event, 256)
+	n := r.x.Drain(ev)
+	exits := 0
+	for _, e := range ev[:n] {
+		if e.To == sched.Exited {
+			exits++
+		}
+	}
+	if exits != 3 {
+		t.Fatalf("%d exits recorded, want 3 (scheduler, blocked, ready)", exits)
+	}
+}

@@ -78,6 +78,9 @@ func TestStreamTwoProcessesToPowerOff(t *testing.T) {
 	// whatever the kernel hands out: take them from the spawn events.
 	spawn, exit, fetch := map[uint16]int{}, map[uint16]int{}, map[uint16]int{}
 	for _, e := range evs {
+		if e.Proc == 0 {
+			continue // the kernel's own coroutines (console driver, scheduler)
+		}
 		switch e.Cause {
 		case sched.CauseSpawn:
 			spawn[e.Proc]++

@@ -186,10 +186,28 @@ func (t *qemuTarget) Snapshot() (*model.Snapshot, error) {
 	}
 	for i := range s.Cos {
 		if s.Cos[i].Name == "" {
-			s.Cos[i].Name = fmt.Sprintf("tid %d", s.Cos[i].ID)
+			s.Cos[i].Name = kernelTaskName(s.Cos[i].ID, s.Cos[i].Kind)
 		}
 	}
 	return s, nil
+}
+
+// kernelTaskName names a task of the kernel's trace: the executor's
+// scheduler coroutine, another kernel coroutine (the console driver,
+// system-call work), a user coroutine (ids of sched.Local coroutines carry
+// a generation above slot and index, so they never fall below
+// MaxProcs*LocalCos; the index is the coroutine's place in its Local) or
+// a thread (its tid).
+func kernelTaskName(id uint32, kind sched.Kind) string {
+	switch {
+	case kind == sched.KindKernelScheduler:
+		return "kernel scheduler"
+	case kind == sched.KindKernelSyscall:
+		return fmt.Sprintf("kernel co %d", id%sched.LocalCos)
+	case id >= sched.MaxProcs*sched.LocalCos:
+		return fmt.Sprintf("co %d", id%sched.LocalCos)
+	}
+	return fmt.Sprintf("tid %d", id)
 }
 
 // learnNames reads the process names of the live threads; a process that
