@@ -38,7 +38,12 @@
 //
 // NextDecision sets a breakpoint on (*Ring).put, continues, and on the
 // hit sets a temporary breakpoint at the return address, so the event is
-// in the ring when the hart stops. The power-off breakpoint stays set for
+// in the ring when the hart stops. With no decision within the caller's
+// wait it returns none if the kernel idled meanwhile (its idle counter,
+// runtime.bmStats.idle, grew, or the hart is in the wfi loop), but waits
+// on, up to a minute, while the kernel was busy all along: on a host that
+// runs QEMU slowly the next decision can be seconds of wall time away.
+// The power-off breakpoint stays set for
 // the whole session, so the last events are read before QEMU exits.
 //
 // # Memory mode

@@ -32,6 +32,9 @@ type Image struct {
 	// Clock: runtime.bmBoard's clint and timebase fields (DWARF), so the
 	// reader can read mtime and convert it to ns.
 	BoardClint, BoardTimebase uint64 // addresses of the two fields
+	// IdleTicks is the address of runtime.bmStats.idle: mtime ticks the
+	// kernel spent waiting in wfi (0: an older kernel without it).
+	IdleTicks uint64
 
 	syms  []elf.Symbol // functions, by address
 	dw    *dwarf.Data
@@ -89,6 +92,7 @@ func LoadImage(path string) (*Image, error) {
 	if err := im.board(); err != nil {
 		return nil, fmt.Errorf("kernel ELF %s: %w", path, err)
 	}
+	im.IdleTicks = im.fieldAddr("runtime.bmStats", "idle")
 	if err := im.lineTable(); err != nil {
 		return nil, fmt.Errorf("kernel ELF %s: line table: %w", path, err)
 	}
@@ -160,6 +164,25 @@ func (im *Image) board() error {
 	}
 	im.BoardClint, im.BoardTimebase = addr+uint64(clint), addr+uint64(tb)
 	return nil
+}
+
+// fieldAddr is the address of field of the static struct variable
+// name, from DWARF, or 0 when there is none.
+func (im *Image) fieldAddr(name, field string) uint64 {
+	e, err := im.entry(dwarf.TagVariable, name)
+	if err != nil {
+		return 0
+	}
+	addr, err := locAddr(e)
+	off, ok := e.Val(dwarf.AttrType).(dwarf.Offset)
+	if err != nil || !ok {
+		return 0
+	}
+	f, err := im.structFields(off)
+	if o, found := f[field]; err == nil && found {
+		return addr + uint64(o)
+	}
+	return 0
 }
 
 // entry finds the first DWARF entry with tag and name.

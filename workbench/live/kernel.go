@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"copslab/boards"
@@ -393,7 +394,8 @@ func (k *Kernel) RunFor(d time.Duration) ([]sched.Event, error) {
 // NextDecision runs until the kernel records its next scheduling decision
 // (a breakpoint on the ring's put, then on its return) and returns the
 // events recorded up to then; with no decision within wait it halts and
-// returns what there is.
+// returns what there is — unless the kernel was busy all that wait (not
+// idle in wfi): then it waits again, up to busyWait in all.
 func (k *Kernel) NextDecision(wait time.Duration) ([]sched.Event, error) {
 	if k.ended {
 		return nil, nil
@@ -401,12 +403,21 @@ func (k *Kernel) NextDecision(wait time.Duration) ([]sched.Event, error) {
 	if err := k.Halt(); err != nil {
 		return nil, err
 	}
-	if err := k.runToBreak(k.Img.Put, wait); err != nil || k.ended {
-		return nil, err
-	}
-	pc, err := k.c.Reg("pc")
-	if err != nil {
-		return nil, k.lost(err)
+	var pc uint64
+	for deadline := time.Now().Add(busyWait); ; {
+		idle := k.idleTicks()
+		if err := k.runToBreak(k.Img.Put, wait); err != nil || k.ended {
+			return nil, err
+		}
+		var err error
+		if pc, err = k.c.Reg("pc"); err != nil {
+			return nil, k.lost(err)
+		}
+		// No decision within wait: the kernel is idle (at a prompt) —
+		// or busy, on a host that runs QEMU slowly; then wait on.
+		if pc == k.Img.Put || !k.busy(idle, pc) || time.Now().After(deadline) {
+			break
+		}
 	}
 	if pc == k.Img.Put {
 		ra, err := k.c.Reg("ra")
@@ -418,6 +429,40 @@ func (k *Kernel) NextDecision(wait time.Duration) ([]sched.Event, error) {
 		}
 	}
 	return k.Drain()
+}
+
+// busyWait bounds how long NextDecision waits on while the kernel is
+// busy without deciding (it never went idle during a whole wait).
+const busyWait = time.Minute
+
+// idleTicks reads the kernel's idle counter (halted only); nil when the
+// kernel has none or the read fails.
+func (k *Kernel) idleTicks() *uint64 {
+	if k.Img.IdleTicks == 0 {
+		return nil
+	}
+	b, err := k.c.ReadMemory(k.Img.IdleTicks, 8)
+	if err != nil {
+		return nil
+	}
+	v := binary.LittleEndian.Uint64(b)
+	return &v
+}
+
+// busy says whether the kernel, halted at pc, was busy all the time
+// since its idle counter read idle: it did not finish a wait in wfi (the
+// counter grows as one ends) and is not in one now. Without the counter
+// it cannot tell, and says no.
+func (k *Kernel) busy(idle *uint64, pc uint64) bool {
+	now := k.idleTicks()
+	if idle == nil || now == nil || *now != *idle {
+		return false
+	}
+	switch strings.TrimSuffix(k.Img.Lookup(pc).Func, ".abi0") { // bmWFI is assembly
+	case "runtime.bmIdle", "runtime.bmIdleLoop", "runtime.bmWFI", "runtime.bmPollInterrupts", "runtime.bmKgdbIdlePoll":
+		return false
+	}
+	return true
 }
 
 // runToBreak continues with a temporary breakpoint at pc until it or the
