@@ -24,20 +24,34 @@ import (
 // side. So the one-connection point is the calibration (the model matches
 // it by construction) and every other point is a prediction.
 
+//
+// The same scenario with the server process in coroutines mode — one
+// context, a coroutine per connection, each hand-over inside it the
+// coroutine switch coyield measured (step functions), a request's
+// arrival delivered as a user interrupt (the sandbox's default stage
+// costs) — is the paper's form as the model sees it, set beside the
+// kernel's coroutine form: the difference is what synchronous calls
+// (the sweeps, a trap per call) cost over async calls and user
+// interrupts, plus the model's own error.
+
 // Calibration is what the model takes from the kernel.
 type Calibration struct {
-	SwitchNS uint64 // one thread switch (switchbench, guest ns = instructions)
-	WorkNS   uint64 // one request's work besides its two switches
-	WindowNS uint64 // the measuring window
+	SwitchNS   uint64 // one thread switch (switchbench, guest ns = instructions)
+	CoSwitchNS uint64 // one coroutine switch (coyield, step functions); 0: not measured
+	WorkNS     uint64 // one request's work besides its two switches
+	WindowNS   uint64 // the measuring window
 }
 
 // Calibrate derives the model's costs from the switch and web records.
 func Calibrate(switches, web []Record) (Calibration, error) {
 	var c Calibration
 	for _, r := range switches {
-		if r.Get("kind") == "thread" {
-			v, _ := num(r, "instructions")
+		v, _ := num(r, "instructions")
+		switch r.Get("kind") {
+		case "thread":
 			c.SwitchNS = uint64(v)
+		case "coroutine-step":
+			c.CoSwitchNS = uint64(v)
 		}
 	}
 	one, ok := find(web, "thread", 1)
@@ -53,8 +67,9 @@ func Calibrate(switches, web []Record) (Calibration, error) {
 	return c, nil
 }
 
-// Prediction is the model's result for one connection count.
+// Prediction is the model's result for one form and connection count.
 type Prediction struct {
+	Form             string // the kernel's form the prediction is set beside
 	Conns            int
 	ReqPerS, MeanNS  float64 // the model's
 	KReqPerS, KMeanN float64 // the kernel's
@@ -66,17 +81,22 @@ func (p Prediction) Error() (reqs, mean float64) {
 	return p.ReqPerS/p.KReqPerS - 1, p.MeanNS/p.KMeanN - 1
 }
 
-// webScenario writes the scenario for conns connections.
-func webScenario(c Calibration, conns int) string {
+// webScenario writes the scenario for conns connections, the server in
+// mode (threads or coroutines).
+func webScenario(c Calibration, conns int, mode string) string {
 	const tickNS = 100
 	ticks := func(ns uint64) uint64 { return max(1, (ns+tickNS/2)/tickNS) }
 	var b strings.Builder
 	fmt.Fprintf(&b, "name: web-model\ndescription: pipe web server, %d connections, calibrated from the kernel\n", conns)
 	fmt.Fprintf(&b, "harts: 1\ntick_ns: %d\nquantum: 100000\nuntil: %d\n", tickNS, c.WindowNS/tickNS)
-	fmt.Fprintf(&b, "costs: {coswitch: 0, procswitch: %d}\nprocesses:\n", ticks(c.SwitchNS))
+	fmt.Fprintf(&b, "costs: {coswitch: %d, procswitch: %d}\nprocesses:\n", ticks(c.CoSwitchNS), ticks(c.SwitchNS))
 	half := ticks(c.WorkNS / 2)
 	for _, side := range []string{"client", "server"} {
-		fmt.Fprintf(&b, "  - name: %s\n    mode: threads\n    coroutines:\n", side)
+		m := "threads"
+		if side == "server" {
+			m = mode
+		}
+		fmt.Fprintf(&b, "  - name: %s\n    mode: %s\n    coroutines:\n", side, m)
 		for i := range conns {
 			if side == "client" {
 				fmt.Fprintf(&b, "      - {name: c%d, prio: 3, repeat: 1000000, work: [compute: %d, signal: req%d, wait: resp%d]}\n", i, half, i, i)
@@ -92,43 +112,66 @@ func webScenario(c Calibration, conns int) string {
 // process/thread slots (63) take two threads per connection.
 const ModelMaxConns = 31
 
+// modelModes are the kernel's forms the model predicts, with the
+// server's sandbox mode for each.
+var modelModes = []struct{ form, mode string }{{"thread", "threads"}, {"coroutine", "coroutines"}}
+
 // PredictWeb runs the model for every connection count (up to
-// ModelMaxConns) the kernel's thread server was measured at.
+// ModelMaxConns) the kernel's thread and coroutine servers were
+// measured at (the coroutine form only when the coroutine switch was).
 func PredictWeb(c Calibration, web []Record) ([]Prediction, error) {
 	var ps []Prediction
-	for _, r := range web {
-		if r.Get("form") != "thread" {
+	for _, fm := range modelModes {
+		if fm.mode == "coroutines" && c.CoSwitchNS == 0 {
 			continue
 		}
-		n, _ := num(r, "conns")
-		if n > ModelMaxConns {
-			continue
-		}
-		sc, err := sandbox.ParseScenario([]byte(webScenario(c, int(n))), "web-model")
-		if err != nil {
-			return nil, err
-		}
-		sim, err := sandbox.New(sc)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := sim.Run(); err != nil {
-			return nil, err
-		}
-		s := sim.Summary()
-		var client sandbox.ProcStats
-		for _, p := range s.Procs {
-			if p.Name == "client" {
-				client = p
+		for _, r := range web {
+			if r.Get("form") != fm.form {
+				continue
+			}
+			p, ok, err := predictOne(c, r, fm.mode)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				p.Form = fm.form
+				ps = append(ps, p)
 			}
 		}
-		p := Prediction{Conns: int(n), ReqPerS: float64(client.Requests) * 1e9 / float64(c.WindowNS), MeanNS: float64(client.MeanLatency)}
-		p.KReqPerS, _ = num(r, "req_per_s")
-		p.KMeanN, _ = num(r, "mean_ns")
-		if math.IsNaN(p.MeanNS) {
-			p.MeanNS = 0
-		}
-		ps = append(ps, p)
 	}
 	return ps, nil
+}
+
+// predictOne runs the model at r's connection count (false: more than
+// the model holds).
+func predictOne(c Calibration, r Record, mode string) (Prediction, bool, error) {
+	n, _ := num(r, "conns")
+	if n > ModelMaxConns {
+		return Prediction{}, false, nil
+	}
+	sc, err := sandbox.ParseScenario([]byte(webScenario(c, int(n), mode)), "web-model")
+	if err != nil {
+		return Prediction{}, false, err
+	}
+	sim, err := sandbox.New(sc)
+	if err != nil {
+		return Prediction{}, false, err
+	}
+	if _, err := sim.Run(); err != nil {
+		return Prediction{}, false, err
+	}
+	s := sim.Summary()
+	var client sandbox.ProcStats
+	for _, p := range s.Procs {
+		if p.Name == "client" {
+			client = p
+		}
+	}
+	p := Prediction{Conns: int(n), ReqPerS: float64(client.Requests) * 1e9 / float64(c.WindowNS), MeanNS: float64(client.MeanLatency)}
+	p.KReqPerS, _ = num(r, "req_per_s")
+	p.KMeanN, _ = num(r, "mean_ns")
+	if math.IsNaN(p.MeanNS) {
+		p.MeanNS = 0
+	}
+	return p, true, nil
 }

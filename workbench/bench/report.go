@@ -173,13 +173,15 @@ func ModelSection(w io.Writer, results []*Result) {
 		fmt.Fprintf(w, "No prediction: %v.\n\n", err)
 		return
 	}
-	fmt.Fprintf(w, "Thread server; calibration: thread switch %d ns, a request's other work %d ns (from 1 connection), window %d ms. ",
-		c.SwitchNS, c.WorkNS, c.WindowNS/1e6)
-	fmt.Fprintf(w, "The 1-connection row is the calibration point; the model holds at most %d connections.\n\n", ModelMaxConns)
-	fmt.Fprintf(w, "| conns | model req/s | kernel req/s | error | model mean (ms) | kernel mean (ms) | error |\n|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(w, "Calibration: thread switch %d ns, coroutine switch %d ns, a request's other work %d ns (from the thread server at 1 connection), window %d ms. ",
+		c.SwitchNS, c.CoSwitchNS, c.WorkNS, c.WindowNS/1e6)
+	fmt.Fprintf(w, "The thread server's 1-connection row is the calibration point; the model holds at most %d connections. ", ModelMaxConns)
+	fmt.Fprintf(w, "The coroutine rows are the model's paper form (async arrivals by user interrupt) beside the kernel's coroutine form (synchronous calls).\n\n")
+	fmt.Fprintf(w, "| form | conns | model req/s | kernel req/s | error | model mean (ms) | kernel mean (ms) | error |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, p := range ps {
 		er, em := p.Error()
-		fmt.Fprintf(w, "| %d | %.0f | %.0f | %+.0f%% | %.3f | %.3f | %+.0f%% |\n", p.Conns, p.ReqPerS, p.KReqPerS, 100*er, p.MeanNS/1e6, p.KMeanN/1e6, 100*em)
+		fmt.Fprintf(w, "| %s | %d | %.0f | %.0f | %+.0f%% | %.3f | %.3f | %+.0f%% |\n", p.Form, p.Conns, p.ReqPerS, p.KReqPerS, 100*er, p.MeanNS/1e6, p.KMeanN/1e6, 100*em)
 	}
+	fmt.Fprintf(w, "\nNo model: the goroutine form (the sandbox has no Go runtime scheduler), web-prio (64 connections and 64 client threads exceed the sandbox's 63 slots), web-max (the sandbox models no memory), switch (the model's input), prio-uart (console output is not modelled).\n")
 	fmt.Fprintln(w)
 }

@@ -49,6 +49,10 @@ func (t *experimentsTab) load() {
 	}
 	pngs, _ := filepath.Glob(filepath.Join(t.dir, "*.png"))
 	sort.Strings(pngs)
+	var names []string
+	for _, c := range csvs {
+		names = append(names, strings.TrimSuffix(filepath.Base(c), ".csv"))
+	}
 	for _, c := range csvs {
 		name := strings.TrimSuffix(filepath.Base(c), ".csv")
 		title := widget.NewLabel(name)
@@ -58,7 +62,7 @@ func (t *experimentsTab) load() {
 		table.TextStyle = fyne.TextStyle{Monospace: true}
 		t.body.Add(table)
 		for _, p := range pngs {
-			if b := filepath.Base(p); b == name+".png" || strings.HasPrefix(b, name+"-") {
+			if plotOwner(filepath.Base(p), names) == name {
 				img := canvas.NewImageFromFile(p)
 				img.FillMode = canvas.ImageFillContain
 				img.SetMinSize(fyne.NewSize(560, 360))
@@ -67,6 +71,19 @@ func (t *experimentsTab) load() {
 		}
 	}
 	t.body.Refresh()
+}
+
+// plotOwner is the experiment a plot belongs to: the longest name n
+// with the plot called n.png or n-….png (web-prio.png is web-prio's, not
+// web's); "" if none.
+func plotOwner(png string, names []string) string {
+	owner := ""
+	for _, n := range names {
+		if (png == n+".png" || strings.HasPrefix(png, n+"-")) && len(n) > len(owner) {
+			owner = n
+		}
+	}
+	return owner
 }
 
 // csvTable renders a results CSV as aligned columns (or the error).

@@ -20,6 +20,7 @@ func client(args []string) error {
 	n := fs.Int("n", 1, "connections")
 	ms := fs.Int("ms", 200, "window in guest milliseconds")
 	work := fs.Int("work", defaultWork, "the server's rounds per request (to check responses)")
+	think := fs.Duration("think", 0, "pause between a response and the next request")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func client(args []string) error {
 			runtime.LockOSThread()
 			req := os.NewFile(uintptr(3+2*i), "request")
 			resp := os.NewFile(uintptr(4+2*i), "response")
-			lats[i], errs[i] = drive(req, resp, uint64(i), *work, deadline)
+			lats[i], errs[i] = drive(req, resp, uint64(i), *work, *think, deadline)
 			req.Close()
 			resp.Close()
 		}()
@@ -52,10 +53,10 @@ func client(args []string) error {
 	return err
 }
 
-// drive sends requests one after the other until the deadline and
-// returns their latencies. Every 64th response's digest is checked
+// drive sends requests one after the other, think apart, until the
+// deadline and returns their latencies. Every 64th response's digest is checked
 // (checking all would double the work on the one hart).
-func drive(req, resp *os.File, id uint64, work int, deadline time.Time) ([]int64, error) {
+func drive(req, resp *os.File, id uint64, work int, think time.Duration, deadline time.Time) ([]int64, error) {
 	q := make([]byte, reqSize)
 	a := make([]byte, respSize)
 	for i := 8; i < reqSize; i++ {
@@ -63,6 +64,9 @@ func drive(req, resp *os.File, id uint64, work int, deadline time.Time) ([]int64
 	}
 	var lats []int64
 	for seq := uint64(0); ; seq++ {
+		if think > 0 && seq > 0 {
+			time.Sleep(think)
+		}
 		t0 := time.Now()
 		if !t0.Before(deadline) {
 			return lats, nil

@@ -12,11 +12,12 @@ package main
 //
 //   - the request pipes are non-blocking; a coroutine with no request
 //     pending is Blocked on its connection's Event;
-//   - a sweep probes every blocked connection with one non-blocking read
-//     (the only way to learn that a pipe has data: the kernel's epoll
-//     does not watch pipes), and for each read that brings a request
-//     wakes the connection's coroutine (Notify) with the request already
-//     in its buffer — the sweep plays the completion handler;
+//   - a sweep asks the kernel which blocked connections' pipes have data
+//     (one ppoll system call, readiness now: the kernel's epoll does not
+//     watch pipes), reads those with one non-blocking read each, and for
+//     each read that completes a request wakes the connection's coroutine
+//     (Notify) with the request already in its buffer — the sweep plays
+//     the completion handler;
 //   - responses are blocking writes (a closed-loop client has at most one
 //     response in flight, so they never wait).
 //
@@ -27,10 +28,11 @@ package main
 // ready. In both, an idle coroutine at the worst priority sweeps when
 // nothing else is ready and, if it found nothing, gives the hart away
 // (sched_yield) so the clients run; it is always ready, so the executor
-// never sleeps. The price of synchronous calls is the probes: a read
-// system call per blocked connection per sweep, most of them EAGAIN —
-// the cost the paper's async calls avoid, measured by the BENCH line's
-// probes and hits fields.
+// never sleeps. The price of synchronous calls is the sweeps: a ppoll
+// per sweep, mostly finding nothing, then a read per request — system
+// calls (each a trap, at which the kernel may run another process) that
+// the paper's async calls avoid; the BENCH line counts them (polls,
+// probes: reads, hits: reads that brought data).
 
 import (
 	"errors"
@@ -70,10 +72,14 @@ type coServer struct {
 	err    error
 	probes uint64 // non-blocking reads made by sweeps
 	hits   uint64 // of which brought data or the end
+	polls  uint64 // ppoll calls
+	noPoll bool   // ppoll refused: sweeps read every blocked connection
+	pfds   []pollFd
+	pconn  []*coConn
 }
 
-// sweepStats is the last coroutine server's probe counts (for the BENCH line).
-var sweepStats struct{ probes, hits uint64 }
+// sweepStats is the last coroutine server's counts (for the BENCH line).
+var sweepStats struct{ probes, hits, polls uint64 }
 
 func coroutines(cs []conn, work int, mode pollMode) error {
 	ex, err := cops.New()
@@ -101,7 +107,7 @@ func coroutines(cs []conn, work int, mode pollMode) error {
 	if err := ex.Run(); err != nil {
 		return err
 	}
-	sweepStats.probes, sweepStats.hits = s.probes, s.hits
+	sweepStats.probes, sweepStats.hits, sweepStats.polls = s.probes, s.hits, s.polls
 	return s.err
 }
 
@@ -149,42 +155,89 @@ func (s *coServer) idleStep(co *cops.Co) cops.Action {
 	return cops.Yield
 }
 
-// sweep probes every blocked connection once and wakes those whose read
-// brought the rest of a request or the end; it returns how many.
+// sweep finds the blocked connections whose request pipe has data or
+// has ended — one ppoll system call over all of them (readiness now,
+// timeout 0), or, where ppoll is refused, one non-blocking read each —
+// reads those, and wakes each whose read completed a request or found
+// the end. It returns how many it woke.
 func (s *coServer) sweep(co *cops.Co) int {
-	woken := 0
+	s.pfds, s.pconn = s.pfds[:0], s.pconn[:0]
 	for _, k := range s.conns {
-		if !k.blocked {
-			continue
+		if k.blocked {
+			s.pfds = append(s.pfds, pollFd{fd: int32(k.rfd), events: pollIn})
+			s.pconn = append(s.pconn, k)
 		}
-		s.probes++
-		// Raw: a non-blocking read never blocks, so the Go runtime
-		// need not hear about it (Syscall would cost more than the read).
-		n, _, errno := syscall.RawSyscall(syscall.SYS_READ, uintptr(k.rfd), uintptr(unsafe.Pointer(&k.req[k.got])), uintptr(reqSize-k.got))
+	}
+	if len(s.pfds) == 0 {
+		return 0
+	}
+	candidates := s.pconn
+	if !s.noPoll {
+		var zero syscall.Timespec
+		s.polls++
+		n, _, errno := syscall.RawSyscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&s.pfds[0])), uintptr(len(s.pfds)),
+			uintptr(unsafe.Pointer(&zero)), 0, 0, 0)
 		switch {
-		case errno == syscall.EAGAIN:
-			continue
+		case errno == syscall.EINTR:
+			return 0
 		case errno != 0:
-			s.fail(fmt.Errorf("reading a request: %w", errno))
-			k.eof = true
+			s.noPoll = true // every blocked connection is a candidate
 		case n == 0:
-			k.eof = true
+			return 0
 		default:
-			k.got += int(n)
-			if k.got < reqSize {
-				s.hits++
-				continue // the rest comes with a later sweep
+			candidates = candidates[:0:0]
+			for i, pf := range s.pfds {
+				if pf.revents != 0 {
+					candidates = append(candidates, s.pconn[i])
+				}
 			}
 		}
-		s.hits++
-		k.blocked = false
-		woken++
-		if err := co.Notify(k.ev); err != nil {
-			s.fail(err)
+	}
+	woken := 0
+	for _, k := range candidates {
+		if s.read(k) {
+			k.blocked = false
+			woken++
+			if err := co.Notify(k.ev); err != nil {
+				s.fail(err)
+			}
 		}
 	}
 	return woken
 }
+
+// read makes one non-blocking read of k's request and reports whether
+// the request is complete or the pipe ended.
+func (s *coServer) read(k *coConn) bool {
+	s.probes++
+	// Raw: a non-blocking read never blocks, so the Go runtime need not
+	// hear about it (Syscall would cost more than the read).
+	n, _, errno := syscall.RawSyscall(syscall.SYS_READ, uintptr(k.rfd), uintptr(unsafe.Pointer(&k.req[k.got])), uintptr(reqSize-k.got))
+	switch {
+	case errno == syscall.EAGAIN:
+		return false
+	case errno != 0:
+		s.fail(fmt.Errorf("reading a request: %w", errno))
+		k.eof = true
+	case n == 0:
+		k.eof = true
+	default:
+		s.hits++
+		k.got += int(n)
+		return k.got == reqSize // else the rest comes with a later sweep
+	}
+	s.hits++
+	return true
+}
+
+// pollFd is struct pollfd.
+type pollFd struct {
+	fd      int32
+	events  int16
+	revents int16
+}
+
+const pollIn = 0x1
 
 // finish ends connection k's coroutine: its pipes are closed (the
 // client sees the end of its responses).

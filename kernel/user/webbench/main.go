@@ -8,8 +8,9 @@
 //	webbench -form thread -conns 8 -ms 200
 //	BENCH web form=thread conns=8 clients=4 window_ms=200 prios=1 requests=… req_per_s=… mean_ns=… p50_ns=… p99_ns=… max_ns=… threads=… sys_kib=… stack_kib=… probes=0 hits=0
 //
-// With -prios N connection i has priority i mod N and one more line per
-// priority follows (the priority experiment):
+// With -prios N the connections get priorities 0 … N−1 (each client
+// drives every priority alike) and one more line per priority follows
+// (the priority experiment):
 //
 //	webbench -form coroutine -conns 64 -prios 8 -ms 500
 //	BENCH web-prio form=coroutine conns=64 prios=8 window_ms=500 prio=0 requests=… mean_ns=… p50_ns=… p99_ns=… max_ns=…
@@ -49,9 +50,10 @@ func main() {
 	form := flag.String("form", "thread", "server form: "+strings.Join(formNames(), ", "))
 	conns := flag.Int("conns", 8, "connections")
 	clients := flag.Int("clients", 4, "client processes (at most one per connection)")
-	prios := flag.Int("prios", 1, "priorities: connection i gets priority i mod prios (0 best; forms thread and coroutine)")
+	prios := flag.Int("prios", 1, "priorities 0 (best) … prios−1, spread evenly over the connections of every client (forms thread and coroutine)")
 	ms := flag.Int("ms", 200, "measuring window in guest milliseconds")
 	work := flag.Int("work", defaultWork, "rounds of request processing per request (see respond)")
+	think := flag.Duration("think", 0, "each connection's pause between a response and its next request (0: closed loop, back to back)")
 	slack := flag.Duration("slack", 3*time.Second, "how long after the window a run may take to wind up before it fails")
 	flag.Parse()
 	serve, ok := forms[*form]
@@ -60,6 +62,8 @@ func main() {
 		fail(fmt.Errorf("no server form %q (have %s)", *form, strings.Join(formNames(), ", ")))
 	case *conns < 1 || *clients < 1 || *ms < 1 || *work < 0:
 		fail(fmt.Errorf("-conns, -clients and -ms must be at least 1, -work at least 0"))
+	case *think < 0:
+		fail(fmt.Errorf("-think must not be negative"))
 	case *prios < 1 || *prios > 8:
 		fail(fmt.Errorf("-prios must be 1…8 (the scheduler's priorities)"))
 	case *prios > 1 && !prioForms[*form]:
@@ -72,11 +76,11 @@ func main() {
 	// never got going) ends with a FAIL line instead of hanging the boot.
 	limit := time.Duration(*ms)*time.Millisecond + *slack
 	time.AfterFunc(limit, func() { fail(fmt.Errorf("no end within %s of guest time", limit)) })
-	r, err := run(serve, *conns, *clients, *prios, *ms, *work)
+	r, err := run(serve, *conns, *clients, *prios, *ms, *work, *think)
 	if err != nil {
 		fail(err)
 	}
-	r.print(*form, *conns, *clients, *prios, *ms)
+	r.print(*form, *conns, *clients, *prios, *ms, *think)
 }
 
 func fail(err error) {

@@ -45,7 +45,7 @@ func memFree() int64 {
 
 // run sets up the pipes, starts the clients, serves with serve and
 // collects the clients' latencies.
-func run(serve form, conns, clients, prios, ms, work int) (*result, error) {
+func run(serve form, conns, clients, prios, ms, work int, think time.Duration) (*result, error) {
 	free0 := memFree()
 	srv := make([]conn, 0, conns)
 	type proc struct {
@@ -54,11 +54,15 @@ func run(serve form, conns, clients, prios, ms, work int) (*result, error) {
 		out   chan []byte
 	}
 	ps := make([]proc, clients)
+	// Connection i goes to client i mod clients as its (i div clients)-th;
+	// priorities go round within each client, so every client drives
+	// every priority alike and a client's place in the kernel's turn
+	// order weighs on all priorities equally.
 	prioOf := func(i int) uint8 {
 		if prios <= 1 {
 			return defaultPrio
 		}
-		return uint8(i % prios)
+		return uint8(i / clients % prios)
 	}
 	for k := range ps {
 		// Client k's connections, made just before it starts and our
@@ -77,7 +81,7 @@ func run(serve form, conns, clients, prios, ms, work int) (*result, error) {
 			srv = append(srv, conn{req: reqR, resp: respW, prio: prioOf(i)})
 			ends = append(ends, reqW, respR)
 		}
-		cmd := exec.Command(os.Args[0], "client", "-n", strconv.Itoa(len(ends)/2), "-ms", strconv.Itoa(ms), "-work", strconv.Itoa(work))
+		cmd := exec.Command(os.Args[0], "client", "-n", strconv.Itoa(len(ends)/2), "-ms", strconv.Itoa(ms), "-work", strconv.Itoa(work), "-think", think.String())
 		cmd.ExtraFiles = ends
 		cmd.Stderr = os.Stderr
 		start, err := cmd.StdinPipe()
@@ -205,19 +209,19 @@ func latStats(lats []int64) stats {
 
 // print writes the run's BENCH line, and with priorities one web-prio
 // line per priority.
-func (r *result) print(form string, conns, clients, prios, ms int) {
+func (r *result) print(form string, conns, clients, prios, ms int, think time.Duration) {
 	s := latStats(r.lats)
-	benchline.Emit("web", "form", form, "conns", conns, "clients", clients, "window_ms", ms, "prios", max(prios, 1),
+	benchline.Emit("web", "form", form, "conns", conns, "clients", clients, "window_ms", ms, "prios", max(prios, 1), "think_us", think.Microseconds(),
 		"requests", s.n, "req_per_s", s.n*1000/int64(ms),
 		"mean_ns", s.mean, "p50_ns", s.p50, "p99_ns", s.p99, "max_ns", s.max,
 		"threads", r.threads, "sys_kib", r.sys/1024, "stack_kib", r.stack/1024, "frames_kib", r.frames, "memfree_kib", r.free,
-		"probes", sweepStats.probes, "hits", sweepStats.hits)
+		"polls", sweepStats.polls, "probes", sweepStats.probes, "hits", sweepStats.hits)
 	if prios <= 1 {
 		return
 	}
 	for p := range prios {
 		s := latStats(r.byPrio[p])
-		benchline.Emit("web-prio", "form", form, "conns", conns, "prios", prios, "window_ms", ms, "prio", p,
+		benchline.Emit("web-prio", "form", form, "conns", conns, "prios", prios, "window_ms", ms, "think_us", think.Microseconds(), "prio", p,
 			"requests", s.n, "mean_ns", s.mean, "p50_ns", s.p50, "p99_ns", s.p99, "max_ns", s.max)
 	}
 }

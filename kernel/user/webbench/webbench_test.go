@@ -42,6 +42,10 @@ func TestForms(t *testing.T) {
 	}{{"thread", 1}, {"goroutine", 1}, {"coroutine", 1}, {"coroutine-idle", 1}, {"coroutine", 8}, {"thread", 4}} {
 		args := []string{"-form", tc.form, "-conns", "16", "-ms", "100", "-slack", "2m", "-prios", strconv.Itoa(tc.prios)}
 		out, err := exec.Command(bin, args...).CombinedOutput()
+		if err != nil && tc.form == "thread" && tc.prios > 1 && strings.Contains(string(out), "not permitted") {
+			t.Logf("%v: negative nice values need privilege here: %s", args, out)
+			continue
+		}
 		if err != nil {
 			t.Fatalf("webbench %v: %v\n%s", args, err, out)
 		}
