@@ -23,13 +23,24 @@ const (
 )
 
 // PrioThink is each connection's pause between a response and its next
-// request. Back to back (closed loop, no pause) the 8 connections of
-// priority 0 alone keep the one hart busy, and strict priority then
-// starves every other priority for the whole window (measured: each
-// served one request, at the window's end). With the pause the offered
-// load is below what the server can do and every priority is served,
-// the better ones first — the situation the paper's experiment shows.
-const PrioThink = "4ms"
+// request, PrioWork the server's rounds per request (webbench -work;
+// the web experiment uses 20). Priority can only order what waits in
+// the server, so the server must be what the hart is short of:
+//
+//   - back to back (no pause), the 8 connections of priority 0 alone
+//     keep the server busy and strict priority starves every other
+//     priority for the whole window (measured: each served one request,
+//     at the window's end; priority 7 / 0 = 1,488×);
+//   - with 20 rounds and a 2–4 ms pause the requests are cheap and the
+//     latency is mostly the clients' own turns on the shared hart, the
+//     same for every priority (measured: 1.1–1.3×);
+//   - with 200 rounds and a 2 ms pause the server is saturated and every
+//     priority is still served, the better ones first (measured:
+//     coroutine 7.3×, thread 2.0×) — the situation the paper shows.
+const (
+	PrioThink = "2ms"
+	PrioWork  = 200
+)
 
 // PrioForms are the forms the priority experiment runs.
 var PrioForms = []string{"coroutine", "thread"}
@@ -41,8 +52,8 @@ var prioExperiment = Experiment{
 	Boots: func(m Mode) []Boot {
 		var bs []Boot
 		for _, f := range PrioForms {
-			bs = append(bs, Boot{Args: fmt.Sprintf("-t %dms webbench -form %s -conns %d -prios %d -think %s -ms %d",
-				webWindowMS(m)+5000, f, PrioConns, PrioLevels, PrioThink, webWindowMS(m))})
+			bs = append(bs, Boot{Args: fmt.Sprintf("-t %dms webbench -form %s -conns %d -prios %d -think %s -work %d -ms %d",
+				webWindowMS(m)+5000, f, PrioConns, PrioLevels, PrioThink, PrioWork, webWindowMS(m))})
 		}
 		return bs
 	},
