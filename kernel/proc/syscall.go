@@ -109,7 +109,6 @@ var syscalls = [...]func(*call) uint64{
 	uabi.SYS_EPOLL_PWAIT: func(c *call) uint64 {
 		return c.p.epollWait(c.t, c.env, c.a[0], c.a[1], c.a[2], int64(int32(c.a[3])))
 	},
-	uabi.SYS_PPOLL: (*call).ppoll, // readiness now only (poll.go)
 
 	// Memory (mmap.go, space.go).
 	uabi.SYS_MMAP:     func(c *call) uint64 { return c.p.Space.Mmap(c.a[0], c.a[1], c.a[2], c.a[3], c.a[4]) },

@@ -12,12 +12,11 @@ package main
 //
 //   - the request pipes are non-blocking; a coroutine with no request
 //     pending is Blocked on its connection's Event;
-//   - a sweep asks the kernel which blocked connections' pipes have data
-//     (one ppoll system call, readiness now: the kernel's epoll does not
-//     watch pipes), reads those with one non-blocking read each, and for
-//     each read that completes a request wakes the connection's coroutine
-//     (Notify) with the request already in its buffer — the sweep plays
-//     the completion handler;
+//   - the server's own epoll instance watches every request pipe; a sweep
+//     asks it which have data (one epoll_pwait), reads those with one
+//     non-blocking read each, and for each read that completes a request
+//     wakes the connection's coroutine (Notify) with the request already
+//     in its buffer — the sweep plays the completion handler;
 //   - responses are blocking writes (a closed-loop client has at most one
 //     response in flight, so they never wait).
 //
@@ -25,19 +24,20 @@ package main
 // coroutine that served it, so a request of a better priority that
 // arrived meanwhile is found at once and served before worse ones (the
 // priority experiment needs this); pollIdle: only when no connection is
-// ready. In both, an idle coroutine at the worst priority sweeps when
-// nothing else is ready and, if it found nothing, gives the hart away
-// (sched_yield) so the clients run; it is always ready, so the executor
-// never sleeps. The price of synchronous calls is the sweeps: a ppoll
-// per sweep, mostly finding nothing, then a read per request — system
-// calls (each a trap, at which the kernel may run another process) that
-// the paper's async calls avoid; the BENCH line counts them (polls,
+// ready. In both, an idle coroutine at the worst priority runs when
+// nothing else is ready and sweeps waiting: the executor's thread sleeps
+// in epoll_pwait until a request arrives. The price of synchronous calls
+// is the sweeps: an epoll_pwait per sweep, most finding nothing after a
+// served request, then a read per request — system calls (each a trap,
+// at which the kernel may run another process) that the paper's async
+// calls avoid; the BENCH line counts them (polls: epoll_pwait calls,
 // probes: reads, hits: reads that brought data).
 
 import (
 	"errors"
 	"fmt"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"copslab/kernel/user/cops"
@@ -50,6 +50,9 @@ const (
 	pollEach pollMode = iota // sweep after every served request
 	pollIdle                 // sweep only when nothing is ready
 )
+
+// idleWait bounds one wait of the idle coroutine (it waits again).
+const idleWait = 50 * time.Millisecond
 
 // coConn is a connection as its coroutine sees it.
 type coConn struct {
@@ -72,10 +75,9 @@ type coServer struct {
 	err    error
 	probes uint64 // non-blocking reads made by sweeps
 	hits   uint64 // of which brought data or the end
-	polls  uint64 // ppoll calls
-	noPoll bool   // ppoll refused: sweeps read every blocked connection
-	pfds   []pollFd
-	pconn  []*coConn
+	polls  uint64 // epoll_pwait calls
+	epfd   int
+	events []syscall.EpollEvent
 }
 
 // sweepStats is the last coroutine server's counts (for the BENCH line).
@@ -86,13 +88,22 @@ func coroutines(cs []conn, work int, mode pollMode) error {
 	if err != nil {
 		return err
 	}
-	s := &coServer{ex: ex, work: work, resp: make([]byte, respSize), live: len(cs)}
-	for _, c := range cs {
+	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		return fmt.Errorf("epoll_create1: %w", err)
+	}
+	defer syscall.Close(epfd)
+	s := &coServer{ex: ex, work: work, resp: make([]byte, respSize), live: len(cs), epfd: epfd, events: make([]syscall.EpollEvent, len(cs))}
+	for i, c := range cs {
 		// Fd puts the file in blocking mode; the raw descriptor is set
 		// non-blocking after that and used with system calls directly.
 		k := &coConn{c: c, rfd: int(c.req.Fd()), wfd: int(c.resp.Fd()), ev: ex.NewEvent(), req: make([]byte, reqSize), blocked: true}
 		if err := syscall.SetNonblock(k.rfd, true); err != nil {
 			return fmt.Errorf("non-blocking request pipe: %w", err)
+		}
+		ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(i)} // Fd: the data word, our index
+		if err := syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, k.rfd, &ev); err != nil {
+			return fmt.Errorf("epoll_ctl: %w", err)
 		}
 		s.conns = append(s.conns, k)
 	}
@@ -126,7 +137,7 @@ func (s *coServer) connStep(k *coConn, mode pollMode) func(*cops.Co) cops.Action
 			}
 			k.got = 0
 			if mode == pollEach {
-				s.sweep(co)
+				s.sweep(co, 0)
 			}
 		}
 		k.blocked = true
@@ -134,8 +145,9 @@ func (s *coServer) connStep(k *coConn, mode pollMode) func(*cops.Co) cops.Action
 	}
 }
 
-// idleStep runs when no connection is ready: a sweep, and the hart to
-// the clients if it found nothing. It ends with the last connection.
+// idleStep runs when no connection is ready: a sweep that waits in the
+// kernel until a request arrives (at most idleWait at a time). It ends
+// with the last connection.
 func (s *coServer) idleStep(co *cops.Co) cops.Action {
 	if s.live == 0 {
 		return cops.Done
@@ -149,58 +161,48 @@ func (s *coServer) idleStep(co *cops.Co) cops.Action {
 		}
 		return cops.Yield
 	}
-	if s.sweep(co) == 0 {
-		syscall.Syscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
-	}
+	s.sweep(co, idleWait)
 	return cops.Yield
 }
 
-// sweep finds the blocked connections whose request pipe has data or
-// has ended — one ppoll system call over all of them (readiness now,
-// timeout 0), or, where ppoll is refused, one non-blocking read each —
-// reads those, and wakes each whose read completed a request or found
-// the end. It returns how many it woke.
-func (s *coServer) sweep(co *cops.Co) int {
-	s.pfds, s.pconn = s.pfds[:0], s.pconn[:0]
-	for _, k := range s.conns {
-		if k.blocked {
-			s.pfds = append(s.pfds, pollFd{fd: int32(k.rfd), events: pollIn})
-			s.pconn = append(s.pconn, k)
+// sweep asks the kernel which connections' request pipes have data or
+// have ended — one epoll_pwait on the server's own epoll instance,
+// which watches every request pipe (level-triggered) — reads those whose
+// coroutine is blocked, and wakes each whose read completed a request or
+// found the end. wait is how long to wait for one (0: readiness now; the
+// idle coroutine waits when nothing is ready). It returns how many it
+// woke.
+func (s *coServer) sweep(co *cops.Co, wait time.Duration) int {
+	s.polls++
+	var n int
+	var err error
+	if wait == 0 {
+		// Raw: a zero-timeout wait never blocks, so the Go runtime need
+		// not hear about it (its bookkeeping costs more than the call).
+		r, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(s.epfd), uintptr(unsafe.Pointer(&s.events[0])), uintptr(len(s.events)), 0, 0, 0)
+		n = int(r)
+		if errno != 0 {
+			n, err = 0, errno
 		}
+	} else {
+		n, err = syscall.EpollWait(s.epfd, s.events, int(wait/time.Millisecond))
 	}
-	if len(s.pfds) == 0 {
+	if err != nil {
+		if err != syscall.EINTR {
+			s.fail(fmt.Errorf("epoll_pwait: %w", err))
+		}
 		return 0
 	}
-	candidates := s.pconn
-	if !s.noPoll {
-		var zero syscall.Timespec
-		s.polls++
-		n, _, errno := syscall.RawSyscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&s.pfds[0])), uintptr(len(s.pfds)),
-			uintptr(unsafe.Pointer(&zero)), 0, 0, 0)
-		switch {
-		case errno == syscall.EINTR:
-			return 0
-		case errno != 0:
-			s.noPoll = true // every blocked connection is a candidate
-		case n == 0:
-			return 0
-		default:
-			candidates = candidates[:0:0]
-			for i, pf := range s.pfds {
-				if pf.revents != 0 {
-					candidates = append(candidates, s.pconn[i])
-				}
-			}
-		}
-	}
 	woken := 0
-	for _, k := range candidates {
-		if s.read(k) {
-			k.blocked = false
-			woken++
-			if err := co.Notify(k.ev); err != nil {
-				s.fail(err)
-			}
+	for _, ev := range s.events[:n] {
+		k := s.conns[ev.Fd]
+		if !k.blocked || !s.read(k) {
+			continue
+		}
+		k.blocked = false
+		woken++
+		if err := co.Notify(k.ev); err != nil {
+			s.fail(err)
 		}
 	}
 	return woken
@@ -211,7 +213,7 @@ func (s *coServer) sweep(co *cops.Co) int {
 func (s *coServer) read(k *coConn) bool {
 	s.probes++
 	// Raw: a non-blocking read never blocks, so the Go runtime need not
-	// hear about it (Syscall would cost more than the read).
+	// hear about it.
 	n, _, errno := syscall.RawSyscall(syscall.SYS_READ, uintptr(k.rfd), uintptr(unsafe.Pointer(&k.req[k.got])), uintptr(reqSize-k.got))
 	switch {
 	case errno == syscall.EAGAIN:
@@ -230,18 +232,10 @@ func (s *coServer) read(k *coConn) bool {
 	return true
 }
 
-// pollFd is struct pollfd.
-type pollFd struct {
-	fd      int32
-	events  int16
-	revents int16
-}
-
-const pollIn = 0x1
-
 // finish ends connection k's coroutine: its pipes are closed (the
 // client sees the end of its responses).
 func (s *coServer) finish(k *coConn) cops.Action {
+	syscall.EpollCtl(s.epfd, syscall.EPOLL_CTL_DEL, k.rfd, nil)
 	if k.got != 0 && k.got != reqSize && s.err == nil {
 		s.fail(errors.New("a request cut short by the end of its pipe"))
 	}

@@ -10,15 +10,17 @@ import (
 // A form serves every connection until its request pipe ends and returns
 // when all are done. The forms differ only in what runs a connection:
 //
-//   - thread: one goroutine per connection locked to its own OS thread —
-//     the thread-per-connection server; every switch between connections
-//     is a kernel thread switch. A connection's priority is its thread's
-//     nice value (priority p: nice 5p−20, the kernel's five nice values
-//     per priority).
+//   - thread: one goroutine per connection locked to its own OS thread,
+//     its pipes in blocking mode (os.File.Fd takes them off Go's poller),
+//     so a connection waiting for its request is a thread blocked in the
+//     kernel's read — the thread-per-connection server; every switch
+//     between connections is a kernel thread switch. A connection's
+//     priority is its thread's nice value (priority p: nice 5p−20, the
+//     kernel's five nice values per priority).
 //   - goroutine: one plain goroutine per connection — what a Go programmer
-//     would write. The kernel's pipes are blocking (no epoll for them), so
-//     a goroutine waiting for its request holds an OS thread in the kernel
-//     and Go's runtime starts more threads as they block. No priorities.
+//     would write: a goroutine waiting for its request is parked on Go's
+//     poller (the kernel's epoll watches pipes), a few threads serve all.
+//     No priorities.
 //   - coroutine: one user coroutine (package cops) per connection at the
 //     connection's priority, all on one executor in one thread, with
 //     synchronous non-blocking calls (coroutine.go). The paper's form
@@ -55,6 +57,8 @@ func perConn(cs []conn, work int, lock bool) error {
 			if lock {
 				runtime.LockOSThread()
 				defer runtime.UnlockOSThread()
+				cs[i].req.Fd() // blocking mode: reads and writes block this thread
+				cs[i].resp.Fd()
 				if cs[i].prio != defaultPrio {
 					nice := 5*int(cs[i].prio) - 20
 					if err := syscall.Setpriority(syscall.PRIO_PROCESS, syscall.Gettid(), nice); err != nil {
