@@ -97,9 +97,11 @@ func run(m *machine, args []string) int {
 		return eachMode(m, args[1:])
 	case "runall":
 		return runAllMode(m, args[1:])
+	case "kcoprio":
+		return kcoprioMode(m, args[1:])
 	case "stress":
 		return stressMode(m, args[1:])
 	}
-	fmt.Printf("copslab: unknown mode %q (want selftest, echo, panic, run NAME, repeat N NAME, runall NAME... or nothing)\n", mode)
+	fmt.Printf("copslab: unknown mode %q (want selftest, echo, panic, run NAME, repeat N NAME, runall NAME..., kcoprio or nothing)\n", mode)
 	return 1
 }

@@ -384,6 +384,14 @@ func (s *Sched) take(p *Proc) {
 	p.queued = false
 }
 
+// DrainCOPS moves the events the executor collected into the trace
+// (a kernel mode that calls the executor itself, e.g. kcoprio).
+func DrainCOPS() {
+	if copsX != nil {
+		drainTrace()
+	}
+}
+
 // StopCOPS ends the executor's kernel coroutines (at power-off) and
 // moves their last events into the trace.
 func StopCOPS() {
