@@ -97,9 +97,9 @@ func TestKernelStubWorkbenchRecord(t *testing.T) {
 			yields++
 		}
 	}
-	// Two pyield processes of 1000 sched_yield calls each; one run in
-	// nine recorded 1999 yield events (the others at least 2000). More
-	// than 1000 means both processes' yields were streamed.
+	// Two pyield processes of 1000 sched_yield calls each; runs here
+	// recorded 1996 to 2000 yield events. More than 1000 means both
+	// processes' yields were streamed.
 	t.Logf("%d events, %d yields, %d lost", m.Len(), yields, m.Lost())
 	if meta.Target != "qemu" || len(procs) != 2 || yields <= 1000 || m.Lost() != 0 {
 		t.Fatalf("meta %+v: %d events, processes %v, %d yields, %d lost", meta, m.Len(), procs, yields, m.Lost())

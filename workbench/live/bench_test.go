@@ -35,19 +35,11 @@ func BenchmarkStreamHalts(b *testing.B) {
 			k = open()
 			b.StartTimer()
 		}
-		if err := k.Resume(); err != nil {
-			b.Fatal(err)
-		}
-		time.Sleep(2 * time.Millisecond)
-		t0 := time.Now()
-		if err := k.Halt(); err != nil {
-			b.Fatal(err)
-		}
-		evs, err := k.Drain()
+		evs, held, err := k.BriefHalt(2 * time.Millisecond)
 		if err != nil {
 			b.Fatal(err)
 		}
-		halted += time.Since(t0)
+		halted += held
 		events += uint64(len(evs))
 	}
 	b.StopTimer()

@@ -391,6 +391,23 @@ func (k *Kernel) RunFor(d time.Duration) ([]sched.Event, error) {
 	return k.Drain()
 }
 
+// BriefHalt is one brief halt of streaming taken apart for measuring:
+// the kernel runs for about d, is halted and its ring drained; held is
+// the time from the interrupt to the drained ring (what a halt costs the
+// reader).
+func (k *Kernel) BriefHalt(d time.Duration) (evs []sched.Event, held time.Duration, err error) {
+	if err := k.Resume(); err != nil {
+		return nil, 0, err
+	}
+	time.Sleep(d)
+	t0 := time.Now()
+	if err := k.Halt(); err != nil {
+		return nil, 0, err
+	}
+	evs, err = k.Drain()
+	return evs, time.Since(t0), err
+}
+
 // NextDecision runs until the kernel records its next scheduling decision
 // (a breakpoint on the ring's put, then on its return) and returns the
 // events recorded up to then; with no decision within wait it halts and
