@@ -1,15 +1,21 @@
 package kernel_test
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"copslab/boards"
 	"copslab/boards/qemu"
+	"copslab/gdbstub/client"
 	"copslab/sched"
 	"copslab/workbench/live"
 	"copslab/workbench/record"
@@ -180,4 +186,71 @@ func TestKernelStubOSAwareProxy(t *testing.T) {
 	// leaves its target halted, for QEMU's stub as for this one.)
 	expect(t, m, `copslab: kgdb: killed by gdb; powering off`)
 	wantExit(t, m, 137)
+}
+
+// TestKernelStubBadRequests: the kernel's stub answers malformed or
+// forbidden requests with an error (or the empty "unsupported" reply)
+// and loses nothing — a packet with a bad checksum is refused with '-',
+// memory outside RAM (device registers included: reads have side
+// effects) is refused, bad registers and breakpoints too — and after
+// gdb detaches the kernel runs its workload to the end.
+func TestKernelStubBadRequests(t *testing.T) {
+	kernel, p := sifiveImage(t)
+	m, port := bootKernelStub(t, kernel, p, live.KernelStubOption, "runall pyield pyield")
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+
+	raw, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.SetDeadline(time.Now().Add(time.Minute))
+	if _, err := raw.Write([]byte("$m80000000,4#00")); err != nil { // its checksum is 55
+		t.Fatal(err)
+	}
+	var b [1]byte
+	if _, err := io.ReadFull(raw, b[:]); err != nil || b[0] != '-' {
+		t.Fatalf("bad checksum answered %q (%v), want '-'", b[:], err)
+	}
+	raw.Close()
+
+	c, err := client.Dial(addr, client.Options{Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, r := range []struct{ req, want string }{
+		{"m0,4", "E14"},           // below RAM
+		{"m10010000,4", "E14"},    // the console UART: not read
+		{"m2000000,3", "E14"},     // the CLINT only as aligned words
+		{"M1000,1:00", "E14"},     // write outside RAM
+		{"M80000000,2:zz", "E01"}, // not hex
+		{"pc8", "E01"},            // no register 200
+		{"G00", "E01"},            // too short
+		{"Z0,1000,4", "E01"},      // breakpoint outside RAM
+		{"Z0,80000000,3", "E01"},  // bad length
+		{"Z2,80000000,4", ""},     // watchpoints: unsupported
+		{"qNoSuchQuery", ""},      // unknown
+		{"qXfer:features:read:other.xml:0,100", "E00"},
+		{"m80000000,4", "[0-9a-f]{8}"}, // RAM still reads
+		{"m2000000,4", "[0-9a-f]{8}"},  // CLINT word (msip)
+	} {
+		reply, err := c.Exchange(r.req, r.req)
+		got := string(reply)
+		var ce *client.Error
+		if errors.As(err, &ce) && errors.Is(err, client.ErrRemote) {
+			got = fmt.Sprintf("E%02x", ce.Code)
+		} else if errors.Is(err, client.ErrUnsupported) {
+			got = ""
+		} else if err != nil {
+			t.Fatalf("%s: %v", r.req, err)
+		}
+		if !regexp.MustCompile("^" + r.want + "$").MatchString(got) {
+			t.Errorf("%s answered %q, want %s", r.req, got, r.want)
+		}
+	}
+	if err := c.Detach(); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, m, `copslab: runall: 2 processes`)
+	wantExit(t, m, 0)
 }
