@@ -1,13 +1,18 @@
 package kernel_test
 
 import (
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"copslab/boards"
 	"copslab/boards/qemu"
+	"copslab/sched"
+	"copslab/workbench/record"
 )
 
 // Coroutines in user programs (package kernel/user/cops): the executor
@@ -99,6 +104,54 @@ func TestCoprioOrder(t *testing.T) {
 		t.Errorf("%s: want all 20 bursts in order and one sleep per burst", g[0])
 	}
 	t.Logf("\n%s\n%s", strings.Join(burst, "\n"), g[0])
+}
+
+// TestCoroutineSwitchesInKernelTrace: a program's coroutine switches
+// reach the kernel's trace. The workbench records `run coyield -n 20`
+// from the kernel (QEMU's gdb stub, the trace ring read by ELF symbol).
+// Each switch the program made wrote one switch record into its Local;
+// the kernel's Collect turns it into the yield and, at the same instant,
+// the fetch of the next coroutine. coyield's coroutines yield only
+// through switches: 2 kinds × 2 coroutines × 20 yields, 40 per run —
+// fewer than a Local ring's 64 records between two kernel decisions, so
+// none may be missing.
+func TestCoroutineSwitchesInKernelTrace(t *testing.T) {
+	kernel := kernelImage(t)
+	copslab := copslabBinary(t)
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "coyield.rec")
+	cmd := exec.Command(copslab, "record", "--target", "qemu", "--board", "../boards/qemu-virt.yaml",
+		"--kernel", kernel, "--append", "run coyield -n 20", "-o", rec)
+	cmd.Env = append(cmd.Environ(), "XDG_CONFIG_HOME="+dir)
+	out, err := cmd.CombinedOutput()
+	t.Logf("$ %s\n%s", boards.ShellQuote(cmd.Args), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, m, err := record.LoadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := m.Events()
+	yields, paired := 0, 0
+	for i, e := range evs {
+		// Coroutine ids carry a generation ≥ 1 above the process and
+		// slot bits (sched.go); thread events carry small tids.
+		if e.Kind != sched.KindUser || e.Co < 1<<14 || e.Cause != sched.CauseYield {
+			continue
+		}
+		yields++
+		if i+1 < len(evs) {
+			f := evs[i+1]
+			if f.Cause == sched.CauseFetch && f.Time == e.Time && f.Proc == e.Proc && f.Co >= 1<<14 && f.Co != e.Co {
+				paired++
+			}
+		}
+	}
+	t.Logf("%d events, %d coroutine yields, %d of them followed at once by the next coroutine's fetch, %d lost", len(evs), yields, paired, m.Lost())
+	if yields != 80 || paired != yields || m.Lost() != 0 {
+		t.Fatalf("want 80 coroutine yields, each with its fetch at the same time, none lost")
+	}
 }
 
 // BenchmarkCoroutineSwitch boots coyield with -icount shift=0 and
