@@ -35,7 +35,10 @@
 // written records, and can check each record's Seq. A reader drains by
 // reading [Tail, Seq) and writing Seq into Tail while the hart is halted
 // (the workbench does this through the gdb stub). Events lost to a slow
-// reader show up twice: in Overflow and as a gap in Seq.
+// reader show up twice: in Overflow and as a gap in Seq. As the fill
+// reaches three quarters (NearlyFull), put calls the empty, out-of-line
+// nearlyFull (ELF symbol NearlyFullSymbol): a reader that breaks there
+// drains the ring before anything is dropped, however late its own halt.
 //
 // # The thread table
 //

@@ -73,7 +73,26 @@ func (r *Ring) put(e sched.Event) {
 	e.Seq = seq
 	r.Events[seq&(Size-1)] = e
 	atomic.StoreUint64(&r.Seq, seq+1)
+	if seq+1-r.Tail == NearlyFull {
+		nearlyFull()
+	}
 }
+
+// NearlyFull is the fill at which put calls nearlyFull.
+const NearlyFull = Size - Size/4
+
+// NearlyFullSymbol is the ELF symbol of nearlyFull, which put calls as
+// the ring's fill reaches NearlyFull. A reader that streams by brief
+// halts keeps a breakpoint there, so the kernel stops itself before it
+// would drop events, however late the reader's own halt comes (a starved
+// host may run QEMU for hundreds of ms before it answers the interrupt).
+const NearlyFullSymbol = "copslab/kernel/ktrace.nearlyFull"
+
+// nearlyFull does nothing: it is where a reader's breakpoint stops the
+// kernel. Kept out of line for that.
+//
+//go:noinline
+func nearlyFull() {}
 
 // Drain moves the oldest events into dst (for readers in the same address
 // space: the host tests, the kernel's own console) and returns how many.

@@ -30,7 +30,12 @@
 //
 // What a halt costs and how much it moves is measured by
 // BenchmarkStreamHalts (numbers in workbench/README.md). The ring holds
-// 4096 events; a slice is 2 ms (target/qemu.go says why), and every
+// 4096 events; a slice is 2 ms (target/qemu.go says why). A halt can
+// still come late on a starved host, so the reader also keeps a
+// breakpoint on ktrace's nearlyFull, which the kernel calls as its ring
+// reaches three quarters: the kernel stops itself and is drained before
+// it would drop anything (TestKernelStopsBeforeTheRingFills streams with
+// 10 s slices and loses nothing). Every
 // event the kernel had to drop is counted (RingReader.Lost) and shows as
 // a sequence gap, which the model counts and the window displays.
 //

@@ -51,6 +51,7 @@ type Kernel struct {
 	m       *qemu.Machine // nil when attached
 	cancel  context.CancelFunc
 	exitPC  uint64
+	fullPC  uint64 // breakpoint where the kernel stops itself as its ring nearly fills (0: none)
 	running bool
 	ended   bool   // the kernel powered off (or QEMU is gone)
 	endErr  error  // why, if not a clean power-off
@@ -185,6 +186,11 @@ func (k *Kernel) setup() error {
 	k.exitPC = pc
 	if err := k.c.SetBreakpoint(client.SoftwareBreakpoint, pc, 4); err != nil {
 		return fmt.Errorf("breakpoint on %s: %w", ExitSymbol, err)
+	}
+	// Optional (older kernels lack it): the kernel stops itself before
+	// its ring would overflow; RunFor then drains it early.
+	if pc, ok := k.Img.Symbol(ktrace.NearlyFullSymbol); ok && k.c.SetBreakpoint(client.SoftwareBreakpoint, pc, 4) == nil {
+		k.fullPC = pc
 	}
 	k.readClock()
 	return nil
@@ -367,7 +373,8 @@ func (k *Kernel) Drain() ([]sched.Event, error) {
 
 // RunFor lets the kernel run for about d of wall time, then halts it and
 // returns the events recorded meanwhile: the "brief halts" way of
-// streaming (see doc.go). It returns early when the kernel powers off.
+// streaming (see doc.go). It returns early when the kernel powers off or
+// stops itself with its ring nearly full.
 func (k *Kernel) RunFor(d time.Duration) ([]sched.Event, error) {
 	if k.ended {
 		return nil, nil
@@ -569,6 +576,9 @@ func (k *Kernel) Close() error {
 		if k.m == nil && !k.ended {
 			k.Halt()
 			k.c.ClearBreakpoint(client.SoftwareBreakpoint, k.exitPC, 4)
+			if k.fullPC != 0 {
+				k.c.ClearBreakpoint(client.SoftwareBreakpoint, k.fullPC, 4)
+			}
 			k.c.Detach()
 		}
 		k.c.Close()
