@@ -49,34 +49,7 @@ func TestCoprioOrder(t *testing.T) {
 	expect(t, m, `run coprio: exited with status 0`)
 	wantExit(t, m, 0)
 	out := m.Output()
-	var order []int
-	for _, g := range regexp.MustCompile(`coprio: prio (\d) line (\d+)`).FindAllStringSubmatch(out, -1) {
-		order = append(order, atoi(t, g[1]))
-	}
-	if len(order) != 8*lines {
-		t.Fatalf("%d lines from the coroutines, want %d:\n%s", len(order), 8*lines, out)
-	}
-	for i, p := range order {
-		if want := i / lines; p != want {
-			t.Fatalf("line %d is of priority %d, want %d (order %v)", i+1, p, want, order)
-		}
-	}
-	rows := regexp.MustCompile(`coprio: +(\d) +(\d+) +(\d+) +(\d+)\r?\n`).FindAllStringSubmatch(out, -1)
-	if len(rows) != 8 {
-		t.Fatalf("%d table rows, want 8:\n%s", len(rows), out)
-	}
-	var table []string
-	for p, r := range rows {
-		first, last, lat := atoi(t, r[2]), atoi(t, r[3]), atoi(t, r[4])
-		if atoi(t, r[1]) != p || first != p*lines+1 || last != (p+1)*lines {
-			t.Errorf("row %q, want priority %d on lines %d…%d", r[0], p, p*lines+1, (p+1)*lines)
-		}
-		if p > 0 && lat <= atoi(t, rows[p-1][4]) {
-			t.Errorf("priority %d waited %d µs, priority %d %s µs", p, lat, p-1, rows[p-1][4])
-		}
-		table = append(table, strings.TrimSpace(r[0]))
-	}
-	t.Logf("\n%s", strings.Join(table, "\n"))
+	checkPrioTable(t, out, "coprio", lines)
 
 	// The bursts: requests fired at once from another thread; the
 	// waits grow with the priority number, every burst is served in

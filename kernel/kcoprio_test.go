@@ -17,20 +17,28 @@ func TestKernelCoprioOrder(t *testing.T) {
 	m := bootIcount(t, "kcoprio -lines 3")
 	expect(t, m, `kcoprio: order follows priority: ok`)
 	wantExit(t, m, 0)
-	out := m.Output()
+	checkPrioTable(t, m.Output(), "kcoprio", lines)
+}
+
+// checkPrioTable checks the priority experiment's output of prog (coprio
+// in user space, kcoprio in the kernel): 8×lines lines in priority
+// order, then one table row per priority whose first and last line
+// match and whose latency grows with the priority number.
+func checkPrioTable(t *testing.T, out, prog string, lines int) {
+	t.Helper()
 	var order []int
-	for _, g := range regexp.MustCompile(`kcoprio: prio (\d) line (\d+)`).FindAllStringSubmatch(out, -1) {
+	for _, g := range regexp.MustCompile(prog+`: prio (\d) line (\d+)`).FindAllStringSubmatch(out, -1) {
 		order = append(order, atoi(t, g[1]))
 	}
 	if len(order) != 8*lines {
-		t.Fatalf("%d lines from the kernel coroutines, want %d:\n%s", len(order), 8*lines, out)
+		t.Fatalf("%d lines from the coroutines, want %d:\n%s", len(order), 8*lines, out)
 	}
 	for i, p := range order {
 		if p != i/lines {
 			t.Fatalf("line %d is of priority %d, want %d (order %v)", i+1, p, i/lines, order)
 		}
 	}
-	rows := regexp.MustCompile(`kcoprio: +(\d) +(\d+) +(\d+) +(\d+)\r?\n`).FindAllStringSubmatch(out, -1)
+	rows := regexp.MustCompile(prog+`: +(\d) +(\d+) +(\d+) +(\d+)\r?\n`).FindAllStringSubmatch(out, -1)
 	if len(rows) != 8 {
 		t.Fatalf("%d table rows, want 8:\n%s", len(rows), out)
 	}
