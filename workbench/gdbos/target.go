@@ -26,8 +26,13 @@ type Target struct {
 	img                  *live.Image
 	offX, offPC, offSATP int64
 
-	mu  sync.Mutex
-	sel *ktrace.Slot // thread chosen with Hg (nil: the hart)
+	cops copsSyms
+
+	mu     sync.Mutex
+	sel    *ktrace.Slot    // thread chosen with Hg (nil: the hart)
+	noRegs bool            // a coroutine chosen with Hg that has no registers: all read as 0
+	list   []server.Thread // the thread list while the hart stays halted (nil: read again)
+	rows   []coThread      // its coroutines
 }
 
 var (
@@ -55,6 +60,9 @@ func New(c *client.Client, im *live.Image) (*Target, error) {
 	if err := live.CheckBuildID(c, im); err != nil {
 		return nil, err
 	}
+	if t.cops, err = findCOPS(im.Path, im.Fields); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
@@ -74,7 +82,19 @@ func Extra(s ktrace.Slot) string {
 	return fmt.Sprintf("pid %d (%s) tid %d %v prio %d", s.PID, s.ProcName(), s.TID, sched.State(s.State), s.Prio)
 }
 
+// Threads lists the hart, the kernel's threads and every live coroutine
+// (coroutines.go). The list is read once per halt: gdb asks for it again
+// for every qThreadExtraInfo.
 func (t *Target) Threads() ([]server.Thread, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.threadsLocked()
+}
+
+func (t *Target) threadsLocked() ([]server.Thread, error) {
+	if t.list != nil {
+		return t.list, nil
+	}
 	slots, err := t.slots()
 	if err != nil {
 		return nil, err
@@ -83,7 +103,22 @@ func (t *Target) Threads() ([]server.Thread, error) {
 	for _, s := range slots {
 		out = append(out, server.Thread{ID: threadID(s), Extra: Extra(s)})
 	}
+	rows, err := t.coroutines(slots)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out = append(out, server.Thread{ID: r.id, Extra: r.extra})
+	}
+	t.list, t.rows = out, rows
 	return out, nil
+}
+
+// forget drops the cached thread list (the guest moved or was written).
+func (t *Target) forget() {
+	t.mu.Lock()
+	t.list, t.rows = nil, nil
+	t.mu.Unlock()
 }
 
 func (t *Target) SelectThread(op byte, id string) error {
@@ -92,9 +127,18 @@ func (t *Target) SelectThread(op byte, id string) error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.sel, t.noRegs = nil, false
 	if id == HartThread || id == "0" || id == "-1" {
-		t.sel = nil
 		return nil
+	}
+	if _, err := t.threadsLocked(); err != nil {
+		return err
+	}
+	for _, r := range t.rows {
+		if r.id == id {
+			t.sel, t.noRegs = r.slot, r.why != ""
+			return nil
+		}
 	}
 	slots, err := t.slots()
 	if err != nil {
@@ -113,6 +157,13 @@ func (t *Target) selected() *ktrace.Slot {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.sel
+}
+
+// noRegisters reports whether the selected coroutine has no registers.
+func (t *Target) noRegisters() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.noRegs
 }
 
 // frame reads the selected thread's saved x0..x31, pc and satp.
@@ -135,6 +186,9 @@ func (t *Target) frame(s *ktrace.Slot) (regs [33]uint64, satp uint64, err error)
 }
 
 func (t *Target) ReadRegisters() ([]byte, error) {
+	if t.noRegisters() {
+		return make([]byte, 33*8), nil
+	}
 	s := t.selected()
 	if s == nil {
 		return t.ClientTarget.ReadRegisters()
@@ -151,6 +205,9 @@ func (t *Target) ReadRegisters() ([]byte, error) {
 }
 
 func (t *Target) ReadRegister(num int) ([]byte, error) {
+	if t.noRegisters() && num <= 32 {
+		return make([]byte, 8), nil
+	}
 	s := t.selected()
 	if s == nil || num > 32 {
 		return t.ClientTarget.ReadRegister(num)
@@ -165,17 +222,24 @@ func (t *Target) ReadRegister(num int) ([]byte, error) {
 var errSaved = errors.New("a saved thread's registers are read-only here (select thread 1, the hart, to change registers)")
 
 func (t *Target) WriteRegisters(b []byte) error {
-	if t.selected() != nil {
+	if t.selected() != nil || t.noRegisters() {
 		return errSaved
 	}
+	t.forget()
 	return t.ClientTarget.WriteRegisters(b)
 }
 
 func (t *Target) WriteRegister(num int, val []byte) error {
-	if t.selected() != nil {
+	if t.selected() != nil || t.noRegisters() {
 		return errSaved
 	}
+	t.forget()
 	return t.ClientTarget.WriteRegister(num, val)
+}
+
+func (t *Target) WriteMemory(addr uint64, data []byte) error {
+	t.forget()
+	return t.ClientTarget.WriteMemory(addr, data)
 }
 
 // kernelBase: addresses from here up are the kernel's (physical, as the
@@ -210,7 +274,7 @@ func (t *Target) ReadMemory(addr uint64, n int) ([]byte, error) {
 
 func (t *Target) Resume(step bool) (server.Stop, error) {
 	t.mu.Lock()
-	t.sel = nil
+	t.sel, t.noRegs, t.list, t.rows = nil, false, nil, nil
 	t.mu.Unlock()
 	st, err := t.ClientTarget.Resume(step)
 	if st.Thread != "" {

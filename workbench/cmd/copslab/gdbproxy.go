@@ -18,7 +18,7 @@ func init() {
 			fs := newFlags("gdbproxy", "copslab gdbproxy [--listen 127.0.0.1:2345] [--target 127.0.0.1:1234] [--kernel out/kernel.elf]")
 			var o proxy.Options
 			o.AddFlags(fs.FlagSet)
-			kernel := fs.String("kernel", "", "kernel ELF: be OS-aware, the kernel's threads become gdb threads (gdbproxy_os.go)")
+			kernel := fs.String("kernel", "", "kernel ELF: be OS-aware, the kernel's threads and coroutines become gdb threads (gdbproxy_os.go)")
 			if err := fs.parse(args, 0); err != nil {
 				return err
 			}

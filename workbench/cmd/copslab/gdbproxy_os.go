@@ -16,7 +16,7 @@ import (
 
 // runOSProxy is `copslab gdbproxy --kernel ELF`: instead of forwarding
 // bytes it serves gdb itself (package gdbos) on top of one connection to
-// the stub, showing the kernel's threads as gdb threads.
+// the stub, showing the kernel's threads and coroutines as gdb threads.
 func runOSProxy(ctx context.Context, o proxy.Options, kernel string, out io.Writer, ready func(string)) error {
 	if err := proxy.CheckLoopback(o.Listen, o.AllowRemote); err != nil {
 		return err

@@ -17,9 +17,9 @@ import (
 
 // Progs are the Go user programs the test kernel embeds besides the
 // hand-written ones: pipeping (two processes over pipes), threads
-// (four threads, futex wakeups) and webbench (the pipe web server
-// experiment).
-var Progs = []string{"kernel/user/pipeping", "kernel/user/threads", "kernel/user/webbench"}
+// (four threads, futex wakeups), webbench (the pipe web server
+// experiment) and copsplace (a process with a coroutine on its Local).
+var Progs = []string{"kernel/user/pipeping", "kernel/user/threads", "kernel/user/webbench", "kernel/user/copsplace"}
 
 var build struct {
 	once      sync.Once
