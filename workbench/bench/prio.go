@@ -26,8 +26,9 @@ const (
 // request, PrioWork the server's rounds per request (webbench -work;
 // the web experiment uses 20). Priority can only order what waits in
 // the server, so the server must be what the hart is short of, and the
-// offered load decides how far apart the priorities end up. Measured
-// (coroutine form, one boot each, priority 7 / priority 0 mean latency):
+// offered load decides how far apart the priorities end up. Measured on
+// the kernel before its COPS executor made every decision (coroutine
+// form, one boot each, priority 7 / priority 0 mean latency):
 //
 //   - 20 rounds, back to back: the 8 connections of priority 0 alone keep
 //     the server busy; every other priority served one request, at the
@@ -35,11 +36,12 @@ const (
 //   - 20 rounds, 2–4 ms pause: requests are cheap, the latency is mostly
 //     the clients' own turns on the shared hart (1.1–1.3×);
 //   - 200 rounds (the server does ~5,000 requests/s): 2 ms pause 290×
-//     and 3 ms 255× (priorities 6 and 7 starved), 4 ms 63×, 10 ms 5.0×,
-//     12 ms 3.2× (every priority served).
+//     and 3 ms 255× (priorities 6 and 7 starved), 4 ms 63×, 8 ms 10.3×,
+//     10 ms 5.0×, 12 ms 3.2× (every priority served).
 //
-// 8 ms sits between starvation and an idle server, as the paper's
-// figure (13.6×, every priority served) does.
+// 8 ms sat between starvation and an idle server, as the paper's figure
+// (13.6×, every priority served) does. On the kernel with the executor
+// the server is slower and 8 ms gives 28× (priority 7 nearly starved).
 const (
 	PrioThink = "8ms"
 	PrioWork  = 200
