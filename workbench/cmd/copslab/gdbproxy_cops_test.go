@@ -17,7 +17,9 @@ import (
 // copsplace process's coroutine is Running (its lines are written from
 // inside the coroutine), then shows the thread list, the backtrace of
 // that coroutine (its process's running thread: the executor calling the
-// coroutine's step) and the backtrace of one that is not running.
+// coroutine's step) and the backtrace of one that is not running; then
+// stops in the timer queue's work, where a kernel coroutine runs on the
+// hart, and shows its backtrace (the kernel's stack).
 const copsGDBScript = `
 break copslab/kernel/proc.(*call).write
 python
@@ -38,6 +40,15 @@ idle = re.search(row % r"coroutine 0x[0-9a-f]+ of .*: not running", out, re.M)
 print("=== bt of a coroutine that is not running")
 gdb.execute("thread " + idle.group(1))
 gdb.execute("bt 8")
+gdb.execute("break copslab/kernel/proc.(*Sched).expire")
+gdb.execute("continue")
+gdb.execute("delete")
+out = gdb.execute("info threads", to_string=True)
+print(out)
+print("=== bt of the running kernel coroutine")
+kern = re.search(row % r"kernel coroutine 0x[0-9a-f]+ Running .* on the hart", out, re.M)
+gdb.execute("thread " + kern.group(1))
+gdb.execute("bt 3")
 end
 kill
 `
@@ -48,7 +59,8 @@ kill
 // owner), and `bt` of a Running coroutine unwinds its process's thread
 // in the copsplace program's code (its write system call: gdb's unwinder
 // stops after syscall.RawSyscall6, as it does on any copsplace thread); a coroutine that is not running
-// has no stack: one frame at pc 0.
+// has no stack: one frame at pc 0; a Running kernel coroutine is the
+// hart.
 func TestOSAwareProxyCoroutines(t *testing.T) {
 	p := testkernel.Board(t)
 	if _, err := exec.LookPath(p.GDB.Binary); err != nil {
@@ -82,6 +94,9 @@ func TestOSAwareProxyCoroutines(t *testing.T) {
 		// bt of the running one: at least one frame, in the program's code
 		`=== bt of the running coroutine\n\[Switching to thread \d+ \(Thread \w+\)\]\n#0 +[\w./]+ \(.*\n(.*\n)*#1 +0x[0-9a-f]+ in [\w./]+ \(`,
 		`Thread \w+ \((kernel )?coroutine 0x[0-9a-f]+ .*(Ready|Blocked) .*: not running, no stack of its own\) +0x0+ in \?\? \(\)`,
+		// the timer queue runs a kernel coroutine on the hart: bt is the kernel's
+		`Thread \w+ \(kernel coroutine 0x[0-9a-f]+ Running prio 1 kernel-syscall on the hart\)`,
+		`=== bt of the running kernel coroutine\n\[Switching to thread \d+ \(Thread \w+\)\]\n#0 +copslab/kernel/proc\.\(\*Sched\)\.expire \(`,
 		`=== bt of a coroutine that is not running\n\[Switching to thread \d+ \(Thread \w+\)\]\n#0 +0x0+ in \?\? \(\)\n`,
 	} {
 		if !regexp.MustCompile(re).MatchString(text) {
