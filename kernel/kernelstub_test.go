@@ -193,13 +193,23 @@ func TestKernelStubOSAwareProxy(t *testing.T) {
 // and loses nothing — a packet with a bad checksum is refused with '-',
 // memory outside RAM (device registers included: reads have side
 // effects) is refused, bad registers and breakpoints too — and after
-// gdb detaches the kernel runs its workload to the end.
+// gdb detaches the kernel runs its workload to the end. The first packet
+// is sent as soon as QEMU listens, so it may arrive before the stub is
+// armed and stop the kernel ahead of kgdb=wait's own break — which then
+// must not hold the kernel again once gdb has let it go.
 func TestKernelStubBadRequests(t *testing.T) {
 	kernel, p := sifiveImage(t)
-	m, port := bootKernelStub(t, kernel, p, live.KernelStubOption, "runall pyield pyield")
+	port := freePort(t)
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-
-	raw, err := net.Dial("tcp", addr)
+	m := boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: live.KernelStubOption + " runall pyield pyield",
+		Extra: live.KernelStubArgs(port)})...)
+	var raw net.Conn
+	var err error
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		if raw, err = net.Dial("tcp", addr); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,6 +261,7 @@ func TestKernelStubBadRequests(t *testing.T) {
 	if err := c.Detach(); err != nil {
 		t.Fatal(err)
 	}
+	expect(t, m, `copslab: kgdb: continued`)
 	expect(t, m, `copslab: runall: 2 processes`)
 	wantExit(t, m, 0)
 }

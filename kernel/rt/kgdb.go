@@ -102,6 +102,7 @@ var bmKgdb struct {
 	stepping  bool   // resumed by a step: steps are in memory
 	stepMPIE  bool   // interrupts were on before the step
 	resumed   bool   // a continue or step waits for its stop reply
+	served    bool   // a gdb request has been served since arming
 	noAck     bool   // QStartNoAckMode: no '+' or '-'
 	noAckNext bool   // noAck from the next packet on
 	nap       uint64 // the next bmKgdbNap, in mtime units
@@ -187,7 +188,11 @@ func bmKgdbBreakpoint(f *bmTrapFrame) bool {
 	switch {
 	case pc == bmKgdb.breakPC:
 		f.mepc += 4 // go on after it
-		bmKgdbStop(f, 5)
+		if !bmKgdb.served {
+			bmKgdbStop(f, 5)
+		}
+		// else gdb came first (its bytes stopped the kernel between
+		// arming and this break) and has let it run already: no wait.
 		return true
 	case bmKgdb.stepping && (bmKgdb.steps[0].in && bmKgdb.steps[0].addr == pc || bmKgdb.steps[1].in && bmKgdb.steps[1].addr == pc):
 		bmKgdbStop(f, 5)
@@ -491,6 +496,7 @@ func bmKgdbServe(f *bmTrapFrame) bool {
 	if bmKgdb.nin == 0 {
 		return false
 	}
+	bmKgdb.served = true
 	pos := 1
 	switch bmKgdb.in[0] {
 	case '?':
