@@ -104,6 +104,7 @@ func plotWebPrio(dir string, rs []Record) ([]string, error) {
 	if err := addLines(abs, mean, names, " (ours)", false); err != nil {
 		return nil, err
 	}
+	abs.X.Min, abs.X.Max, abs.X.Tick.Marker = -0.5, PrioLevels-0.5, prioTicks()
 	a, err := save(abs, dir, "web-prio")
 	if err != nil {
 		return nil, err
@@ -129,11 +130,21 @@ func plotWebPrio(dir string, rs []Record) ([]string, error) {
 	if err := addPaper(rel, paper, 1, "(FPGA, 1 core)"); err != nil {
 		return nil, err
 	}
+	rel.X.Min, rel.X.Max, rel.X.Tick.Marker = -0.5, PrioLevels-0.5, prioTicks() // the paper's priority-7 point off the edge
 	b, err := save(rel, dir, "web-prio-relative")
 	if err != nil {
 		return nil, err
 	}
 	return []string{a, b}, nil
+}
+
+// prioTicks labels the priorities 0…7 (no fractions).
+func prioTicks() plot.ConstantTicks {
+	var ts plot.ConstantTicks
+	for p := range PrioLevels {
+		ts = append(ts, plot.Tick{Value: float64(p), Label: fmt.Sprint(p)})
+	}
+	return ts
 }
 
 func reportWebPrio(w io.Writer, rs []Record) {
