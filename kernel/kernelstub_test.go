@@ -157,7 +157,7 @@ func copslabBinary(t *testing.T) string {
 // gdbproxy --kernel) connects to the running kernel's stub — its first
 // packet stops the kernel, here in a user program — and shows gdb the
 // kernel's threads from its thread table, read through the stub by ELF
-// symbol. gdb's kill powers the machine off.
+// symbol.
 func TestKernelStubOSAwareProxy(t *testing.T) {
 	kernel, p := sifiveImage(t)
 	gdb, err := exec.LookPath(p.GDB.Binary)
@@ -167,12 +167,16 @@ func TestKernelStubOSAwareProxy(t *testing.T) {
 	copslab := copslabBinary(t)
 	m, stubPort := bootKernelStub(t, kernel, p, "kgdb=run", "runall uspin uspin")
 	_, proxyPort, log := startProxy(t, copslab, stubPort, "--kernel", kernel)
+	// The proxy reads the kernel's thread table, coroutine globals and
+	// Locals through the stub at every stop, byte by byte over the UART:
+	// a reply can take longer than gdb's default 2 s.
 	out := runGDBBatch(t, gdb, kernel,
+		"set remotetimeout 60",
 		"target remote 127.0.0.1:"+strconv.Itoa(proxyPort),
 		"break 'copslab/kernel/ktrace.(*Ring).put'",
 		"continue", "continue", "continue",
 		"info threads",
-		"kill")
+		"detach")
 	for _, want := range []string{
 		`Thread 1 hit Breakpoint 1, copslab/kernel/ktrace\.\(\*Ring\)\.put`,
 		`\n +\d+ +Thread \d+ \(pid \d+ \(uspin\) tid \d+ \w+ prio \d+\)`,
@@ -181,11 +185,13 @@ func TestKernelStubOSAwareProxy(t *testing.T) {
 			t.Errorf("gdb output lacks %s\nproxy log:\n%s", want, log.String())
 		}
 	}
-	// gdb's kill reaches the stub through the proxy: the machine powers
-	// off with 128 + SIGKILL. (The proxy answers a detach itself and
-	// leaves its target halted, for QEMU's stub as for this one.)
-	expect(t, m, `copslab: kgdb: killed by gdb; powering off`)
-	wantExit(t, m, 137)
+	// The proxy answers gdb's detach itself and leaves its target halted
+	// (for QEMU's stub as for this one); the test's cleanup ends QEMU.
+	// (gdb's kill through the proxy races the proxy's own end with its
+	// stub's: gdb may see the connection close before the reply.)
+	if _, err := m.Expect(regexp.MustCompile(`powering off`), time.Second); err == nil {
+		t.Errorf("the kernel powered off after gdb detached through the proxy:\n%s", m.Output())
+	}
 }
 
 // TestKernelStubBadRequests: the kernel's stub answers malformed or
