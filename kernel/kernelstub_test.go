@@ -37,6 +37,7 @@ func TestKernelStubGDB(t *testing.T) {
 	}
 	m, port := bootKernelStub(t, kernel, p, live.KernelStubOption, "runall pyield pyield")
 	out := runGDBBatch(t, gdb, kernel,
+		"set remotetimeout 60", // a serial line under a loaded host: gdb's default is 2 s
 		"target remote 127.0.0.1:"+strconv.Itoa(port),
 		"info registers pc sp",
 		"break 'copslab/kernel/ktrace.(*Ring).put'",
