@@ -24,7 +24,8 @@ package uintr
 //	56     8     Tail      kernel      next record slot the kernel fills
 //	64     8     Stray     process     records whose coroutine could not be woken (count)
 //	72     8     Drained   process     records drained so far (count)
-//	80     48    -
+//	80     8     Wake      process     address of a 4-byte futex word the kernel sets to 0 and wakes after each handler run (0: none)
+//	88     40    -
 //	128    2048  Recs      kernel      [RingRecs]Record, record s at s%RingRecs
 //	2176   4096  Done      process     [sched.LocalCos]Done, by coroutine slot: its last completion
 //	6272   1920  -                     (pads to two pages)
@@ -73,6 +74,7 @@ const (
 	OffStack    = 40
 	OffHead     = 48
 	OffTail     = 56
+	OffWake     = 80
 	OffRecs     = 128
 	OffDone     = OffRecs + RingRecs*RecordSize
 	recvUsed    = OffDone + localCos*DoneSize
@@ -137,7 +139,8 @@ type Receiver struct {
 	Tail     uint64
 	Stray    uint64
 	Drained  uint64
-	_        [48]byte
+	Wake     uint64
+	_        [40]byte
 	Recs     [RingRecs]Record
 	Done     [localCos]Done
 	_        [RecvSize - recvUsed]byte

@@ -25,6 +25,7 @@ func TestLayout(t *testing.T) {
 		{"Tail", unsafe.Offsetof(r.Tail), OffTail},
 		{"Stray", unsafe.Offsetof(r.Stray), 64},
 		{"Drained", unsafe.Offsetof(r.Drained), 72},
+		{"Wake", unsafe.Offsetof(r.Wake), OffWake},
 		{"Recs", unsafe.Offsetof(r.Recs), OffRecs},
 		{"Done", unsafe.Offsetof(r.Done), OffDone},
 		{"Record size", unsafe.Sizeof(rec), RecordSize},

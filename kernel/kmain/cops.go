@@ -9,6 +9,7 @@ import (
 	"copslab/kernel/proc"
 	"copslab/sched"
 	"copslab/sched/executor"
+	"copslab/uintr"
 )
 
 // The kernel's COPS state. copsGlobal (process slots, global priorities,
@@ -23,7 +24,14 @@ import (
 //
 //	priority 0  console driver   woken when console bytes arrive (the run loop sees the UART's count move after any trap or idle wait); echoes them and wakes the readers
 //	priority 1  timer queue      woken when a thread's deadline is due; wakes the sleepers (kernel/proc)
+//	priority 0  kernel syscalls  woken when an async system call's wait ends; runs its call on (kernel/proc/uintr.go)
 //	priority *  scheduler        the process scheduler itself: its priority is that of the process it places
+//
+// uintrCtl is the machine's user-interrupt controller: the emulation
+// (QEMU has no N extension). Its stages (io-done, uintr-send,
+// uintr-deliver) go into the kernel's trace with the trace clock.
+var uintrCtl *uintr.Emu
+
 var (
 	copsGlobal  sched.Global
 	kernelLocal sched.Local
@@ -47,6 +55,9 @@ func (m *machine) setupCOPS() {
 	}
 	kexec = x
 	proc.SetCOPS(x)
+	uintrCtl = uintr.NewEmu()
+	uintrCtl.Trace = proc.TraceUintr
+	proc.SetUintr(uintrCtl)
 }
 
 // stopCOPS ends the kernel's coroutines at power-off, so a recording

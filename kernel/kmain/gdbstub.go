@@ -66,6 +66,7 @@ func gdbstubMode(m *machine, args []string) int {
 func debugLoop(p *proc.Proc, stub *kgdb.Stub) {
 	stub.WaitRun()
 	s := procTable.Sched()
+	s.Env = env
 	for !p.Exited {
 		consoleArrived()
 		if input.arrived.Swap(false) {
@@ -87,6 +88,9 @@ func debugLoop(p *proc.Proc, stub *kgdb.Stub) {
 		}
 		tp := t.Proc() // p, or a child it forked (which runs but is not debugged)
 		if tp.DeliverPending(t); tp.Exited {
+			continue
+		}
+		if tp.DeliverUintr(t); tp.Exited {
 			continue
 		}
 		stub.Enter(t.TID)

@@ -30,6 +30,7 @@ func runProcs(ps []*proc.Proc, limit time.Duration) { runUntil(ps, limit, nil) }
 // first ended") once the process first has ended, if first is not nil.
 func runUntil(ps []*proc.Proc, limit time.Duration, first *proc.Proc) {
 	s := procTable.Sched()
+	s.Env = env // async calls' kernel coroutines run their calls against it
 	if limit > 0 {
 		s.SetLimit(env.Now() + int64(limit))
 		defer s.SetLimit(0)
@@ -58,9 +59,13 @@ func runUntil(ps []*proc.Proc, limit time.Duration, first *proc.Proc) {
 		if p.DeliverPending(t); p.Exited {
 			continue
 		}
+		if p.DeliverUintr(t); p.Exited {
+			continue
+		}
 		before := rdinstret()
 		rtUserEnter(unsafe.Pointer(&t.TF))
 		p.EnterInstret += rdinstret() - before
+		p.LeaveUintr()
 		p.Entries++
 		if t.TF.Cause&proc.CauseInterrupt != 0 {
 			p.Interrupts++

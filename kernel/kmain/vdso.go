@@ -26,6 +26,10 @@ import (
 // vdsoImage is the vDSO's ELF file ("" if the kernel was built without it).
 var vdsoImage string
 
+// vdsoUintrHandler is the offset of __vdso_cops_uintr_handler in the
+// image (0: none), also generated.
+var vdsoUintrHandler uint64
+
 // vdsoData is the data page, nil until setupVDSO.
 var vdsoData *vdso.Data
 
@@ -36,7 +40,7 @@ func (m *machine) setupVDSO() {
 		return
 	}
 	n := int(vdso.DataOffset(len(vdsoImage)) / proc.PageSize)
-	v := &proc.VDSO{}
+	v := &proc.VDSO{UintrHandler: vdsoUintrHandler}
 	for i := 0; i <= n; i++ {
 		pa, ok := m.frames.Alloc()
 		if !ok {

@@ -8,6 +8,7 @@ import (
 	"copslab/kernel/vm"
 	"copslab/sched"
 	"copslab/sched/executor"
+	"copslab/uintr"
 )
 
 // Per-process scheduler state (COPS): every process the kernel sets up
@@ -251,9 +252,9 @@ func (p *Proc) releaseLocal() error {
 	return c.frames.Free(c.pa + PageSize)
 }
 
-// dropInheritedLocal removes the parent's Local from a fork child's
-// cloned space.
-func (s *Space) dropInheritedLocal() { s.unshare(LocalVA, LocalVA+sched.LocalSize) }
+// dropInheritedLocal removes the parent's Local and user-interrupt
+// receiver from a fork child's cloned space.
+func (s *Space) dropInheritedLocal() { s.unshare(LocalVA, RecvVA+uintr.RecvSize) }
 
 // drainTrace moves the executor's collected events into ktrace's ring,
 // each naming its process by pid rather than by slot.
@@ -323,6 +324,9 @@ func (s *Sched) pick() *Proc {
 		for i, p := range slotProc {
 			if p != nil {
 				copsX.SetRunnable(uint16(i), p.runnablePrio())
+				if p.uintr != nil { // the boost: priority 0 while an interrupt is pending (uintr.go)
+					copsX.SetUintr(uint16(i), p.uintrPending())
+				}
 			}
 		}
 		d := copsX.Decide(0, ^uint64(0), s.why)
@@ -334,6 +338,7 @@ func (s *Sched) pick() *Proc {
 		case executor.RunUser:
 			if p := slotProc[d.Proc&(sched.MaxProcs-1)]; p != nil && p.nReady > 0 {
 				s.take(p)
+				p.Placed++
 				return p
 			}
 		}

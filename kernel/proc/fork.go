@@ -168,6 +168,7 @@ func (p *Proc) execve(t *Thread, pathVA, argvVA, envVA uint64) uint64 {
 	for _, th := range p.Threads {
 		p.sched.exit(th)
 	}
+	p.endAsync()
 	if p.borrowed { // the vfork parent runs on
 		p.sched.WakeAll(&p.vforkq, sched.CauseWake, uint64(p.PID))
 	}

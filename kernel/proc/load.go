@@ -14,6 +14,9 @@ type Image struct {
 	Phent uint64
 	Phnum uint64
 	End   uint64 // one past the highest loaded page (initial brk)
+	// TextLo and TextHi bound the executable segments [TextLo, TextHi)
+	// (a user-interrupt handler must lie there, uintr.go).
+	TextLo, TextHi uint64
 }
 
 // MaxImage bounds the file-backed memory one executable may ask for:
@@ -45,6 +48,12 @@ func (s *Space) LoadELF(file []byte) (*Image, error) {
 			return nil, fmt.Errorf("proc: segment [%#x, %#x) outside user space", seg.Vaddr, seg.End())
 		}
 		im.End = max(im.End, end)
+		if seg.Perm&elf.X != 0 {
+			if im.TextHi == 0 || seg.Vaddr < im.TextLo {
+				im.TextLo = seg.Vaddr
+			}
+			im.TextHi = max(im.TextHi, seg.End())
+		}
 	}
 	filePages := 0
 	for pg := range img.Pages(file) {

@@ -26,6 +26,9 @@ type Proc struct {
 	reaped   bool       // the parent has waited for it
 	vdsoVA   uint64     // the vDSO's address (AT_SYSINFO_EHDR), 0 if none
 	cops     *copsLocal // its scheduler state (cops.go), nil if none
+	uintr    *recvState // its user-interrupt receiver (uintr.go), nil if none
+	kthreads []*Thread  // kernel coroutines of its async calls in flight
+	nAsync   int        // len(kthreads): while > 0 its blocked threads are not deadlocked
 
 	// Parent is the process that cloned it (nil for those the kernel
 	// started).
@@ -63,8 +66,14 @@ type Proc struct {
 	// kernel's run loop measures them).
 	Entries      int
 	EnterInstret uint64
-	Faults       int            // faults that raised a signal
-	Unknown      map[uint64]int // ENOSYS count per call number
+	Faults       int // faults that raised a signal
+	// Placed counts the kernel's placements of the process (each is a
+	// CausePlace event in the trace); PlacedWaiting those made while
+	// an async call of it was in flight and no user interrupt was
+	// pending for it (uintr.go). Async counts its async calls,
+	// Delivered the user interrupts it was diverted to its handler for.
+	Placed, PlacedWaiting, Async, Delivered int
+	Unknown                                 map[uint64]int // ENOSYS count per call number
 }
 
 // New creates a process running the ELF executable img with a stack at
@@ -161,6 +170,7 @@ func (p *Proc) newThread() *Thread {
 // Release frees the process's memory (Exit does; calling it again, or
 // on a process that never ran, is harmless).
 func (p *Proc) Release() error {
+	p.releaseUintr()
 	lerr := p.releaseLocal()
 	if p.Space == nil || p.borrowed {
 		p.Space = nil

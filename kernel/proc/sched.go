@@ -114,6 +114,13 @@ type Sched struct {
 	timerCo    *executor.Driver   // with the executor: the timer-queue kernel coroutine
 	timerX     *executor.Executor // the executor timerCo belongs to
 	now        int64              // the time of the decision in progress
+	kready     []*Thread          // kernel coroutines of async calls whose wait ended (uintr.go)
+	asyncCo    *executor.Driver   // with the executor: the kernel-syscall coroutine that runs them
+	asyncX     *executor.Executor // the executor asyncCo belongs to
+
+	// Env is the machine the kernel coroutines of async calls run their
+	// system calls against (nil: async calls are refused).
+	Env Env
 
 	// Trace, if set, sees every transition (the kernel's trace ring).
 	Trace func(t *Thread, from, to sched.State, cause sched.Cause)
@@ -163,6 +170,9 @@ func (r *procRing) pop() *Proc {
 // the yield or preemption of the thread before at the next fetch) and
 // to the Trace hook.
 func (s *Sched) trace(t *Thread, from, to sched.State, cause sched.Cause) {
+	if t.kernel {
+		return // an async call's kernel coroutine: its stages are uintr's (io-done, uintr-send)
+	}
 	switch cause {
 	case sched.CauseSpawn:
 		ktrace.Spawn(t.proc.PID, t.TID, t.Nice, t.proc.Name, t.frameAddr())
@@ -194,6 +204,10 @@ func (s *Sched) detach(t *Thread) {
 	p := t.proc
 	switch t.state {
 	case sched.Ready:
+		if t.kernel {
+			s.unkready(t)
+			break
+		}
 		lv := t.level()
 		l := &p.runq[lv]
 		l.remove(t)
@@ -220,6 +234,10 @@ func (s *Sched) detach(t *Thread) {
 
 // ready queues t at the tail of its level and its process in the ring.
 func (s *Sched) ready(t *Thread) {
+	if t.kernel {
+		s.kernelReady(t)
+		return
+	}
 	p := t.proc
 	lv := t.level()
 	p.runq[lv].push(t)
@@ -285,6 +303,7 @@ func (s *Sched) Wake(t *Thread, cause sched.Cause, r uint64) bool {
 		return false
 	}
 	w := t.wait
+	t.krerun = w.rerun()
 	s.detach(t)
 	if !w.rerun() {
 		t.TF.X[RegA0] = r
@@ -352,7 +371,7 @@ func (s *Sched) setNice(t *Thread, nice int) {
 // checkStuck remembers p for the next decision if every live thread of
 // p is stuck.
 func (s *Sched) checkStuck(p *Proc) {
-	if p.live > 0 && p.stuck == p.live && !p.suspect {
+	if p.live > 0 && p.stuck == p.live && p.nAsync == 0 && !p.suspect {
 		p.suspect = true
 		s.stuck = append(s.stuck, p)
 	}
@@ -383,7 +402,7 @@ func (s *Sched) settle(now int64) {
 		p := s.stuck[len(s.stuck)-1]
 		s.stuck = s.stuck[:len(s.stuck)-1]
 		p.suspect = false
-		if !p.Exited && p.live > 0 && p.stuck == p.live {
+		if !p.Exited && p.live > 0 && p.stuck == p.live && p.nAsync == 0 {
 			p.Kill("every thread blocked with no timeout (deadlock)")
 		}
 	}
@@ -418,7 +437,7 @@ func (s *Sched) expire(uint64) {
 // at time now: nothing else ready, no deadline due, no deadlock to
 // handle, no time limit reached.
 func (s *Sched) alone(c *Thread, now int64) bool {
-	if c.state != sched.Running || c.proc.nReady > 0 || s.ring.head != len(s.ring.q) || len(s.stuck) > 0 {
+	if c.state != sched.Running || c.proc.nReady > 0 || s.ring.head != len(s.ring.q) || len(s.stuck) > 0 || len(s.kready) > 0 {
 		return false
 	}
 	if t := s.timers.top(); t != nil && t.deadline <= now {
@@ -467,6 +486,9 @@ func (s *Sched) Next(now int64) Decision {
 	s.settle(now)
 	if s.limit != 0 && now >= s.limit {
 		return Decision{Expired: true}
+	}
+	if s.asyncCo == nil || s.asyncX != copsX {
+		s.runKernel() // no executor: the async calls' kernel coroutines run inline, first
 	}
 	if p := s.pick(); p != nil {
 		return Decision{Thread: s.fetch(p)}

@@ -60,8 +60,8 @@ func (p *Proc) mapTrampoline() error {
 	if err := p.Space.MapZero(TrampolineVA, PageSize, vm.R|vm.X); err != nil {
 		return err
 	}
-	b := make([]byte, 0, 8)
-	for _, w := range trampoline {
+	b := make([]byte, 0, 16)
+	for _, w := range append(trampoline, uiretTrampoline...) { // the uiret one at UiretVA (uintr.go)
 		b = binary.LittleEndian.AppendUint32(b, w)
 	}
 	return p.Space.poke(TrampolineVA, b)

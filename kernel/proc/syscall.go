@@ -62,6 +62,8 @@ func (p *Proc) Syscall(t *Thread, env Env) {
 	}
 	if t.state != sched.Blocked { // (rt_sigreturn's result is the restored a0)
 		tf.X[RegA0] = r
+	} else if p.uintr != nil && !t.kernel {
+		p.kick() // an interrupt is pending and this was its last thread able to take it (uintr.go)
 	}
 }
 
@@ -158,6 +160,13 @@ var syscalls = [...]func(*call) uint64{
 	uabi.SYS_GETEUID:           func(*call) uint64 { return 0 },
 	uabi.SYS_GETGID:            func(*call) uint64 { return 0 },
 	uabi.SYS_GETEGID:           func(*call) uint64 { return 0 },
+
+	// User-space interrupts and async calls (uintr.go).
+	uabi.NR_COPS_UINTR_REGISTER: (*call).uintrRegister,
+	uabi.NR_COPS_UINTR_GRANT:    (*call).uintrGrant,
+	uabi.NR_COPS_UINTR_SEND:     (*call).uintrSend,
+	uabi.NR_COPS_UIRET:          (*call).uiret,
+	uabi.NR_COPS_ASYNC:          (*call).async,
 }
 
 func (c *call) madvise() uint64 {

@@ -32,6 +32,11 @@ type Thread struct {
 	prev, next *Thread
 	timerIdx   int    // 1 + index in the timer heap; 0 = not in it
 	timerSeq   uint64 // FIFO order among equal deadlines
+
+	// An async call's kernel coroutine (uintr.go): not a user thread.
+	kernel bool
+	krerun bool      // its wait ended in a call that runs again
+	async  asyncCall // what it completes
 }
 
 // State is t's scheduling state.

@@ -71,6 +71,7 @@ func (p *Proc) Exit(status int, why string) {
 			s.exit(t)
 		}
 	}
+	p.endAsync()
 	p.closeAll()
 	if p.sys != nil && p.sys.Ended != nil {
 		p.sys.Ended(p)

@@ -25,6 +25,9 @@ const VDSOBase = StackTop + PageSize
 type VDSO struct {
 	Code []uint64 // frames holding the image, in order
 	Data uint64   // the data page's frame
+	// UintrHandler is the offset of __vdso_cops_uintr_handler from the
+	// image's start (0: the image has none).
+	UintrHandler uint64
 }
 
 // vdso is set once by the kernel before it starts the first process
