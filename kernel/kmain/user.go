@@ -228,8 +228,8 @@ func report(p *proc.Proc) {
 		fmt.Printf("copslab: run %s: exited with status %d after %d system calls\n", p.Name, p.Status, p.Syscalls)
 	}
 	if p.Async+p.Delivered > 0 {
-		fmt.Printf("copslab: run %s: uintr: %d async calls, %d interrupts delivered, placed %d times, %d of them while waiting for an async call with no interrupt pending\n",
-			p.Name, p.Async, p.Delivered, p.Placed, p.PlacedWaiting)
+		fmt.Printf("copslab: run %s: uintr: %d async calls, %d interrupts delivered; executor sleeps with calls in flight ended by the interrupt %d, by a signal %d, by anything else %d; process placed %d times\n",
+			p.Name, p.Async, p.Delivered, p.ExecWakes, p.SignalWakes, p.OtherWakes, p.Placed)
 	}
 	if p.Signals+p.Faults > 0 {
 		fmt.Printf("copslab: run %s: %d signals sent, %d faults delivered as signals\n", p.Name, p.Signals, p.Faults)

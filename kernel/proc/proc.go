@@ -68,12 +68,14 @@ type Proc struct {
 	EnterInstret uint64
 	Faults       int // faults that raised a signal
 	// Placed counts the kernel's placements of the process (each is a
-	// CausePlace event in the trace); PlacedWaiting those made while
-	// an async call of it was in flight and no user interrupt was
-	// pending for it (uintr.go). Async counts its async calls,
-	// Delivered the user interrupts it was diverted to its handler for.
-	Placed, PlacedWaiting, Async, Delivered int
-	Unknown                                 map[uint64]int // ENOSYS count per call number
+	// CausePlace event in the trace). Async counts its async calls,
+	// Delivered the user interrupts it was diverted to its handler for;
+	// ExecWakes the ends of its executor's sleeps (a futex wait on its
+	// receiver's Wake word with an async call in flight) that its user
+	// interrupt caused, SignalWakes those a signal interrupted,
+	// OtherWakes those anything else caused (uintr.go).
+	Placed, Async, Delivered, ExecWakes, SignalWakes, OtherWakes int
+	Unknown                                                      map[uint64]int // ENOSYS count per call number
 }
 
 // New creates a process running the ELF executable img with a stack at

@@ -224,7 +224,7 @@ func (s *Sched) detach(t *Thread) {
 		}
 		s.timers.del(t)
 		s.blocked[t.wait]--
-		t.wait, t.deadline = NotWaiting, 0
+		t.wait, t.deadline, t.execWait = NotWaiting, 0, false
 	case sched.Running:
 		if s.cur == t {
 			s.cur = nil
@@ -304,6 +304,9 @@ func (s *Sched) Wake(t *Thread, cause sched.Cause, r uint64) bool {
 	}
 	w := t.wait
 	t.krerun = w.rerun()
+	if t.execWait {
+		t.proc.countExecWake(cause)
+	}
 	s.detach(t)
 	if !w.rerun() {
 		t.TF.X[RegA0] = r

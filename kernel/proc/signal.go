@@ -123,6 +123,10 @@ func (p *Proc) signalProcess(sig uint64) uint64 {
 // that run their call again). A vfork parent waits on.
 func (p *Proc) interrupt(t *Thread) {
 	if t.state == sched.Blocked && t.wait != WaitVfork && t.sig.pending&^t.sig.mask != 0 && p.sched != nil {
+		if t.execWait { // counted apart from the executor's other wakes (uintr.go)
+			p.SignalWakes++
+			t.execWait = false
+		}
 		p.sched.Wake(t, sched.CauseWake, uabi.Errno(uabi.EINTR))
 	}
 }

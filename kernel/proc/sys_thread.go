@@ -117,6 +117,7 @@ func (p *Proc) futex(t *Thread, env Env, addr, op, val, ts uint64) uint64 {
 			p.futexq[addr] = q
 		}
 		p.sched.Block(t, q, WaitFutex, deadline, timedOut)
+		t.execWait = p.execSleep(addr)
 		return 0
 	case futexWake:
 		return uint64(p.futexWake(addr, int(int32(val))))
@@ -137,13 +138,16 @@ func (p *Proc) sleep(t *Thread, env Env, ts uint64) uint64 {
 }
 
 // futexWake wakes up to n threads waiting on addr; it returns how many.
-func (p *Proc) futexWake(addr uint64, n int) int {
+func (p *Proc) futexWake(addr uint64, n int) int { return p.futexWakeCause(addr, n, sched.CauseWake) }
+
+// futexWakeCause is futexWake with the cause the trace shows.
+func (p *Proc) futexWakeCause(addr uint64, n int, cause sched.Cause) int {
 	q := p.futexq[addr]
 	if q == nil {
 		return 0
 	}
 	woken := 0
-	for woken < n && p.sched.WakeOne(q, sched.CauseWake, 0) != nil {
+	for woken < n && p.sched.WakeOne(q, cause, 0) != nil {
 		woken++
 	}
 	if q.Empty() {

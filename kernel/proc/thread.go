@@ -37,6 +37,8 @@ type Thread struct {
 	kernel bool
 	krerun bool      // its wait ended in a call that runs again
 	async  asyncCall // what it completes
+
+	execWait bool // a user thread asleep on its receiver's Wake word with an async call in flight
 }
 
 // State is t's scheduling state.

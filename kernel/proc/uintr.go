@@ -251,7 +251,7 @@ func (c *call) uiret() uint64 {
 	}
 	t.TF.X, t.TF.PC = f.X, f.PC
 	if w := atomic.LoadUint64(&u.r.Wake); w != 0 && w%4 == 0 && p.put(w, make([]byte, 4)) == 0 {
-		p.futexWake(w, 1)
+		p.futexWakeCause(w, 1, sched.CauseUintr)
 	}
 	return t.TF.X[RegA0] // (Syscall stores it back)
 }
@@ -399,6 +399,23 @@ func (s *Sched) unkready(kt *Thread) {
 			s.kready = append(s.kready[:i], s.kready[i+1:]...)
 			return
 		}
+	}
+}
+
+// execSleep reports whether a futex wait on addr is p's executor going
+// to sleep while its async calls are in flight (addr is its receiver's
+// Wake word).
+func (p *Proc) execSleep(addr uint64) bool {
+	return p.uintr != nil && p.nAsync > 0 && addr == atomic.LoadUint64(&p.uintr.r.Wake)
+}
+
+// countExecWake counts the end of an executor's sleep: by its user
+// interrupt (the kick, the uiret wake: cause uintr) or by anything else.
+func (p *Proc) countExecWake(cause sched.Cause) {
+	if cause == sched.CauseUintr {
+		p.ExecWakes++
+	} else {
+		p.OtherWakes++
 	}
 }
 

@@ -87,8 +87,8 @@ func TestAsyncPipeReadByInterrupt(t *testing.T) {
 			t.Fatalf("decision %d: placed %v, exited %v (%s)", now, d.Thread != nil, p.Exited, p.Killed)
 		}
 	}
-	if p.Placed != 1 || p.PlacedWaiting != 0 {
-		t.Fatalf("placed %d (waiting %d), want 1 (0)", p.Placed, p.PlacedWaiting)
+	if p.Placed != 1 || !main.execWait {
+		t.Fatalf("placed %d, want 1; asleep on Wake %v", p.Placed, main.execWait)
 	}
 	// Another process writes (it shares the descriptor through a clone of the table).
 	q := start("b")
@@ -100,6 +100,9 @@ func TestAsyncPipeReadByInterrupt(t *testing.T) {
 	d := s.Next(5) // the kernel coroutine completes first, then the boosted process
 	if d.Thread != main || p.nAsync != 0 {
 		t.Fatalf("after the write: placed %v, in flight %d", d.Thread, p.nAsync)
+	}
+	if p.ExecWakes != 1 || p.OtherWakes != 0 {
+		t.Fatalf("executor woken by the interrupt %d, otherwise %d; want 1, 0", p.ExecWakes, p.OtherWakes)
 	}
 	if int64(main.TF.X[RegA0]) != -int64(uabi.EINTR) {
 		t.Fatalf("futex result %d, want -EINTR", int64(main.TF.X[RegA0]))

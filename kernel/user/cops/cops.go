@@ -73,6 +73,7 @@ import (
 	"copslab/kernel/user/internal/hpm"
 	"copslab/kernel/user/internal/schedops"
 	"copslab/sched"
+	"copslab/uintr"
 )
 
 // Executor runs the coroutines of one process. Its methods must be called
@@ -90,6 +91,10 @@ type Executor struct {
 
 	sleeping uint32 // futex word: 1 while the executor sleeps (wait.go)
 	sleeps   atomic.Uint64
+
+	rcv   *uintr.Receiver // the process's receiver (async.go), nil: calls are synchronous
+	stack []byte          // the handler's stack
+	key   uint64          // the last async call's key
 }
 
 // Co is a coroutine, passed to its body.
@@ -123,6 +128,9 @@ func New() (*Executor, error) {
 	o, code := vdsoOps()
 	ex := &Executor{l: l, shared: shared, o: o, src: where + "; " + code}
 	ex.clk.init(code == codeVDSO)
+	if shared && code == codeVDSO {
+		ex.setupUintr()
+	}
 	return ex, nil
 }
 
@@ -167,8 +175,16 @@ func (ex *Executor) lockSlow() {
 // unlock releases the lock this executor's goroutine holds: one release
 // store (an AMO with aq+rl on riscv64, after every store of the critical
 // section, as the kernel's reader needs: sched/sample.go), not sched's
-// Unlock, whose compare-and-swap checks an owner we know.
-func (ex *Executor) unlock() { atomic.StoreUint32(&ex.l.Lock, 0) }
+// Unlock, whose compare-and-swap checks an owner we know. With a
+// receiver it releases as uintr's protocol does (R1–R4: it drains the
+// records a deferred handler left; async.go).
+func (ex *Executor) unlock() {
+	if ex.rcv != nil {
+		ex.rcv.Unlock(ex.l, ex.ctx(), lockTag)
+		return
+	}
+	atomic.StoreUint32(&ex.l.Lock, 0)
+}
 
 func (ex *Executor) ctx() sched.Ctx { return sched.Ctx{Now: ex.clk.now()} }
 
@@ -282,7 +298,11 @@ func (ex *Executor) Run() error {
 			prev = nil
 			continue
 		}
-		atomic.StoreUint32(&ex.l.Lock, 0) // ex.unlock(), inlined
+		if ex.rcv != nil { // ex.unlock(), inlined
+			ex.rcv.Unlock(ex.l, ctx, lockTag)
+		} else {
+			atomic.StoreUint32(&ex.l.Lock, 0)
+		}
 		c := ex.cos[id&(sched.LocalCos-1)]
 		c.back = backYield
 		if c.step != nil {
@@ -306,7 +326,12 @@ func (ex *Executor) noneReady(e sched.Errno) sched.Errno {
 		return e
 	}
 	atomic.StoreUint32(&ex.sleeping, 1) // under the lock: see the package comment
+	drained := ex.drained()
 	ex.unlock()
+	if ex.drained() != drained { // the release woke coroutines (async.go): look again
+		atomic.StoreUint32(&ex.sleeping, 0)
+		return sched.OK
+	}
 	ex.sleeps.Add(1)
 	futexWait(&ex.sleeping)
 	return sched.OK

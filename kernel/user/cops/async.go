@@ -1,0 +1,157 @@
+package cops
+
+import (
+	"fmt"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"copslab/kernel/uabi"
+	"copslab/kernel/user/internal/auxvdso"
+	"copslab/sched"
+	"copslab/uintr"
+)
+
+// Asynchronous system calls completed by user-space interrupts
+// (package copslab/uintr; the kernel side is kernel/proc/uintr.go).
+//
+// When the kernel maps the process's Local and its vDSO has the
+// interrupt handler, New registers a receiver (NR_COPS_UINTR_REGISTER:
+// the kernel maps it right after the Local) and fills it: the vDSO's
+// __vdso_cops_uintr_handler as the handler, a stack of its own, the
+// executor's sleep word as Wake, the kernel's vector enabled. Then
+//
+//	n, err := c.Read(fd, buf)
+//
+// reads as if it were synchronous, but only the coroutine waits: under
+// the Local's lock it marks io-submit, makes NR_COPS_ASYNC (the kernel
+// returns 0 at once), blocks itself in the Local and releases the lock
+// (steps S1–S4 of uintr/protocol.go, so its wakeup cannot come before it
+// is Blocked); the executor runs other coroutines, or sleeps in the
+// kernel when none is ready. When the kernel completes the call it
+// queues the record and posts the interrupt; the handler (on whatever
+// thread of the process the kernel delivers it) wakes the coroutine in
+// the Local — or, if the lock is held, leaves the records to the
+// holder, which drains them as it releases (every release here is
+// uintr's Receiver.Unlock). The woken coroutine takes its result from
+// the receiver by its slot.
+//
+// Without a receiver (no copslab kernel, or a Local in the program's own
+// memory) the same calls are plain synchronous system calls.
+
+// handlerStack is the size of the handler's own stack.
+const handlerStack = 64 << 10
+
+// setupUintr registers and fills the process's receiver (see above);
+// the executor keeps synchronous calls if anything is missing.
+func (ex *Executor) setupUintr() {
+	va, _, e := syscall.RawSyscall(uabi.NR_COPS_UINTR_REGISTER, 0, 0, 0)
+	if e != 0 || va != uintptr(unsafe.Pointer(ex.l))+sched.LocalSize {
+		return
+	}
+	base, syms, err := auxvdso.Image()
+	h, ok := syms["__vdso_cops_uintr_handler"]
+	if err != nil || !ok {
+		return
+	}
+	stack, err := syscall.Mmap(-1, 0, handlerStack, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		return
+	}
+	r := (*uintr.Receiver)(*(*unsafe.Pointer)(unsafe.Pointer(&va))) // kernel-mapped memory, outside Go's heap
+	r.Handler = uint64(base) + h
+	r.Stack = uint64(uintptr(unsafe.Pointer(&stack[0]))) + handlerStack
+	r.Wake = uint64(uintptr(unsafe.Pointer(&ex.sleeping)))
+	atomic.StoreUint64(&r.Enable, 1<<uintr.VecKernel)
+	atomic.StoreUint32(&r.Ctl, uintr.CtlUIE)
+	ex.rcv, ex.stack = r, stack
+}
+
+// drained counts the records the receiver's releases and handlers have
+// drained (0 without one).
+func (ex *Executor) drained() uint64 {
+	if ex.rcv == nil {
+		return 0
+	}
+	return atomic.LoadUint64(&ex.rcv.Drained)
+}
+
+// Receiver returns the process's receiver (nil: none), for its counters.
+func (ex *Executor) Receiver() *uintr.Receiver { return ex.rcv }
+
+// Async reports whether the executor's Read, Write and Sleep are async
+// calls (the process has a receiver).
+func (ex *Executor) Async() bool { return ex.rcv != nil }
+
+// Read reads from fd into b as read(2) does; only c waits.
+func (c *Co) Read(fd int, b []byte) (int, error) {
+	return c.call(uabi.SYS_READ, uintptr(fd), bufAddr(b), uintptr(len(b)))
+}
+
+// Write writes b to fd as write(2) does; only c waits.
+func (c *Co) Write(fd int, b []byte) (int, error) {
+	return c.call(uabi.SYS_WRITE, uintptr(fd), bufAddr(b), uintptr(len(b)))
+}
+
+// Sleep pauses c for d (nanosleep); the other coroutines run meanwhile.
+func (c *Co) Sleep(d time.Duration) error {
+	ts := &syscall.Timespec{Sec: int64(d / time.Second), Nsec: int64(d % time.Second)}
+	_, err := c.call(uabi.SYS_NANOSLEEP, uintptr(unsafe.Pointer(ts)), 0, 0)
+	return err
+}
+
+func bufAddr(b []byte) uintptr {
+	if len(b) == 0 {
+		return 0
+	}
+	return uintptr(unsafe.Pointer(&b[0]))
+}
+
+// call makes system call nr async (steps S1–S4), or synchronously where
+// the process has no receiver or c is a step function (no stack to wait
+// on). The buffers stay reachable: the caller holds them across the call.
+func (c *Co) call(nr, a0, a1, a2 uintptr) (int, error) {
+	ex := c.ex
+	if ex.rcv == nil || c.step != nil {
+		r, _, e := syscall.Syscall(nr, a0, a1, a2)
+		if e != 0 {
+			return 0, e
+		}
+		return int(r), nil
+	}
+	ex.key++
+	key := ex.key
+	var ctx sched.Ctx
+	for {
+		ex.lock() // S1
+		ctx = ex.ctx()
+		ex.l.Mark(ctx, c.id, sched.CauseIOSubmit, sched.NoWaker, key) // S2
+		_, _, e := syscall.RawSyscall6(uabi.NR_COPS_ASYNC, nr, a0, a1, a2, uintptr(key), uintptr(c.id))
+		if e == 0 {
+			break
+		}
+		ex.unlock()
+		if e != syscall.EAGAIN {
+			return 0, fmt.Errorf("cops: async call %d: %w", nr, e)
+		}
+		// Every slot of the completion ring is spoken for (64 calls in
+		// flight or undrained): let the others run, then try again.
+		c.Yield()
+	}
+	if e := ex.o.Block(ex.l, ctx, c.id, key); e != sched.OK { // S3
+		ex.unlock()
+		panic(fmt.Sprintf("cops: blocking coroutine %d for its async call: %v", c.id, e))
+	}
+	ex.unlock() // S4 (Receiver.Unlock)
+	c.back = backBlocked
+	c.yield(struct{}{})
+	k, res := ex.rcv.Result(c.id)
+	if k != key {
+		return 0, fmt.Errorf("cops: coroutine %d woken with the result of call %d, not of its call %d", c.id, k, key)
+	}
+	if res < 0 {
+		return 0, syscall.Errno(-res)
+	}
+	return int(res), nil
+}
