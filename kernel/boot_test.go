@@ -95,7 +95,7 @@ func bootProfile(t *testing.T, appendArgs string) *qemu.Machine {
 	return boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: appendArgs})...)
 }
 
-func expect(t *testing.T, m *qemu.Machine, pattern string) []string {
+func expect(t testing.TB, m *qemu.Machine, pattern string) []string {
 	t.Helper()
 	re := regexp.MustCompile(pattern)
 	s, err := m.Expect(re, guestWait)
@@ -105,7 +105,7 @@ func expect(t *testing.T, m *qemu.Machine, pattern string) []string {
 	return re.FindStringSubmatch(s)
 }
 
-func wantExit(t *testing.T, m *qemu.Machine, want int) {
+func wantExit(t testing.TB, m *qemu.Machine, want int) {
 	t.Helper()
 	select {
 	case <-m.Done():
@@ -121,7 +121,7 @@ func wantExit(t *testing.T, m *qemu.Machine, want int) {
 	}
 }
 
-func atoi(t *testing.T, s string) int {
+func atoi(t testing.TB, s string) int {
 	t.Helper()
 	n, err := strconv.Atoi(s)
 	if err != nil {

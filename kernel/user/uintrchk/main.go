@@ -159,9 +159,13 @@ func pipes() (string, error) {
 	return fmt.Sprintf("%d messages through a pipe by async reads and writes, EOF, console write", msgs), err
 }
 
-// stress: n async calls over cc coroutines: odd coroutines make async
-// sleeps of 0, even ones pipe round trips (a write, then a read of the
-// same pipe); each result must be its own.
+// stress: n async calls over cc coroutines (n/cc each): odd coroutines
+// make async sleeps of 0, even ones pipe round trips (a write, then a
+// read of the same pipe); each result must be its own, each call must
+// complete once (a lost one would leave the process waiting until the
+// kernel's time limit), and the receiver must have drained exactly one
+// record per call, none stray (a duplicate finds its coroutine not
+// blocked).
 func stress(n, cc int) (string, error) {
 	var done atomic.Int64
 	var werr error
@@ -174,9 +178,9 @@ func stress(n, cc int) (string, error) {
 	want := int64(0)
 	for i := range cc {
 		if i%2 == 1 {
-			want += int64((per + 1) / 2)
+			want += int64(per)
 		} else {
-			want += int64(2 * per)
+			want += int64((per + 1) / 2 * 2)
 		}
 	}
 	var rcv *uintr.Receiver
@@ -196,7 +200,7 @@ func stress(n, cc int) (string, error) {
 					defer syscall.Close(p[1])
 				}
 				out, in := make([]byte, 8), make([]byte, 8)
-				for k := 0; k < per; k += 1 + i%2 { // odd: (per+1)/2 sleeps; even: per round trips
+				for k := 0; k < per; k += 2 - i%2 { // odd: per sleeps; even: (per+1)/2 round trips of 2 calls
 					if i%2 == 1 {
 						if err := w.Sleep(0); err != nil {
 							setErr(err)
