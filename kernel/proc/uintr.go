@@ -283,7 +283,8 @@ func (c *call) async() uint64 {
 		}
 		return uintrErrno(err)
 	}
-	kt := &Thread{proc: p, kernel: true, krerun: true, async: asyncCall{key: c.a[4], co: uint32(c.a[5]), op: op}}
+	kt := newKThread()
+	kt.proc, kt.kernel, kt.krerun, kt.async = p, true, true, asyncCall{key: c.a[4], co: uint32(c.a[5]), op: op}
 	kt.TF.X[RegA7] = c.a[0]
 	copy(kt.TF.X[RegA0:RegA0+3], c.a[1:4])
 	p.kthreads = append(p.kthreads, kt)
@@ -291,6 +292,29 @@ func (c *call) async() uint64 {
 	p.Async++
 	p.sched.ready(kt) // it runs the call at the next decision, before any placement
 	return 0
+}
+
+// kthreadPool keeps ended kernel coroutines for the next async calls
+// (a Thread is most of a kilobyte; a pipe ring makes two calls a hop).
+var kthreadPool []*Thread
+
+// newKThread returns a zeroed Thread, from the pool if it has one.
+func newKThread() *Thread {
+	if n := len(kthreadPool); n > 0 {
+		kt := kthreadPool[n-1]
+		kthreadPool[n-1] = nil
+		kthreadPool = kthreadPool[:n-1]
+		return kt
+	}
+	return &Thread{}
+}
+
+// freeKThread gives an ended kernel coroutine back to the pool.
+func freeKThread(kt *Thread) {
+	if len(kthreadPool) < 1024 {
+		*kt = Thread{}
+		kthreadPool = append(kthreadPool, kt)
+	}
 }
 
 // runAsync runs an async call's kernel coroutine: the system call
@@ -319,6 +343,7 @@ func (p *Proc) finishAsync(kt *Thread) {
 	if u := p.uintr; u != nil {
 		a := kt.async
 		err := uintrCtl.Complete(u.slot, uintr.Record{Key: a.key, Result: int64(kt.TF.X[RegA0]), Co: a.co, Op: a.op})
+		freeKThread(kt)
 		if p.killed(err) {
 			return
 		}
