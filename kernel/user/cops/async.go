@@ -17,8 +17,9 @@ import (
 // (package copslab/uintr; the kernel side is kernel/proc/uintr.go).
 //
 // When the kernel maps the process's Local and its vDSO has the
-// interrupt handler, New registers a receiver (NR_COPS_UINTR_REGISTER:
-// the kernel maps it right after the Local) and fills it: the vDSO's
+// interrupt handler, the first async call (or Async) registers a
+// receiver (NR_COPS_UINTR_REGISTER: the kernel maps it right after the
+// Local) and fills it: the vDSO's
 // __vdso_cops_uintr_handler as the handler, a stack of its own, the
 // executor's sleep word as Wake, the kernel's vector enabled. Then
 //
@@ -34,8 +35,9 @@ import (
 // thread of the process the kernel delivers it) wakes the coroutine in
 // the Local — or, if the lock is held, leaves the records to the
 // holder, which drains them as it releases (every release here is
-// uintr's Receiver.Unlock). The woken coroutine takes its result from
-// the receiver by its slot.
+// uintr's Receiver.Unlock, from registration on: an executor that never
+// makes an async call keeps its one-store release). The woken coroutine
+// takes its result from the receiver by its slot.
 //
 // Without a receiver (no copslab kernel, or a Local in the program's own
 // memory) the same calls are plain synchronous system calls.
@@ -43,9 +45,13 @@ import (
 // handlerStack is the size of the handler's own stack.
 const handlerStack = 64 << 10
 
-// setupUintr registers and fills the process's receiver (see above);
-// the executor keeps synchronous calls if anything is missing.
+// setupUintr registers and fills the process's receiver (see above),
+// once; the executor keeps synchronous calls if anything is missing.
 func (ex *Executor) setupUintr() {
+	if !ex.canAsync {
+		return
+	}
+	ex.canAsync = false
 	va, _, e := syscall.RawSyscall(uabi.NR_COPS_UINTR_REGISTER, 0, 0, 0)
 	if e != 0 || va != uintptr(unsafe.Pointer(ex.l))+sched.LocalSize {
 		return
@@ -81,8 +87,11 @@ func (ex *Executor) drained() uint64 {
 func (ex *Executor) Receiver() *uintr.Receiver { return ex.rcv }
 
 // Async reports whether the executor's Read, Write and Sleep are async
-// calls (the process has a receiver).
-func (ex *Executor) Async() bool { return ex.rcv != nil }
+// calls (the process has a receiver, registered now if not yet).
+func (ex *Executor) Async() bool {
+	ex.setupUintr()
+	return ex.rcv != nil
+}
 
 // Read reads from fd into b as read(2) does; only c waits.
 func (c *Co) Read(fd int, b []byte) (int, error) {
@@ -113,6 +122,7 @@ func bufAddr(b []byte) uintptr {
 // on). The buffers stay reachable: the caller holds them across the call.
 func (c *Co) call(nr, a0, a1, a2 uintptr) (int, error) {
 	ex := c.ex
+	ex.setupUintr()
 	if ex.rcv == nil || c.step != nil {
 		r, _, e := syscall.Syscall(nr, a0, a1, a2)
 		if e != 0 {

@@ -92,7 +92,8 @@ type Executor struct {
 	sleeping uint32 // futex word: 1 while the executor sleeps (wait.go)
 	sleeps   atomic.Uint64
 
-	rcv   *uintr.Receiver // the process's receiver (async.go), nil: calls are synchronous
+	canAsync bool            // the kernel's Local and vDSO: a receiver can be registered (async.go)
+	rcv      *uintr.Receiver // the process's receiver once registered, nil: none yet
 	stack []byte          // the handler's stack
 	key   uint64          // the last async call's key
 }
@@ -128,9 +129,7 @@ func New() (*Executor, error) {
 	o, code := vdsoOps()
 	ex := &Executor{l: l, shared: shared, o: o, src: where + "; " + code}
 	ex.clk.init(code == codeVDSO)
-	if shared && code == codeVDSO {
-		ex.setupUintr()
-	}
+	ex.canAsync = shared && code == codeVDSO
 	return ex, nil
 }
 
