@@ -115,7 +115,7 @@ type Sched struct {
 	timerX     *executor.Executor // the executor timerCo belongs to
 	now        int64              // the time of the decision in progress
 	kready     []*Thread          // kernel coroutines of async calls whose wait ended (uintr.go)
-	asyncCo    *executor.Driver   // with the executor: the kernel-syscall coroutine that runs them
+	asyncCo    uint32             // with the executor: the kernel-syscall coroutine that runs them
 	asyncX     *executor.Executor // the executor asyncCo belongs to
 
 	// Env is the machine the kernel coroutines of async calls run their
@@ -490,7 +490,7 @@ func (s *Sched) Next(now int64) Decision {
 	if s.limit != 0 && now >= s.limit {
 		return Decision{Expired: true}
 	}
-	if s.asyncCo == nil || s.asyncX != copsX {
+	if s.asyncX == nil || s.asyncX != copsX {
 		s.runKernel() // no executor: the async calls' kernel coroutines run inline, first
 	}
 	if p := s.pick(); p != nil {

@@ -373,26 +373,30 @@ func (p *Proc) endAsync() {
 func (s *Sched) kernelReady(kt *Thread) {
 	kt.state = sched.Ready
 	s.kready = append(s.kready, kt)
-	if co := s.asyncQueue(); co != nil {
-		co.Interrupt(0)
+	if id, ok := s.asyncQueue(); ok {
+		copsX.Wake(id, sched.CauseWake, 0) // (already ready or running: one run serves all)
 	}
 }
 
 // asyncQueue returns the kernel-syscall coroutine of the kernel's
-// executor, spawning it on first use; nil without an executor (or no
-// coroutine left: Next runs the queue inline).
-func (s *Sched) asyncQueue() *executor.Driver {
+// executor, spawning it on first use; false without an executor (or no
+// coroutine left: Next runs the queue inline). Each run of the
+// coroutine — its first too — runs the queue, then blocks until woken.
+func (s *Sched) asyncQueue() (uint32, bool) {
 	if copsX == nil {
-		return nil
+		return 0, false
 	}
 	if s.asyncX != copsX {
-		co, err := copsX.NewDriver(0, func(uint64) { asyncWork(s) })
+		id, err := copsX.Spawn(sched.KindKernelSyscall, 0, func(uint64, uint32) executor.Action {
+			asyncWork(s)
+			return executor.Block
+		})
 		if err != nil {
-			return nil
+			return 0, false
 		}
-		s.asyncCo, s.asyncX = co, copsX
+		s.asyncCo, s.asyncX = id, copsX
 	}
-	return s.asyncCo
+	return s.asyncCo, true
 }
 
 // asyncWork is runKernel, bound at init: the system-call table reaches
