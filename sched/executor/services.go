@@ -17,21 +17,24 @@ import (
 // driver: Interrupt from the UART's interrupt, the step drains the FIFO,
 // echoes and hands bytes to readers).
 type Driver struct {
-	x  *Executor
-	id uint32
+	x       *Executor
+	id      uint32
+	started bool // its first run is over
+	early   bool // interrupted before its first run
 }
 
 // NewDriver spawns a driver coroutine at prio; work runs once per wake-up
 // (all interrupts since the last run), with the decision's time. Its
-// first run, at once, only blocks it.
+// first run, at once, only blocks it — unless it was interrupted before
+// that run (a driver spawned when its first interrupt is already due):
+// then that run does the work, so no interrupt is lost.
 func (x *Executor) NewDriver(prio uint8, work func(now uint64)) (*Driver, error) {
 	d := &Driver{x: x}
-	started := false
 	id, err := x.Spawn(sched.KindKernelSyscall, prio, func(now uint64, _ uint32) Action {
-		if started {
+		if d.started || d.early {
 			work(now)
 		}
-		started = true
+		d.started, d.early = true, false
 		return Block
 	})
 	if err != nil {
@@ -48,6 +51,9 @@ func (d *Driver) ID() uint32 { return d.id }
 // interrupts before it runs make one run; one while it runs makes it run
 // again (Executor.Wake remembers it).
 func (d *Driver) Interrupt(arg uint64) {
+	if !d.started {
+		d.early = true
+	}
 	d.x.Wake(d.id, sched.CauseWake, arg) // already Ready: one run serves both
 }
 

@@ -159,3 +159,32 @@ func TestWakeWhileRunning(t *testing.T) {
 		t.Fatalf("state %v", st)
 	}
 }
+
+// TestDriverInterruptedBeforeItsFirstRun: a driver spawned just as its
+// first interrupt is due (the kernel's timer queue is spawned at the
+// first due deadline) does the work in its first run instead of only
+// blocking, so that interrupt is not lost; a driver not interrupted
+// before its first run only blocks then.
+func TestDriverInterruptedBeforeItsFirstRun(t *testing.T) {
+	r := newRig(t, 1)
+	runs := 0
+	drv, err := r.x.NewDriver(1, func(uint64) { runs++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	drv.Interrupt(0)
+	r.expect(r.decide(Wakeup), RunKernel, drv.ID())
+	if runs != 1 {
+		t.Fatalf("%d runs of the work after an interrupt before the first run, want 1", runs)
+	}
+	quiet, _ := r.x.NewDriver(2, func(uint64) { runs++ })
+	r.expect(r.decide(Wakeup), RunKernel, quiet.ID())
+	if runs != 1 {
+		t.Fatalf("the first run of a driver nobody interrupted did the work (%d runs)", runs)
+	}
+	quiet.Interrupt(0)
+	r.expect(r.decide(Wakeup), RunKernel, quiet.ID())
+	if runs != 2 {
+		t.Fatalf("%d runs after the quiet driver's interrupt, want 2", runs)
+	}
+}
