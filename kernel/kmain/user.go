@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"copslab/kernel/proc"
+	"copslab/kernel/uabi"
 	"copslab/kernel/uprog"
 )
 
@@ -145,7 +146,7 @@ func runMode(m *machine, args []string) int {
 		}
 		limit, args = d, args[2:]
 	}
-	if _, cmd := proc.Assignments(args); len(cmd) == 0 {
+	if _, cmd := uabi.Assignments(args); len(cmd) == 0 {
 		fmt.Printf("copslab: run: name a program (built in: %v)\n", uprog.Names())
 		return 1
 	}
@@ -168,7 +169,7 @@ func runOnce(m *machine, line []string, limit time.Duration, verbose bool) (stat
 // runOnceWith is runOnce with the loop that runs the process given (the
 // gdb stub's, gdbstub.go).
 func runOnceWith(m *machine, line []string, verbose bool, run func(*proc.Proc)) (status int, ok bool) {
-	vars, cmd := proc.Assignments(line)
+	vars, cmd := uabi.Assignments(line)
 	if len(cmd) == 0 {
 		fmt.Println("copslab: run: name a program")
 		return 1, false

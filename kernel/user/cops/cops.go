@@ -94,8 +94,8 @@ type Executor struct {
 
 	canAsync bool            // the kernel's Local and vDSO: a receiver can be registered (async.go)
 	rcv      *uintr.Receiver // the process's receiver once registered, nil: none yet
-	stack []byte          // the handler's stack
-	key   uint64          // the last async call's key
+	stack    []byte          // the handler's stack
+	key      uint64          // the last async call's key
 }
 
 // Co is a coroutine, passed to its body.

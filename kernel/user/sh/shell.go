@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"copslab/kernel/uabi"
 )
 
 // shell is the interpreter state: the status of the last command and the
@@ -112,31 +114,6 @@ func lookup(name string) (string, error) {
 	return exec.LookPath(name)
 }
 
-// assignments splits the leading NAME=value words off a command.
-func assignments(words []string) (vars, cmd []string) {
-	i := 0
-	for i < len(words) && isAssignment(words[i]) {
-		i++
-	}
-	return words[:i], words[i:]
-}
-
-// isAssignment: NAME=value with NAME a letter or underscore, then
-// letters, digits or underscores.
-func isAssignment(w string) bool {
-	name, _, ok := strings.Cut(w, "=")
-	if !ok || name == "" {
-		return false
-	}
-	for i, r := range name {
-		letter := r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
-		if !letter && (i == 0 || r < '0' || r > '9') {
-			return false
-		}
-	}
-	return true
-}
-
 // run starts [VAR=value...] NAME ARGS... [&]: the assignments are added to
 // the program's environment (the shell's own stays as it is).
 func (s *shell) run(words []string) {
@@ -144,7 +121,7 @@ func (s *shell) run(words []string) {
 	if background {
 		words = words[:len(words)-1]
 	}
-	vars, words := assignments(words)
+	vars, words := uabi.Assignments(words)
 	if len(words) == 0 {
 		fmt.Fprintln(s.out, "sh: name a program (VAR=value sets a variable for one program only)")
 		s.status = 2
