@@ -101,5 +101,5 @@ func reportEcho() {
 // mtimeAt converts an mtime reading to the ns clock of mtimeNow.
 func mtimeAt(t uint64) time.Duration {
 	_, hz := rtMtime()
-	return time.Duration(t/hz*1e9 + t%hz*1e9/hz)
+	return mtimeDuration(t, hz)
 }

@@ -91,8 +91,10 @@ func checkWallClock(m *machine) (string, error) {
 
 // mtimeNow returns the CLINT counter in nanoseconds, read directly from
 // the device (not through the runtime's clock).
-func mtimeNow() time.Duration {
-	t, hz := rtMtime()
+func mtimeNow() time.Duration { return mtimeDuration(rtMtime()) }
+
+// mtimeDuration converts t mtime ticks at hz to the time since boot.
+func mtimeDuration(t, hz uint64) time.Duration {
 	return time.Duration(t/hz*1e9 + t%hz*1e9/hz)
 }
 

@@ -22,6 +22,7 @@ import (
 type userInput struct {
 	start  sync.Once
 	active atomic.Bool // a process has read fd 0: the driver takes bytes
+	rx     [256]byte   // the driver coroutine's read buffer (serve)
 	mu     sync.Mutex
 	buf    []byte
 	eofs   int           // pending end-of-file marks
@@ -65,7 +66,7 @@ func (in *userInput) serve(uint64) {
 		return
 	}
 	_, at := rtRx()
-	b := make([]byte, 256)
+	b := in.rx[:]
 	got := false
 	for {
 		n, _ := syscall.Read(0, b)

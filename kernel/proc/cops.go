@@ -308,7 +308,7 @@ func (s *Sched) pick() *Proc {
 		return nil
 	}
 	if p := s.stays(); p != nil {
-		s.take(p)
+		s.ring.remove(p)
 		return p
 	}
 	for {
@@ -321,7 +321,7 @@ func (s *Sched) pick() *Proc {
 				spare = p
 			}
 		}
-		for i, p := range slotProc {
+		for i, p := range &slotProc {
 			if p != nil {
 				copsX.SetRunnable(uint16(i), p.runnablePrio())
 				if p.uintr != nil { // the boost: priority 0 while an interrupt is pending (uintr.go)
@@ -337,13 +337,13 @@ func (s *Sched) pick() *Proc {
 			continue // a kernel coroutine ran: it may have readied threads
 		case executor.RunUser:
 			if p := slotProc[d.Proc&(sched.MaxProcs-1)]; p != nil && p.nReady > 0 {
-				s.take(p)
+				s.ring.remove(p)
 				p.Placed++
 				return p
 			}
 		}
 		if spare != nil {
-			s.take(spare)
+			s.ring.remove(spare)
 		}
 		return spare
 	}
@@ -370,23 +370,6 @@ func (s *Sched) stays() *Proc {
 		return nil
 	}
 	return only
-}
-
-// take removes p from the ring of processes with ready threads (fetch
-// puts it back if it still has some).
-func (s *Sched) take(p *Proc) {
-	q := s.ring.q[s.ring.head:]
-	n := 0
-	for _, o := range q {
-		if o != p {
-			q[n] = o
-			n++
-		}
-	}
-	m := copy(s.ring.q, q[:n])
-	clear(s.ring.q[m:])
-	s.ring.q, s.ring.head = s.ring.q[:m], 0
-	p.queued = false
 }
 
 // DrainCOPS moves the events the executor collected into the trace

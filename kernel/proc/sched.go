@@ -165,6 +165,23 @@ func (r *procRing) pop() *Proc {
 	return p
 }
 
+// remove takes p out of the ring wherever it is (the executor chose it
+// out of turn).
+func (r *procRing) remove(p *Proc) {
+	q := r.q[r.head:]
+	n := 0
+	for _, o := range q {
+		if o != p {
+			q[n] = o
+			n++
+		}
+	}
+	m := copy(r.q, q[:n])
+	clear(r.q[m:])
+	r.q, r.head = r.q[:m], 0
+	p.queued = false
+}
+
 // trace is the one place that reports transitions: to the kernel's
 // trace ring (ktrace, which keeps its own view of each thread and emits
 // the yield or preemption of the thread before at the next fetch) and
