@@ -137,11 +137,11 @@ func (g *Global) HighestProc() (uint16, uint8) { return g.HighestProcMask(^uint6
 //go:nosplit
 func (g *Global) HighestProcMask(allow uint64) (uint16, uint8) {
 	bestP, bestPrio, bestAge := NoProc, uint8(Idle), uint32(0)
-	for i := uint16(0); i < MaxProcs; i++ {
+	for i := uint16(0); allow != 0; i, allow = i+1, allow>>1 { // up to the highest slot allowed
 		p := i & (MaxProcs - 1)
 		pr := g.ProcPrio[p]
 		k := &g.Procs[p]
-		if pr == Idle || allow&(1<<p) == 0 || k.Hart != NoHart {
+		if pr == Idle || allow&1 == 0 || k.Hart != NoHart {
 			continue
 		}
 		age := g.Placements - k.Placed

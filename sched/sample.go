@@ -83,29 +83,47 @@ func (f Fault) Message(proc uint16) string {
 //
 //go:nosplit
 func (g *Global) Sample(proc uint16, l *Local) (Fault, Errno) {
+	f, _, e := g.SampleSeq(proc, l)
+	return f, e
+}
+
+// SampleSeq is Sample that also reports the Seq at which its reading was
+// valid and stored (NoSeq: torn, locked or corrupt — nothing stored).
+// Every change to a Local by its own operations records an event, so a
+// caller that sees Seq still there knows the stored priority is current
+// and may skip the next reading (the executor does, between its periodic
+// full readings; a scribble that leaves Seq alone is found by those).
+//
+// nosplit: kernel path, same rules as the vDSO's.
+//
+//go:nosplit
+func (g *Global) SampleSeq(proc uint16, l *Local) (Fault, uint64, Errno) {
 	if !g.held() {
-		return Fault{}, ErrNotLocked
+		return Fault{}, NoSeq, ErrNotLocked
 	}
 	k := g.kproc(proc)
 	if k == nil {
-		return Fault{}, ErrBadProc
+		return Fault{}, NoSeq, ErrBadProc
 	}
 	lock0, seq0 := atomic.LoadUint32(&l.Lock), atomic.LoadUint64(&l.Seq)
 	if lock0 != 0 {
-		return Fault{}, OK
+		return Fault{}, NoSeq, OK
 	}
 	prio, f := l.check(proc)
 	atomic.AddUint32(&g.Lock, 0) // a full fence (no-op AMO, aq+rl): the reads above happen before the ones below
 	if atomic.LoadUint32(&l.Lock) != 0 || atomic.LoadUint64(&l.Seq) != seq0 {
-		return Fault{}, OK // changed under us: look again next time
+		return Fault{}, NoSeq, OK // changed under us: look again next time
 	}
 	if f.Code != FaultNone {
-		return f, OK
+		return f, NoSeq, OK
 	}
 	k.LPrio = prio
 	g.refresh(proc)
-	return Fault{}, OK
+	return Fault{}, seq0, OK
 }
+
+// NoSeq is SampleSeq's "nothing stored".
+const NoSeq = ^uint64(0)
 
 // check computes l's local priority trusting nothing (rule 1).
 //

@@ -31,7 +31,7 @@ var hotPath = []string{
 var kernelPath = []string{
 	"(*Global).TryLock", "(*Global).SpinLock", "(*Global).Unlock", "(*Global).held",
 	"(*Global).record", "(*Global).kproc", "(*Global).refresh", "uintrPrio", "(*Global).HighestProc", "(*Global).HighestProcMask",
-	"(*Global).RunOn", "(*Global).Leave", "(*Global).SetUintr", "(*Global).SetLocalPrio", "(*Global).Sample", "(*Local).check", "(*Global).Collect", "SplitSwitch",
+	"(*Global).RunOn", "(*Global).Leave", "(*Global).SetUintr", "(*Global).SetLocalPrio", "(*Global).Sample", "(*Global).SampleSeq", "(*Local).check", "(*Global).Collect", "SplitSwitch",
 }
 
 var (

@@ -78,8 +78,12 @@ var (
 	copsGlobal *sched.Global
 )
 
-// slotProc maps a Global slot to the process that holds it.
-var slotProc [sched.MaxProcs]*Proc
+// slotProc maps a Global slot to the process that holds it; slotsUsed
+// has bit i set while slotProc[i] is not nil.
+var (
+	slotProc  [sched.MaxProcs]*Proc
+	slotsUsed uint64
+)
 
 // copsTag is the kernel's owner tag for the Global's lock (the executor's).
 var copsTag = sched.LockTag(0, false)
@@ -88,7 +92,7 @@ var copsTag = sched.LockTag(0, false)
 // from now on gets a slot and, when frames allow, a Local, and the
 // executor makes every decision. nil turns it off.
 func SetCOPS(x *executor.Executor) {
-	copsX, copsGlobal, slotProc = x, nil, [sched.MaxProcs]*Proc{}
+	copsX, copsGlobal, slotProc, slotsUsed = x, nil, [sched.MaxProcs]*Proc{}, 0
 	if x == nil {
 		return
 	}
@@ -110,6 +114,29 @@ type copsLocal struct {
 	pa      uint64       // first of the two adjacent frames
 	l       *sched.Local // nil: a process of threads only
 	dropped bool         // the executor dropped the slot (a corrupt Local)
+	// What the executor was last told (tell): its threads' priority
+	// (told: anything yet) and its pending user interrupt.
+	told    bool
+	run     uint8
+	boosted bool
+}
+
+// tell passes the executor what changed of p's threads (SetRunnable)
+// and, for a process with a receiver, of its pending user interrupt
+// (SetUintr: the boost to priority 0 until the handler is entered,
+// uintr.go) since it was last told: a decision costs a look per
+// process, a call only for a change.
+func (c *copsLocal) tell(p *Proc) {
+	if prio := p.runnablePrio(); !c.told || prio != c.run {
+		copsX.SetRunnable(c.slot, prio)
+		c.told, c.run = true, prio
+	}
+	if p.uintr != nil {
+		if pending := p.uintrPending(); pending != c.boosted {
+			copsX.SetUintr(c.slot, pending)
+			c.boosted = pending
+		}
+	}
 }
 
 // lockGlobal takes the Global's lock (one hart: it is free unless a
@@ -175,6 +202,7 @@ func (p *Proc) adoptSlot(c *copsLocal) {
 	p.cops = c
 	if c != nil {
 		slotProc[c.slot] = p
+		slotsUsed |= 1 << c.slot
 	}
 }
 
@@ -242,6 +270,7 @@ func (p *Proc) releaseLocal() error {
 	drainTrace()
 	if slotProc[c.slot] == p {
 		slotProc[c.slot] = nil
+		slotsUsed &^= 1 << c.slot
 	}
 	if c.l == nil {
 		return nil
@@ -321,12 +350,9 @@ func (s *Sched) pick() *Proc {
 				spare = p
 			}
 		}
-		for i, p := range &slotProc {
-			if p != nil {
-				copsX.SetRunnable(uint16(i), p.runnablePrio())
-				if p.uintr != nil { // the boost: priority 0 while an interrupt is pending (uintr.go)
-					copsX.SetUintr(uint16(i), p.uintrPending())
-				}
+		for i, m := 0, slotsUsed; m != 0; i, m = i+1, m>>1 {
+			if p := slotProc[i]; m&1 != 0 && p != nil {
+				p.cops.tell(p)
 			}
 		}
 		d := copsX.Decide(0, ^uint64(0), s.why)

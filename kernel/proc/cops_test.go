@@ -121,7 +121,8 @@ func TestCOPSLocalLifecycle(t *testing.T) {
 // the best ready coroutine, though the other comes first in turn; a
 // priority written only into the Local moves the next decision; with no
 // ready coroutine a process's threads' nice counts; a corrupt Local kills
-// its process with the reader's message and the others run on.
+// its process with the reader's message at the next reading of all
+// and the others run on.
 func TestCOPSPlacement(t *testing.T) {
 	table, _, start := copsEnv(t)
 	a, b, c := start("a"), start("b"), start("c")
@@ -163,8 +164,10 @@ func TestCOPSPlacement(t *testing.T) {
 	if p := next(); p != a {
 		t.Fatalf("placed %s, want a (6 beats 7)", p.Name)
 	}
-	// Corrupt a's Local: it is killed at the next decision, b runs.
+	// Corrupt a's Local without moving its Seq: the next reading of every
+	// Local (here at once) kills it, and b runs.
 	a.cops.l.Magic ^= 1
+	copsX.ReadAllEvery = 0
 	if p := next(); p != b {
 		t.Fatalf("placed %s, want b", p.Name)
 	}

@@ -60,13 +60,19 @@ import (
 // NR_COPS_ASYNC(nr, a0, a1, a2, key, co) reserves a completion slot,
 // then starts a kernel coroutine for the call — a Thread marked kernel,
 // in no ready list of the process, never in user mode — with the call's
-// registers, and returns 0. The kernel-syscall coroutine of the kernel's
-// executor (priority 0, beside the console driver: kernel work before any
-// process) runs the ordinary system call (read and write of pipes and
-// the console, nanosleep) on it at the next decision; if that
-// blocks, the call waits in the same wait queue or timer heap a thread
-// would. When its wait ends it is put on the scheduler's kernel list and
-// the kernel-syscall coroutine is woken: it runs the call again or takes
+// registers, and returns 0. Its first step runs at once, in the submit:
+// the ordinary system call (read and write of pipes and the console,
+// nanosleep) on it. A call that can complete then (a pipe with data or
+// room) completes there, as io_uring issues a request inline before it
+// hands it to a worker: waiting for the next decision would cost two
+// decisions (take the hart for kernel work, place the process again) and
+// change nothing, as the kernel-syscall coroutine runs at priority 0
+// before any process anyway. A call that blocks waits in the same wait
+// queue or timer heap a thread would, and from then on it is the work of
+// the kernel-syscall coroutine of the kernel's executor (priority 0,
+// beside the console driver: kernel work before any process): when its
+// wait ends it is put on the scheduler's kernel list and the
+// kernel-syscall coroutine is woken, which runs the call again or takes
 // its result. On completion the controller queues the record (key,
 // result, co, op) in the receiver and posts the kernel's vector, the
 // process is kicked if it sleeps, and the coroutine ends. A process with
@@ -290,7 +296,8 @@ func (c *call) async() uint64 {
 	p.kthreads = append(p.kthreads, kt)
 	p.nAsync++
 	p.Async++
-	p.sched.ready(kt) // it runs the call at the next decision, before any placement
+	kt.state = sched.Running // its first step, at once: it completes or waits
+	asyncIssue(p, kt, p.sched.Env)
 	return 0
 }
 
@@ -404,7 +411,14 @@ func (s *Sched) asyncQueue() (uint32, bool) {
 // work runs system calls.
 var asyncWork func(*Sched)
 
-func init() { asyncWork = (*Sched).runKernel }
+// asyncIssue is runAsync, bound the same way (async, in the table, runs
+// its call's first step).
+var asyncIssue func(p *Proc, kt *Thread, env Env)
+
+func init() {
+	asyncWork = (*Sched).runKernel
+	asyncIssue = func(p *Proc, kt *Thread, env Env) { p.runAsync(kt, env, true) }
+}
 
 // runKernel runs the kernel coroutines whose wait ended (the
 // kernel-syscall coroutine's work).

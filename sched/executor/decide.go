@@ -1,6 +1,10 @@
 package executor
 
-import "copslab/sched"
+import (
+	"sync/atomic"
+
+	"copslab/sched"
+)
 
 // Decide makes one decision for hart (see the protocol in executor.go).
 // mask is the hart's affinity over user processes (bit p: slot p). The
@@ -9,9 +13,13 @@ import "copslab/sched"
 func (x *Executor) Decide(hart uint8, mask uint64, why Reason) Decision {
 	c := x.ctx(hart)
 	x.lockGlobal()
-	kills := x.sampleAll(c.Now)
-	d, step := x.choose(c, hart, mask&^1, why)
-	x.g.Collect(0, x.kl, c.Now)
+	full := c.Now-x.readAll >= x.ReadAllEvery
+	if full {
+		x.readAll = c.Now
+	}
+	kills := x.sampleAll(c.Now, full)
+	d, step := x.choose(c, hart, mask&x.live, why)
+	x.collectKernel(c.Now)
 	x.unlockGlobal()
 	x.report(kills)
 	if step != nil {
@@ -21,34 +29,65 @@ func (x *Executor) Decide(hart uint8, mask uint64, why Reason) Decision {
 }
 
 // sampleAll collects and samples every process and drops the corrupt ones
-// (Global lock held). It returns the kills to report.
-func (x *Executor) sampleAll(now uint64) []Kill {
+// (Global lock held). It returns the kills to report. A Local whose Seq
+// has not moved since its last valid reading is not read again (nothing
+// it does through its operations goes unrecorded) unless full: every
+// ReadAllEvery, so a scribble that leaves Seq alone is found by then.
+func (x *Executor) sampleAll(now uint64, full bool) []Kill {
 	var kills []Kill
-	for p := uint16(1); p < sched.MaxProcs; p++ {
-		l := x.procs[p]
-		if l == nil {
+	for p, m := uint16(1), x.live>>1; m != 0; p, m = p+1, m>>1 {
+		l := x.procs[p&(sched.MaxProcs-1)]
+		if m&1 == 0 || l == nil {
 			continue
 		}
 		if x.gated[p] && x.run[p] == sched.Idle {
-			x.g.SetLocalPrio(p, sched.Idle) // no thread to run it on
+			x.setLocalPrio(p, sched.Idle) // no thread to run it on
+			x.seen[p] = sched.NoSeq       // read it once it can run again
 			continue
 		}
-		f, _ := x.g.Collect(p, l, now)
-		if f.Code == sched.FaultNone {
-			f, _ = x.g.Sample(p, l)
+		if full || atomic.LoadUint64(&l.Seq) != x.seen[p] {
+			f, _ := x.g.Collect(p, l, now)
+			seq := sched.NoSeq
+			if f.Code == sched.FaultNone {
+				f, seq, _ = x.g.SampleSeq(p, l)
+			}
+			if f.Code != sched.FaultNone {
+				x.drop(p)
+				kills = append(kills, Kill{Proc: p, Msg: f.Message(p)})
+				continue
+			}
+			if seq != sched.NoSeq {
+				x.seen[p], x.lprio[p] = seq, x.g.Procs[p].LPrio
+			}
 		}
-		if f.Code != sched.FaultNone {
-			x.drop(p)
-			kills = append(kills, Kill{Proc: p, Msg: f.Message(p)})
-			continue
+		prio := x.lprio[p]
+		if x.gated[p] && prio == sched.Idle {
+			prio = x.run[p] // no coroutine ready: its threads' priority
 		}
-		if x.gated[p] && x.g.Procs[p].LPrio == sched.Idle {
-			x.g.SetLocalPrio(p, x.run[p]) // no coroutine ready: its threads' priority
-		}
+		x.setLocalPrio(p, prio)
+	}
+	x.collectKernel(now)
+	return kills
+}
+
+// setLocalPrio stores proc's local priority when it changed (Global lock
+// held).
+func (x *Executor) setLocalPrio(proc uint16, prio uint8) {
+	if x.g.Procs[proc].LPrio != prio {
+		x.g.SetLocalPrio(proc, prio)
+	}
+}
+
+// collectKernel collects and samples the kernel's own Local (slot 0)
+// when its Seq moved (Global lock held): only the kernel writes it.
+func (x *Executor) collectKernel(now uint64) {
+	if atomic.LoadUint64(&x.kl.Seq) == x.seen[0] {
+		return
 	}
 	x.g.Collect(0, x.kl, now)
-	x.g.Sample(0, x.kl)
-	return kills
+	if _, seq, _ := x.g.SampleSeq(0, x.kl); seq != sched.NoSeq {
+		x.seen[0] = seq
+	}
 }
 
 func (x *Executor) report(kills []Kill) {
@@ -106,6 +145,14 @@ func (x *Executor) choose(c sched.Ctx, hart uint8, mask uint64, why Reason) (Dec
 	x.lockLocal()
 	defer x.unlockLocal()
 	x.tuneScheduler(c, cand, prio)
+	if cand != sched.NoProc && kp > prio && x.kl.Cur == sched.NoIdx {
+		// The scheduler coroutine is alone in the best ready queue: Fetch
+		// would return it and Yield put it back where it was. The
+		// placement is its one event.
+		x.g.RunOn(hart, cand)
+		x.kl.Mark(c, x.sched, sched.CausePlace, sched.NoWaker, uint64(cand))
+		return Decision{Outcome: RunUser, Proc: cand, Prio: prio}, nil
+	}
 	for {
 		id, e := x.kl.Fetch(c)
 		switch {
@@ -180,7 +227,6 @@ func (x *Executor) runStep(c sched.Ctx, id uint32, step Step) {
 	}
 	x.unlockLocal()
 	x.lockGlobal()
-	x.g.Collect(0, x.kl, c.Now)
-	x.g.Sample(0, x.kl)
+	x.collectKernel(c.Now)
 	x.unlockGlobal()
 }

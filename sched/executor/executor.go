@@ -36,11 +36,19 @@
 //   - Recording every continuation of the same process after a system call
 //     as a placement: three events per trap with no information. A
 //     decision that leaves the hart's process where it is records nothing.
+//   - Reading every Local at every decision: the cost of a decision grew
+//     with the number of processes though most had not run since the
+//     last one. A Local is read when its Seq moved, and all every 10 ms.
 //
 // # Protocol (Decide, once per trap, tick or idle wake-up of a hart)
 //
-//  1. With the Global lock: Collect and Sample every process (its events
-//     into the trace, its local priority into the global array). A Fault
+//  1. With the Global lock: Collect and Sample every process whose Local's
+//     Seq moved since its last valid reading — every process once per
+//     ReadAllEvery (10 ms) —
+//     (its events into the trace, its local priority into the global
+//     array). Every operation on a Local records an event, so an unmoved
+//     Seq means an unchanged priority; a scribble that leaves Seq alone
+//     hurts only its process and is found within ReadAllEvery. A Fault
 //     kills that process: it is taken off its hart, its slot freed, the
 //     kernel's OnKill is called with a message naming it. Then the kernel
 //     Local's own events are collected.
@@ -55,7 +63,9 @@
 //     (wake it if there is one, block it if not) and Fetch the kernel
 //     Local's best coroutine. If it is the scheduler coroutine: place the
 //     candidate (RunOn, a CausePlace event), yield the scheduler coroutine,
-//     return RunUser. If it is another kernel coroutine: take the hart's
+//     return RunUser. (When no other kernel coroutine is ready at its
+//     priority or better, the fetch and yield would leave the queues as
+//     they are: the placement is then its CausePlace event alone.) If it is another kernel coroutine: take the hart's
 //     process off (a CausePlace event with Arg NoProc), run the Step,
 //     apply its Action (Yield/Block/Exit), return RunKernel — the caller
 //     calls Decide again. Nothing ready: Idle.
@@ -123,6 +133,9 @@ type Kill struct {
 	Msg  string
 }
 
+// DefaultReadAllEvery is ReadAllEvery of a new Executor: 10 ms.
+const DefaultReadAllEvery = 10_000_000
+
 // Executor is the kernel's COPS executor over one Global, the kernel's
 // Local (slot 0) and the Locals of the registered processes.
 type Executor struct {
@@ -137,9 +150,20 @@ type Executor struct {
 	run    [sched.MaxProcs]uint8
 	steps  [sched.LocalCos]Step
 	rewake [sched.LocalCos]bool // woken while its step ran (kernel Local lock)
-	sched  uint32               // the scheduler coroutine
-	tag    uint32
-	clock  func() uint64
+	// seen is the Seq of each Local's last valid reading (sched.NoSeq:
+	// none) and lprio the local priority read then (sampleAll).
+	seen  [sched.MaxProcs]uint64
+	lprio [sched.MaxProcs]uint8
+	live  uint64 // bit p: process slot p is registered (never bit 0, the kernel)
+	// ReadAllEvery is the longest time (ns of the clock) between two
+	// readings of a Local whose Seq has not moved (DefaultReadAllEvery;
+	// 0: every decision reads every Local); readAll is when a decision
+	// last read them all.
+	ReadAllEvery uint64
+	readAll      uint64
+	sched        uint32 // the scheduler coroutine
+	tag          uint32
+	clock        func() uint64
 
 	// OnKill is called (Global lock not held) for every process the
 	// executor kills because its Local is corrupt; the kernel ends the
@@ -155,8 +179,11 @@ type Executor struct {
 func New(g *sched.Global, kl *sched.Local, clock func() uint64) (*Executor, error) {
 	g.Init()
 	kl.Init(0)
-	x := &Executor{g: g, kl: kl, tag: sched.LockTag(0, false), clock: clock}
+	x := &Executor{g: g, kl: kl, tag: sched.LockTag(0, false), clock: clock, ReadAllEvery: DefaultReadAllEvery}
 	x.procs[0] = kl
+	for p := range x.seen {
+		x.forget(uint16(p))
+	}
 	x.lockLocal()
 	id, e := kl.Spawn(x.ctx(0), sched.KindKernelScheduler, sched.NumPrio-1, sched.NoWaker)
 	x.unlockLocal()
@@ -262,6 +289,8 @@ func (x *Executor) AddProc(proc uint16, l *sched.Local) error {
 		return fmt.Errorf("executor: add process %d: %w", proc, e)
 	}
 	x.threads[proc] = l == nil
+	x.live |= 1 << proc
+	x.forget(proc)
 	if l != nil {
 		l.Init(proc)
 		x.procs[proc] = l
@@ -337,7 +366,7 @@ func (x *Executor) Shutdown() {
 	}
 	x.unlockLocal()
 	x.lockGlobal()
-	x.g.Collect(0, x.kl, c.Now)
+	x.collectKernel(c.Now)
 	x.unlockGlobal()
 }
 
@@ -365,7 +394,12 @@ func (x *Executor) drop(proc uint16) {
 	x.g.FreeProc(proc)
 	x.procs[proc], x.threads[proc] = nil, false
 	x.gated[proc], x.run[proc] = false, 0
+	x.live &^= 1 << proc
+	x.forget(proc)
 }
+
+// forget drops what was read from proc's Local: the next decision reads it.
+func (x *Executor) forget(proc uint16) { x.seen[proc], x.lprio[proc] = sched.NoSeq, sched.Idle }
 
 // SetUintr raises or clears proc's pending user interrupt (global priority
 // boost to 0 until its handler has run).

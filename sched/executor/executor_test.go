@@ -146,6 +146,7 @@ func TestScribblerKilled(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
 	for round := 0; round < 50; round++ {
 		r := newRig(t, 3)
+		r.x.ReadAllEvery = 0 // every decision reads every Local (a scribble may leave Seq alone)
 		for p := uint16(1); p <= 3; p++ {
 			r.spawnUser(p, 4)
 		}
@@ -359,4 +360,59 @@ func TestShutdown(t *testing.T) {
 	if exits != 3 {
 		t.Fatalf("%d exits recorded, want 3 (scheduler, blocked, ready)", exits)
 	}
+}
+
+// TestSampleWhatMoved: a Local is read again when its Seq moved — any
+// change through its operations — and every ReadAllEvery whatever its
+// Seq says; so a change made by the process's operations counts at the
+// very next decision, and a scribble that leaves Seq alone is found
+// within ReadAllEvery (until then it hurts nobody: the kernel does not
+// read it).
+func TestSampleWhatMoved(t *testing.T) {
+	r := newRig(t, 2)
+	r.spawnUser(1, 3)
+	c2 := r.spawnUser(2, 5)
+	r.expect(r.decide(Wakeup), RunUser, 1)
+	r.user(2, func(l *sched.Local) { l.SetPrio(sched.Ctx{}, c2, 1) }) // Seq moves
+	r.expect(r.decide(Trap), RunUser, 2)
+	r.ls[1].Magic ^= 1 // Seq does not move
+	r.expect(r.decide(Trap), RunUser, 2)
+	if len(r.x.Kills) != 0 {
+		t.Fatalf("a Local was read though its Seq did not move: %v", r.x.Kills)
+	}
+	r.now += DefaultReadAllEvery
+	r.decide(Trap)
+	if len(r.x.Kills) != 1 || r.x.Kills[0].Proc != 1 {
+		t.Fatalf("kills %v, want process 1 once ReadAllEvery passed", r.x.Kills)
+	}
+}
+
+// TestPlacementIsOneEvent: when the scheduler coroutine is alone in the
+// best ready queue of the kernel's Local, a placement records one event
+// (its CausePlace marker) — no fetch and yield around it — and leaves the
+// kernel's queues as they were; with a kernel coroutine of the same
+// priority ready, it takes its turn in FIFO order (fetch, place, yield).
+func TestPlacementIsOneEvent(t *testing.T) {
+	r := newRig(t, 2)
+	r.spawnUser(1, 3)
+	r.spawnUser(2, 3)
+	r.expect(r.decide(Wakeup), RunUser, 1)
+	evs := make([]sched.Event, 64)
+	for r.x.Drain(evs) == len(evs) {
+	}
+	r.expect(r.decide(Tick), RunUser, 2)
+	n := r.x.Drain(evs)
+	var kernel []sched.Event
+	for _, e := range evs[:n] {
+		if e.Proc == 0 {
+			kernel = append(kernel, e)
+		}
+	}
+	if len(kernel) != 1 || kernel[0].Cause != sched.CausePlace || kernel[0].Arg != 2 || kernel[0].From != sched.Ready || kernel[0].To != sched.Ready {
+		t.Fatalf("kernel events of a placement: %+v, want one CausePlace of process 2", kernel)
+	}
+	k, _ := r.x.Spawn(sched.KindKernelSyscall, 3, func(uint64, uint32) Action { return Block })
+	r.expect(r.decide(Tick), RunUser, 1)   // the scheduler coroutine was first in the queue
+	r.expect(r.decide(Tick), RunKernel, k) // then k: it yielded behind k
+	r.expect(r.decide(Wakeup), RunUser, 2)
 }

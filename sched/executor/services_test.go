@@ -123,6 +123,7 @@ func TestReaper(t *testing.T) {
 	}
 	rp.Exited(1) // process 1 called exit
 	r.ls[2].Cur = 999
+	r.x.ReadAllEvery = 0 // read at the next decision though Seq did not move
 	for i := 0; i < 10; i++ {
 		r.decide(Tick)
 	}
