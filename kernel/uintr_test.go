@@ -44,14 +44,15 @@ func TestUintrHandlerThroughVDSO(t *testing.T) {
 const uintrLine = `run uintrchk: uintr: (\d+) async calls, (\d+) interrupts delivered; executor sleeps with calls in flight ended by the interrupt (\d+), by a signal (\d+), by anything else (\d+); process placed (\d+) times`
 
 // TestUintrRing: the token goes around rings of 16 and 64 stages (async
-// coroutines; sync threads) and of 512 (async, 16 processes) correctly,
+// coroutines; sync threads) and of 256 and 512 (async, 8 and 16
+// processes) correctly,
 // each run reporting its per-stage latency. The timed comparison of all
 // sizes is BenchmarkUintrRing.
 func TestUintrRing(t *testing.T) {
 	for _, c := range []struct {
 		mode           string
 		stages, rounds int
-	}{{"async", 16, 10}, {"sync", 16, 10}, {"async", 64, 4}, {"sync", 64, 4}, {"async", 512, 1}} {
+	}{{"async", 16, 10}, {"sync", 16, 10}, {"async", 64, 4}, {"sync", 64, 4}, {"async", 256, 1}, {"async", 512, 1}} {
 		t.Run(fmt.Sprintf("%s-%d", c.mode, c.stages), func(t *testing.T) {
 			r := ringRun(t, c.mode, c.stages, c.rounds)
 			t.Logf("%s %d stages: per stage %d ns, %d instructions (%d processes)", c.mode, c.stages, r.ns, r.instr, r.procs)
@@ -96,6 +97,15 @@ func TestUintrWaitNotPlaced(t *testing.T) {
 	if placed["200ms"] >= 2*placed["2ms"] {
 		t.Errorf("placed %d times for 5 waits of 200ms, %d for 5 of 2ms: the longer wait should not cost placements", placed["200ms"], placed["2ms"])
 	}
+}
+
+// TestUintrSlots: 150 coroutines each start an async sleep at once —
+// more than the receiver's 64 calls in flight: the refused calls wait for
+// a free slot (package cops) and every sleep completes.
+func TestUintrSlots(t *testing.T) {
+	m := bootIcount(t, "run uintrchk slots -c 150 -d 50ms")
+	t.Logf("%s", expect(t, m, `uintrchk: slots: ok: 150 async sleeps at once, 64 in flight at most: (\d+) waited for a free slot, all done`)[0])
+	wantExit(t, m, 0)
 }
 
 // TestUintrStress: 4 processes side by side make 10,000 async calls each

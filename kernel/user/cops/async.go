@@ -145,9 +145,12 @@ func (c *Co) call(nr, a0, a1, a2 uintptr) (int, error) {
 		if e != syscall.EAGAIN {
 			return 0, fmt.Errorf("cops: async call %d: %w", nr, e)
 		}
-		// Every slot of the completion ring is spoken for (64 calls in
-		// flight or undrained): let the others run, then try again.
-		c.Yield()
+		// Every slot of the completion ring is spoken for (RingRecs calls
+		// in flight or undrained): wait until one of those calls has
+		// completed and taken its result (slotFreed), then try again.
+		// (Yielding instead would spin while every other coroutine waits
+		// for its own call, keeping the hart from whoever completes them.)
+		c.awaitSlot()
 	}
 	if e := ex.o.Block(ex.l, ctx, c.id, key); e != sched.OK { // S3
 		ex.unlock()
@@ -157,6 +160,7 @@ func (c *Co) call(nr, a0, a1, a2 uintptr) (int, error) {
 	c.back = backBlocked
 	c.yield(struct{}{})
 	k, res := ex.rcv.Result(c.id)
+	ex.slotFreed(c)
 	if k != key {
 		return 0, fmt.Errorf("cops: coroutine %d woken with the result of call %d, not of its call %d", c.id, k, key)
 	}
@@ -165,3 +169,30 @@ func (c *Co) call(nr, a0, a1, a2 uintptr) (int, error) {
 	}
 	return int(res), nil
 }
+
+// awaitSlot blocks c until a call in flight completes (slotFreed wakes
+// the waiters in the order they came).
+func (c *Co) awaitSlot() {
+	if c.slotEv == nil {
+		c.slotEv = c.ex.NewEvent()
+	}
+	c.ex.slotWait = append(c.ex.slotWait, c)
+	c.ex.slotWaits++
+	c.Await(c.slotEv)
+}
+
+// slotFreed is called by c once its async call's result is taken: that
+// call's ring slot is free again, so the first coroutine waiting for a
+// slot may try its call.
+func (ex *Executor) slotFreed(c *Co) {
+	if len(ex.slotWait) == 0 {
+		return
+	}
+	w := ex.slotWait[0]
+	ex.slotWait = ex.slotWait[1:]
+	c.Notify(w.slotEv)
+}
+
+// SlotWaits returns how often a coroutine waited for a free slot of the
+// completion ring (its async call refused while RingRecs were in flight).
+func (ex *Executor) SlotWaits() uint64 { return ex.slotWaits }

@@ -92,22 +92,25 @@ type Executor struct {
 	sleeping uint32 // futex word: 1 while the executor sleeps (wait.go)
 	sleeps   atomic.Uint64
 
-	canAsync bool            // the kernel's Local and vDSO: a receiver can be registered (async.go)
-	rcv      *uintr.Receiver // the process's receiver once registered, nil: none yet
-	stack    []byte          // the handler's stack
-	key      uint64          // the last async call's key
+	canAsync  bool            // the kernel's Local and vDSO: a receiver can be registered (async.go)
+	rcv       *uintr.Receiver // the process's receiver once registered, nil: none yet
+	stack     []byte          // the handler's stack
+	key       uint64          // the last async call's key
+	slotWait  []*Co           // coroutines waiting for a free slot of the completion ring (async.go)
+	slotWaits uint64          // how often one did
 }
 
 // Co is a coroutine, passed to its body.
 type Co struct {
-	ex    *Executor
-	id    uint32
-	prio  uint8
-	next  func() (struct{}, bool) // Spawn (iter.Pull) coroutines
-	stop  func()
-	yield func(struct{}) bool
-	step  func(*Co) Action // SpawnStep coroutines
-	back  uint8            // why it came back to the executor
+	ex     *Executor
+	id     uint32
+	prio   uint8
+	next   func() (struct{}, bool) // Spawn (iter.Pull) coroutines
+	stop   func()
+	yield  func(struct{}) bool
+	step   func(*Co) Action // SpawnStep coroutines
+	back   uint8            // why it came back to the executor
+	slotEv *Event           // fired when it may retry an async call the full ring refused (async.go)
 }
 
 // Why a coroutine came back to the executor.

@@ -10,6 +10,9 @@
 //	uintrchk stress [-n N] [-c C]   N async calls (sleeps of 0 and pipe round trips) over C
 //	                                coroutines: every call completes exactly once with its own
 //	                                result (run 4 side by side: runall)
+//	uintrchk slots [-c C] [-d DUR]  C coroutines each make one async sleep of DUR at once, more
+//	                                than the receiver's ring holds in flight: the calls the
+//	                                kernel refuses wait for a free slot, and every one completes
 //	uintrchk nogrant                a send through an entry nobody granted fails with EPERM;
 //	                                one granted to itself is delivered
 //	uintrchk badhandler             registers a handler outside its text and makes an async call:
@@ -37,7 +40,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail(errors.New("name a check: wait, pipe, stress, nogrant, badhandler"))
+		fail(errors.New("name a check: wait, pipe, stress, slots, nogrant, badhandler"))
 	}
 	check, args := os.Args[1], os.Args[2:]
 	fs := flag.NewFlagSet(check, flag.ExitOnError)
@@ -54,6 +57,8 @@ func main() {
 		msg, err = pipes()
 	case "stress":
 		msg, err = stress(*n, *c)
+	case "slots":
+		msg, err = slots(*c, *d)
 	case "nogrant":
 		msg, err = nogrant()
 	case "badhandler":
@@ -107,6 +112,43 @@ func wait(n int, d time.Duration) (string, error) {
 		err = fmt.Errorf("%d sleeps of %v took only %v", n, d, took)
 	}
 	return fmt.Sprintf("%d async sleeps of %v", n, d), err
+}
+
+// slots: c coroutines start one async sleep of d each, all before the
+// first can end (d is long beside c calls); beyond RingRecs the kernel
+// refuses a call (EAGAIN) and package cops makes it wait until a call in
+// flight completes. Every sleep must complete, and at least c−RingRecs
+// calls must have waited.
+func slots(c int, d time.Duration) (string, error) {
+	ex, err := cops.New()
+	if err != nil {
+		return "", err
+	}
+	if !ex.Async() {
+		return "", fmt.Errorf("no async calls (%s)", ex.Source())
+	}
+	done := 0
+	errs := make([]error, c)
+	for i := range c {
+		if _, err := ex.Spawn(3, func(co *cops.Co) {
+			if errs[i] = co.Sleep(d); errs[i] == nil {
+				done++
+			}
+		}); err != nil {
+			return "", err
+		}
+	}
+	if err := ex.Run(); err != nil {
+		return "", err
+	}
+	if err := errors.Join(errs...); err != nil {
+		return "", err
+	}
+	w := ex.SlotWaits()
+	if done != c || c > uintr.RingRecs && w < uint64(c-uintr.RingRecs) {
+		return "", fmt.Errorf("%d of %d sleeps done, %d waits for a slot (want at least %d)", done, c, w, c-uintr.RingRecs)
+	}
+	return fmt.Sprintf("%d async sleeps at once, %d in flight at most: %d waited for a free slot, all done", c, uintr.RingRecs, w), nil
 }
 
 // pipes: a reader coroutine waits on an empty pipe while a writer
