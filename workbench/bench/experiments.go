@@ -47,10 +47,12 @@ func WebConns(m Mode) []int {
 }
 
 // WebForms are the server forms measured (webbench's -form).
-// "coroutine" is user coroutines with synchronous calls (webbench's
-// coroutine.go); the paper's async form replaces it when the kernel
-// serves async pipe calls.
-var WebForms = []string{"thread", "goroutine", "coroutine"}
+// "coroutine" is the paper's form: user coroutines whose reads and
+// writes are async calls completed by user interrupts (webbench's
+// async.go); "coroutine-sync" the same coroutines with synchronous
+// calls, an epoll sweep finding the requests (coroutine.go) — what
+// async calls save.
+var WebForms = []string{"thread", "goroutine", "coroutine", "coroutine-sync"}
 
 // webWindowMS is the measuring window per boot, in guest milliseconds.
 func webWindowMS(m Mode) int {
@@ -108,6 +110,7 @@ var Experiments = []Experiment{
 	},
 	prioExperiment,
 	capacityExperiment,
+	ringExperiment,
 }
 
 var (

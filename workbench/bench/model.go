@@ -27,17 +27,19 @@ import (
 //
 // The same scenario with the server process in coroutines mode — one
 // context, a coroutine per connection, each hand-over inside it the
-// coroutine switch coyield measured (step functions), a request's
-// arrival delivered as a user interrupt (the sandbox's default stage
-// costs) — is the paper's form as the model sees it, set beside the
-// kernel's coroutine form: the difference is what synchronous calls
-// (the sweeps, a trap per call) cost over async calls and user
-// interrupts, plus the model's own error.
+// coroutine switch coyield measured (iter.Pull coroutines, which have
+// stacks as the server's do), a request's arrival delivered as a user
+// interrupt (the sandbox's default stage costs) — is the paper's form as
+// the model sees it, set beside the kernel's coroutine form (async calls
+// completed by user interrupts): the difference is what the kernel's
+// async hop (its kernel coroutine, the decisions around it, the
+// handler) costs over the model's stage costs, plus the model's own
+// error.
 
 // Calibration is what the model takes from the kernel.
 type Calibration struct {
 	SwitchNS   uint64 // one thread switch (switchbench, guest ns = instructions)
-	CoSwitchNS uint64 // one coroutine switch (coyield, step functions); 0: not measured
+	CoSwitchNS uint64 // one coroutine switch (coyield, iter.Pull coroutines); 0: not measured
 	WorkNS     uint64 // one request's work besides its two switches
 	WindowNS   uint64 // the measuring window
 }
@@ -50,7 +52,7 @@ func Calibrate(switches, web []Record) (Calibration, error) {
 		switch r.Get("kind") {
 		case "thread":
 			c.SwitchNS = uint64(v)
-		case "coroutine-step":
+		case "coroutine-pull":
 			c.CoSwitchNS = uint64(v)
 		}
 	}

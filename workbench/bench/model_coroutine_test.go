@@ -12,7 +12,7 @@ import (
 func TestModelCoroutineForm(t *testing.T) {
 	sw := []Record{
 		rec("switch", "kind", "thread", "instructions", "17000"),
-		rec("switch", "kind", "coroutine-step", "instructions", "200"),
+		rec("switch", "kind", "coroutine-pull", "instructions", "200"),
 	}
 	web := []Record{
 		rec("web", "form", "thread", "conns", "1", "window_ms", "50", "req_per_s", "18000", "mean_ns", "55000"),

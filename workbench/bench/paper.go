@@ -32,3 +32,6 @@ var PaperPrioFPGA = map[int]float64{0: 0.44, 7: 5.99}
 // PaperMaxConns: the most connections each server sustained on the FPGA
 // (memory-bound).
 var PaperMaxConns = map[string]int{"coroutine": 385, "thread": 186}
+
+// PaperRingPredecessorMS: the same ring on the paper's predecessor design.
+var PaperRingPredecessorMS = map[int]float64{16: 202, 512: 5502}

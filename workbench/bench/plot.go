@@ -44,6 +44,14 @@ var formColour = map[string]color.RGBA{
 	"thread":    {R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
 	"goroutine": {R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
 	"coroutine": {R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
+	// coroutine-sync: a lighter green, the same coroutines without async calls.
+	"coroutine-sync": {R: 0x98, G: 0xdf, B: 0x8a, A: 0xff},
+	// The pipe ring's forms: async coroutines, sync threads, a process
+	// per stage; the paper's predecessor design in grey.
+	"async":       {R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
+	"sync":        {R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
+	"proc":        {R: 0x94, G: 0x67, B: 0xbd, A: 0xff},
+	"predecessor": {R: 0x7f, G: 0x7f, B: 0x7f, A: 0xff},
 }
 
 // series groups records by the value of key group: x and y from xKey and

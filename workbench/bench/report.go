@@ -86,7 +86,11 @@ func reportWeb(w io.Writer, rs []Record) {
 	}
 	fmt.Fprintf(w, "\nGoals at %d connections, measured in this run:", GoalConns)
 	if g, ok := WebGoals(rs); ok {
-		fmt.Fprintf(w, " throughput coroutine/thread %.2f× (goal ≥ 10×, the paper 8.8×); mean latency thread/coroutine %.2f× (goal ≥ 70×, the paper 70×).\n", g.Throughput, g.Latency)
+		fmt.Fprintf(w, " throughput coroutine/thread %.2f× (goal ≥ 10×, the paper 8.8×); mean latency thread/coroutine %.2f× (goal ≥ 70×, the paper 70×).", g.Throughput, g.Latency)
+		if g, ok := formGoals(rs, "coroutine-sync"); ok {
+			fmt.Fprintf(w, " The same coroutines with synchronous calls (coroutine-sync): %.2f× and %.2f×.", g.Throughput, g.Latency)
+		}
+		fmt.Fprintln(w)
 	} else {
 		fmt.Fprintf(w, " not measured (no coroutine and thread point at %d connections).\n", GoalConns)
 	}
@@ -102,8 +106,12 @@ type Goals struct {
 }
 
 // WebGoals computes the goal ratios at GoalConns from one run's records.
-func WebGoals(rs []Record) (Goals, bool) {
-	co, ok1 := find(rs, "coroutine", GoalConns)
+func WebGoals(rs []Record) (Goals, bool) { return formGoals(rs, "coroutine") }
+
+// formGoals computes the goal ratios of a coroutine form against the
+// thread form.
+func formGoals(rs []Record, form string) (Goals, bool) {
+	co, ok1 := find(rs, form, GoalConns)
 	th, ok2 := find(rs, "thread", GoalConns)
 	if !ok1 || !ok2 {
 		return Goals{}, false
@@ -176,7 +184,7 @@ func ModelSection(w io.Writer, results []*Result) {
 	fmt.Fprintf(w, "Calibration: thread switch %d ns, coroutine switch %d ns, a request's other work %d ns (from the thread server at 1 connection), window %d ms. ",
 		c.SwitchNS, c.CoSwitchNS, c.WorkNS, c.WindowNS/1e6)
 	fmt.Fprintf(w, "The thread server's 1-connection row is the calibration point; the model holds at most %d connections. ", ModelMaxConns)
-	fmt.Fprintf(w, "The coroutine rows are the model's paper form (async arrivals by user interrupt) beside the kernel's coroutine form (synchronous calls).\n\n")
+	fmt.Fprintf(w, "The coroutine rows are the model's paper form (async arrivals by user interrupt) beside the kernel's coroutine form (async calls completed by user interrupts).\n\n")
 	fmt.Fprintf(w, "| form | conns | model req/s | kernel req/s | error | model mean (ms) | kernel mean (ms) | error |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, p := range ps {
 		er, em := p.Error()

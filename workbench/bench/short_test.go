@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -34,6 +35,7 @@ func TestShortMode(t *testing.T) {
 		"prio-uart": {"prio", "latency_ns"},
 		"web-prio":  {"form", "prio", "requests", "mean_ns"},
 		"web-max":   {"form", "conns", "frames_kib", "sys_kib"},
+		"ring":      {"form", "stages", "processes", "rounds", "stage_ns", "stage_instr", "round_ns"},
 	}
 	for _, res := range results {
 		name := res.Exp.Name
@@ -90,6 +92,15 @@ func TestShortMode(t *testing.T) {
 				for p := range PrioLevels {
 					if _, ok := prioRow(res.Records, f, p); !ok {
 						t.Errorf("web-prio: no row for %s priority %d", f, p)
+					}
+				}
+			}
+		case "ring":
+			for _, f := range RingForms {
+				for _, st := range RingStages(Short, f) {
+					r, ok := ringRow(res.Records, f, st)
+					if ns, _ := num(r, "round_ns"); !ok || ns <= 0 || r.Get("rounds") != strconv.Itoa(RingRounds(Short)) {
+						t.Errorf("ring %s at %d stages: %v", f, st, r.Values)
 					}
 				}
 			}

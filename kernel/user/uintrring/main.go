@@ -7,6 +7,8 @@
 //	uintrring sync  -s STAGES -r ROUNDS   each stage is a thread of its own (a goroutine
 //	                                      locked to its OS thread) making blocking read
 //	                                      and write calls
+//	uintrring proc  -s STAGES -r ROUNDS   each stage is a process of its own making
+//	                                      blocking calls (sync with -per 1)
 //
 // Stage i reads the token from pipe i and writes it, plus one, to pipe
 // i+1 (the last stage to pipe 0). Stage 0 starts each round and checks
@@ -56,7 +58,7 @@ func main() {
 	rounds := fs.Int("r", 10, "timed rounds")
 	per := fs.Int("per", 32, "stages per process")
 	fs.Parse(os.Args[2:])
-	if mode != "async" && mode != "sync" || *stages < 2 || *rounds < 1 || *per < 1 {
+	if mode != "async" && mode != "sync" && mode != "proc" || *stages < 2 || *rounds < 1 || *per < 1 {
 		fail(fmt.Errorf("bad arguments %q", os.Args[1:]))
 	}
 	lead(mode, *stages, *rounds, *per)
@@ -95,6 +97,10 @@ func newRing(s, first, last, rounds, in, out int) *ring {
 // the first, runs the first share with stage 0 timing the rounds, and
 // waits.
 func lead(mode string, s, rounds, per int) {
+	name := mode // as printed
+	if mode == "proc" {
+		mode, per = "sync", 1
+	}
 	var firsts []int
 	for first := 0; first < s; first += per {
 		firsts = append(firsts, first)
@@ -114,7 +120,10 @@ func lead(mode string, s, rounds, per int) {
 		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 		cmd.ExtraFiles = []*os.File{os.NewFile(uintptr(bounds[k][0]), "in"), os.NewFile(uintptr(out(k)), "out")}
 		if err := cmd.Start(); err != nil {
-			fail(err)
+			for _, c := range cmds { // they would wait for the token for good
+				c.Process.Kill()
+			}
+			fail(fmt.Errorf("starting the process of stages %d…%d: %w", first, last-1, err))
 		}
 		cmds = append(cmds, cmd)
 	}
@@ -139,7 +148,7 @@ func lead(mode string, s, rounds, per int) {
 	}
 	hops := rounds * s
 	fmt.Printf("uintrring: %s %d stages (%d processes) x %d rounds: token ok; %d hops in %v; per stage %d ns, %d instructions\n",
-		mode, s, len(cmds)+1, rounds, hops, took, took.Nanoseconds()/int64(hops), instr/uint64(hops))
+		name, s, len(cmds)+1, rounds, hops, took, took.Nanoseconds()/int64(hops), instr/uint64(hops))
 }
 
 // child runs the share named by its arguments (mode s first last

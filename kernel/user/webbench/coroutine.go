@@ -1,14 +1,15 @@
 package main
 
-// The coroutine form with synchronous calls.
+// The coroutine forms with synchronous calls (coroutine-sync and
+// coroutine-sync-idle), beside the paper's async form (async.go).
 //
 // Every connection is a step-function coroutine of one cops executor at
 // the connection's priority; the executor runs in one OS thread, so a
 // switch between connections is a coroutine switch (a call through the
 // vDSO's scheduler code), never a kernel thread switch. What the paper
 // does with asynchronous calls — the kernel completes a read and a user
-// interrupt wakes the coroutine — is done here with the calls the kernel
-// has today:
+// interrupt wakes the coroutine — is done here with synchronous calls
+// only:
 //
 //   - the request pipes are non-blocking; a coroutine with no request
 //     pending is Blocked on its connection's Event;

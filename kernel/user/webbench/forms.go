@@ -21,28 +21,31 @@ import (
 //     would write: a goroutine waiting for its request is parked on Go's
 //     poller (the kernel's epoll watches pipes), a few threads serve all.
 //     No priorities.
-//   - coroutine: one user coroutine (package cops) per connection at the
-//     connection's priority, all on one executor in one thread, with
-//     synchronous non-blocking calls (coroutine.go). The paper's form
-//     completes async calls with user interrupts instead; that is one
-//     more entry here once the kernel serves them.
+//   - coroutine: the paper's form — one user coroutine (package cops) per
+//     connection at the connection's priority, all on one executor in
+//     one thread, reading and writing with async calls completed by
+//     user interrupts (async.go).
+//   - coroutine-sync: the same coroutines with synchronous non-blocking
+//     calls instead: an epoll sweep finds the requests (coroutine.go) —
+//     what a coroutine server can do without async calls.
 //
 // thread and goroutine handle a connection with the same handle loop
-// (blocking reads and writes); coroutine with the same request and
-// response (respond) and its own loop.
+// (blocking reads and writes); the coroutine forms with the same request
+// and response (respond) and loops of their own.
 type form func(cs []conn, work int) error
 
 var forms = map[string]form{
-	"thread":    func(cs []conn, work int) error { return perConn(cs, work, true) },
-	"goroutine": func(cs []conn, work int) error { return perConn(cs, work, false) },
-	"coroutine": func(cs []conn, work int) error { return coroutines(cs, work, pollEach) },
-	// coroutine-idle polls only when no connection is ready (fewer
+	"thread":         func(cs []conn, work int) error { return perConn(cs, work, true) },
+	"goroutine":      func(cs []conn, work int) error { return perConn(cs, work, false) },
+	"coroutine":      asyncCoroutines,
+	"coroutine-sync": func(cs []conn, work int) error { return coroutines(cs, work, pollEach) },
+	// coroutine-sync-idle polls only when no connection is ready (fewer
 	// probes, no prompt discovery of better-priority requests).
-	"coroutine-idle": func(cs []conn, work int) error { return coroutines(cs, work, pollIdle) },
+	"coroutine-sync-idle": func(cs []conn, work int) error { return coroutines(cs, work, pollIdle) },
 }
 
 // prioForms are the forms that give connections priorities (-prios).
-var prioForms = map[string]bool{"thread": true, "coroutine": true, "coroutine-idle": true}
+var prioForms = map[string]bool{"thread": true, "coroutine": true, "coroutine-sync": true, "coroutine-sync-idle": true}
 
 // perConn runs handle for each connection in its own goroutine, locked
 // to an OS thread (at the connection's nice value) when lock is set, and

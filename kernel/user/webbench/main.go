@@ -6,7 +6,7 @@
 // connections are scheduled:
 //
 //	webbench -form thread -conns 8 -ms 200
-//	BENCH web form=thread conns=8 clients=4 window_ms=200 prios=1 requests=… req_per_s=… mean_ns=… p50_ns=… p99_ns=… max_ns=… threads=… sys_kib=… stack_kib=… probes=0 hits=0
+//	BENCH web form=thread conns=8 clients=4 window_ms=200 prios=1 requests=… req_per_s=… mean_ns=… p50_ns=… p99_ns=… max_ns=… threads=… sys_kib=… stack_kib=… probes=0 hits=0 slot_waits=0
 //
 // With -prios N the connections get priorities 0 … N−1 (each client
 // drives every priority alike) and one more line per priority follows

@@ -215,7 +215,7 @@ func (r *result) print(form string, conns, clients, prios, ms int, think time.Du
 		"requests", s.n, "req_per_s", s.n*1000/int64(ms),
 		"mean_ns", s.mean, "p50_ns", s.p50, "p99_ns", s.p99, "max_ns", s.max,
 		"threads", r.threads, "sys_kib", r.sys/1024, "stack_kib", r.stack/1024, "frames_kib", r.frames, "memfree_kib", r.free,
-		"polls", sweepStats.polls, "probes", sweepStats.probes, "hits", sweepStats.hits)
+		"polls", sweepStats.polls, "probes", sweepStats.probes, "hits", sweepStats.hits, "slot_waits", slotWaits)
 	if prios <= 1 {
 		return
 	}
