@@ -69,6 +69,7 @@ func (p *Proc) fork(t *Thread, flags uint64) uint64 {
 	pid := p.sys.NewPID()
 	c := makeProc(pid, p.Name, space, p.sched)
 	c.borrowed, c.Parent, c.Image, c.Brk, c.vdsoVA, c.handlers, c.cwd = !copyMem, p, p.Image, p.Brk, p.vdsoVA, p.handlers, p.cwd
+	c.slack = p.slack
 	if copyMem {
 		c.mapLocal() // none on failure: the child is a process of threads only
 	}

@@ -57,6 +57,8 @@ type Proc struct {
 	vforkq  WaitQ // the vfork parent thread, until execve or exit
 	pollq   WaitQ // threads in epoll_pwait
 	futexq  map[uint64]*WaitQ
+	slack   int64     // timer slack in ns (prctl PR_SET_TIMERSLACK; slack.go), 0: none
+	softq   timerHeap // its threads blocked with slack, by the deadline they asked for
 
 	Syscalls   int // system calls served
 	Interrupts int // interrupts that took the CPU from it

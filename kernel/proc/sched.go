@@ -239,7 +239,7 @@ func (s *Sched) detach(t *Thread) {
 		if t.list != nil {
 			t.list.remove(t)
 		}
-		s.timers.del(t)
+		s.delTimer(t)
 		s.blocked[t.wait]--
 		t.wait, t.deadline, t.execWait = NotWaiting, 0, false
 	case sched.Running:
@@ -300,7 +300,7 @@ func (s *Sched) Block(t *Thread, q *WaitQ, w Wait, deadline int64, timeout uint6
 		q.l.push(t)
 	}
 	if deadline != 0 {
-		s.timers.add(t)
+		s.addTimer(t) // (with the process's slack: slack.go)
 	}
 	s.blocked[w]++
 	if w.rerun() {
@@ -457,7 +457,7 @@ func (s *Sched) expire(uint64) {
 // at time now: nothing else ready, no deadline due, no deadlock to
 // handle, no time limit reached.
 func (s *Sched) alone(c *Thread, now int64) bool {
-	if c.state != sched.Running || c.proc.nReady > 0 || s.ring.head != len(s.ring.q) || len(s.stuck) > 0 || len(s.kready) > 0 {
+	if c.state != sched.Running || c.proc.nReady > 0 || s.ring.head != len(s.ring.q) || len(s.stuck) > 0 || len(s.kready) > 0 || c.proc.softDue(now) {
 		return false
 	}
 	if t := s.timers.top(); t != nil && t.deadline <= now {
@@ -471,6 +471,7 @@ func (s *Sched) alone(c *Thread, now int64) bool {
 
 // fetch makes p's best ready thread Running (p must have one).
 func (s *Sched) fetch(p *Proc) *Thread {
+	s.fireSoft(p) // p is placed: its due timers with slack end now (slack.go)
 	t := p.runq[bits.TrailingZeros64(p.runBits)].head
 	s.detach(t)
 	t.state = sched.Running

@@ -211,6 +211,9 @@ func (c *call) prctl() uint64 {
 	if c.a[0] == prSetVMA {
 		return 0 // naming mappings: accepted, not recorded
 	}
+	if r, ok := c.timerSlack(); ok {
+		return r
+	}
 	return uabi.Errno(uabi.EINVAL)
 }
 

@@ -32,6 +32,8 @@ type Thread struct {
 	prev, next *Thread
 	timerIdx   int    // 1 + index in the timer heap; 0 = not in it
 	timerSeq   uint64 // FIFO order among equal deadlines
+	soft       int64  // with its process's timer slack: the deadline asked for (slack.go); 0 = none
+	softIdx    int    // 1 + index in its process's slack heap; 0 = not in it
 
 	// An async call's kernel coroutine (uintr.go): not a user thread.
 	kernel bool
