@@ -40,9 +40,6 @@ func TestUintrHandlerThroughVDSO(t *testing.T) {
 // Boots use -icount shift=0: guest time is retired instructions, so the
 // numbers do not depend on how busy the host is.
 
-// uintrLine is the kernel's report line for an async-calling process.
-const uintrLine = `run uintrchk: uintr: (\d+) async calls, (\d+) interrupts delivered; executor sleeps with calls in flight ended by the interrupt (\d+), by a signal (\d+), by anything else (\d+); process placed (\d+) times`
-
 // TestUintrRing: the token goes around rings of 16 and 64 stages (async
 // coroutines; sync threads) and of 256 and 512 (async, 8 and 16
 // processes) correctly,
@@ -72,31 +69,6 @@ func ringRun(t testing.TB, mode string, stages, rounds int) ringResult {
 	expect(t, m, `run uintrring: exited with status 0`)
 	wantExit(t, m, 0)
 	return ringResult{ns: atoi(t, g[2]), instr: atoi(t, g[3]), procs: atoi(t, g[1])}
-}
-
-// TestUintrWaitNotPlaced: a process whose one coroutine waits for async
-// sleeps is woken by nothing but its interrupts — its executor's sleeps
-// end by the interrupt every time and by nothing else (a signal of the
-// Go runtime is counted apart) — and the kernel places it no more often
-// for a wait 100 times longer: the process does not poll. (Its Go
-// runtime's other threads run around each wake-up; they are what the
-// placements count.)
-func TestUintrWaitNotPlaced(t *testing.T) {
-	placed := map[string]int{}
-	for _, d := range []string{"2ms", "200ms"} {
-		m := bootIcount(t, "run uintrchk wait -n 5 -d "+d)
-		expect(t, m, `uintrchk: wait: ok: 5 async sleeps of `+d)
-		g := expect(t, m, uintrLine)
-		t.Logf("waits of %s: %s", d, g[0])
-		if atoi(t, g[1]) != 5 || atoi(t, g[2]) != 5 || atoi(t, g[3]) != 5 || atoi(t, g[5]) != 0 {
-			t.Errorf("waits of %s: want 5 calls, 5 deliveries, 5 sleeps ended by the interrupt, 0 by anything else: %s", d, g[0])
-		}
-		placed[d] = atoi(t, g[6])
-		wantExit(t, m, 0)
-	}
-	if placed["200ms"] >= 2*placed["2ms"] {
-		t.Errorf("placed %d times for 5 waits of 200ms, %d for 5 of 2ms: the longer wait should not cost placements", placed["200ms"], placed["2ms"])
-	}
 }
 
 // TestUintrSlots: 150 coroutines each start an async sleep at once —

@@ -2,9 +2,10 @@
 // on the copslab kernel (kernel/proc/uintr.go, package cops's Read,
 // Write and Sleep). One check per run, named by the first argument:
 //
-//	uintrchk wait [-n N] [-d DUR]   one coroutine makes N async sleeps of DUR, nothing else runs:
-//	                                the kernel's report then says how often the process was placed
-//	                                while it waited (it should be never)
+//	uintrchk wait [-n N] [-d DUR] [-slack DUR]
+//	                                one coroutine makes N async sleeps of DUR, nothing else runs:
+//	                                the kernel's trace then shows whether the process was placed
+//	                                while it waited (with a timer slack longer than DUR: never)
 //	uintrchk pipe                   async reads and writes of pipes between coroutines, and
 //	                                of the console; results and data checked
 //	uintrchk stress [-n N] [-c C]   N async calls (sleeps of 0 and pipe round trips) over C
@@ -47,12 +48,13 @@ func main() {
 	n := fs.Int("n", 1000, "calls")
 	c := fs.Int("c", 16, "coroutines")
 	d := fs.Duration("d", 20*time.Millisecond, "sleep")
+	slack := fs.Duration("slack", 0, "timer slack of the process (prctl PR_SET_TIMERSLACK)")
 	fs.Parse(args)
 	var msg string
 	var err error
 	switch check {
 	case "wait":
-		msg, err = wait(*n, *d)
+		msg, err = wait(*n, *d, *slack)
 	case "pipe":
 		msg, err = pipes()
 	case "stress":
@@ -98,7 +100,10 @@ func run(body func(c *cops.Co) error) error {
 }
 
 // wait: N async sleeps of d by the only coroutine.
-func wait(n int, d time.Duration) (string, error) {
+func wait(n int, d, slack time.Duration) (string, error) {
+	if err := setTimerSlack(slack); err != nil {
+		return "", err
+	}
 	start := time.Now()
 	err := run(func(c *cops.Co) error {
 		for range n {
