@@ -7,8 +7,9 @@ import "copslab/sched"
 // the call, uintr-send when it posts the interrupt, uintr-deliver when
 // the process is diverted to its handler (one per record that delivery
 // announces). The process's own stages come from its Local: io-submit
-// (Mark, step S2), uintr (the handler's Wake) and fetch (the coroutine
-// runs). Every event names the waiting coroutine and carries the call's
+// (Mark, step S2; the kernel records it too at the system call:
+// kernel/proc's traceSubmit), uintr (the handler's Wake) and fetch (the
+// coroutine runs). Every event names the waiting coroutine and carries the call's
 // key as Arg, so the stages of one call line up. Sends between processes
 // are not traced (no coroutine to name).
 

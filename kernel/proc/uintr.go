@@ -117,6 +117,17 @@ func TraceUintr(e sched.Event) {
 	ktrace.Record(e)
 }
 
+// traceSubmit records an async call's io-submit as the kernel takes it
+// (key, coroutine co of the process in slot), stamped now. The
+// coroutine marks the same stage in its Local (uintr's step S2), but a
+// Local reaches the trace only at the process's next decision, stamped
+// no earlier than what the trace holds then — after the call's
+// completion when the process sleeps until its interrupt.
+func traceSubmit(slot uint16, co uint32, key uint64) {
+	TraceUintr(sched.Event{Co: co, Waker: sched.NoWaker, Proc: slot, From: sched.Running, To: sched.Running,
+		Cause: sched.CauseIOSubmit, Kind: sched.KindUser, Arg: key})
+}
+
 // recvState is a process's receiver as the kernel holds it.
 type recvState struct {
 	frames Frames
@@ -296,6 +307,7 @@ func (c *call) async() uint64 {
 	p.kthreads = append(p.kthreads, kt)
 	p.nAsync++
 	p.Async++
+	traceSubmit(u.slot, uint32(c.a[5]), c.a[4])
 	kt.state = sched.Running // its first step, at once: it completes or waits
 	asyncIssue(p, kt, p.sched.Env)
 	return 0

@@ -64,6 +64,7 @@ func TestUintrChainStages(t *testing.T) {
 		ev(2, 1, 0, rn, bl, sched.CauseBlock, 7),
 		ev(10, 1, 0, bl, bl, sched.CauseIODone, 7),
 		ev(13, 1, 0, bl, bl, sched.CauseUintrSend, 7),
+		ev(13, 1, 0, rn, rn, sched.CauseIOSubmit, 7), // the same submit marked again, reaching the trace later: the first stamp stays
 	)
 	if p := m.Now().Proc(1); !p.UintrPending || p.Prio != 0 {
 		t.Fatalf("pending uintr must boost: %+v", p)

@@ -88,6 +88,9 @@ func (m *Model) chain(e *sched.Event) {
 	switch e.Cause {
 	case sched.CauseIOSubmit:
 		c = m.chainFor(e.Arg, e)
+		if c.seen&1 != 0 && c.Submit <= e.Time {
+			return // the kernel stamps the submit at the system call, the coroutine's own mark arrives later
+		}
 		c.Submit, c.SubmitBy, c.seen = e.Time, e.Co, c.seen|1
 		c.Co, c.Proc = e.Co, e.Proc
 	case sched.CauseIODone:
