@@ -166,3 +166,16 @@ func BenchmarkUintrStress(b *testing.B) {
 		uintrStress(b, 250000, 45*time.Minute)
 	}
 }
+
+// TestUintrBufferOnMovingStack: a coroutine reads with an async call into
+// a local array while the garbage collector moves its parked stack; the
+// message must arrive in the buffer it then looks at (package cops pins
+// an async call's buffer; one left on the stack reads back zeros: the
+// kernel wrote into the stack's old copy).
+func TestUintrBufferOnMovingStack(t *testing.T) {
+	m := bootIcount(t, "run uintrchk stackmove -n 20")
+	g := expect(t, m, `uintrchk: stackmove: ok: 20 async reads into a local buffer, the reader's stack moved during (\d+) of them, every message arrived`)
+	t.Logf("%s", g[0])
+	expect(t, m, `run uintrchk: exited with status 0`)
+	wantExit(t, m, 0)
+}

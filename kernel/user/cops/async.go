@@ -2,6 +2,7 @@ package cops
 
 import (
 	"fmt"
+	"runtime"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -95,31 +96,51 @@ func (ex *Executor) Async() bool {
 
 // Read reads from fd into b as read(2) does; only c waits.
 func (c *Co) Read(fd int, b []byte) (int, error) {
-	return c.call(uabi.SYS_READ, uintptr(fd), bufAddr(b), uintptr(len(b)))
+	var pin runtime.Pinner
+	defer pin.Unpin()
+	return c.call(uabi.SYS_READ, uintptr(fd), pinned(&pin, b), uintptr(len(b)))
 }
 
 // Write writes b to fd as write(2) does; only c waits.
 func (c *Co) Write(fd int, b []byte) (int, error) {
-	return c.call(uabi.SYS_WRITE, uintptr(fd), bufAddr(b), uintptr(len(b)))
+	var pin runtime.Pinner
+	defer pin.Unpin()
+	return c.call(uabi.SYS_WRITE, uintptr(fd), pinned(&pin, b), uintptr(len(b)))
 }
 
 // Sleep pauses c for d (nanosleep); the other coroutines run meanwhile.
 func (c *Co) Sleep(d time.Duration) error {
+	var pin runtime.Pinner
+	defer pin.Unpin()
 	ts := &syscall.Timespec{Sec: int64(d / time.Second), Nsec: int64(d % time.Second)}
+	pin.Pin(ts)
 	_, err := c.call(uabi.SYS_NANOSLEEP, uintptr(unsafe.Pointer(ts)), 0, 0)
 	return err
 }
 
-func bufAddr(b []byte) uintptr {
+// pinned pins b's array and returns its address for an async call.
+//
+// The kernel reads or writes an async call's memory after the call has
+// returned to the executor: when the call had to wait, at its completion,
+// while the coroutine is parked. A coroutine's stack is a goroutine stack,
+// which Go moves when it grows or shrinks (the garbage collector shrinks
+// the stacks of parked goroutines), so a buffer on it would be left
+// behind: the kernel would write a request into the old copy, or send a
+// response from it. Pinning makes the array a heap object that stays put
+// until the call is over (Pin takes an interface, so b's array escapes to
+// the heap at the caller), as Go's rules for memory handed to the kernel
+// beyond a system call ask.
+func pinned(pin *runtime.Pinner, b []byte) uintptr {
 	if len(b) == 0 {
 		return 0
 	}
+	pin.Pin(&b[0])
 	return uintptr(unsafe.Pointer(&b[0]))
 }
 
 // call makes system call nr async (steps S1–S4), or synchronously where
 // the process has no receiver or c is a step function (no stack to wait
-// on). The buffers stay reachable: the caller holds them across the call.
+// on). The memory the kernel uses later is pinned by the caller (pinned).
 func (c *Co) call(nr, a0, a1, a2 uintptr) (int, error) {
 	ex := c.ex
 	ex.setupUintr()

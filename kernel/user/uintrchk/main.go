@@ -14,6 +14,8 @@
 //	uintrchk slots [-c C] [-d DUR]  C coroutines each make one async sleep of DUR at once, more
 //	                                than the receiver's ring holds in flight: the calls the
 //	                                kernel refuses wait for a free slot, and every one completes
+//	uintrchk stackmove [-n N]       N async reads into a coroutine's local buffer while the garbage
+//	                                collector moves the coroutine's stack: every message arrives
 //	uintrchk nogrant                a send through an entry nobody granted fails with EPERM;
 //	                                one granted to itself is delivered
 //	uintrchk badhandler             registers a handler outside its text and makes an async call:
@@ -41,7 +43,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail(errors.New("name a check: wait, pipe, stress, slots, nogrant, badhandler"))
+		fail(errors.New("name a check: wait, pipe, stress, slots, stackmove, nogrant, badhandler"))
 	}
 	check, args := os.Args[1], os.Args[2:]
 	fs := flag.NewFlagSet(check, flag.ExitOnError)
@@ -61,6 +63,8 @@ func main() {
 		msg, err = stress(*n, *c)
 	case "slots":
 		msg, err = slots(*c, *d)
+	case "stackmove":
+		msg, err = stackMove(*n)
 	case "nogrant":
 		msg, err = nogrant()
 	case "badhandler":
