@@ -15,7 +15,10 @@ import (
 // CapacityConns are the connection counts tried.
 func CapacityConns(m Mode) []int {
 	if m == Short {
-		return []int{64}
+		// 128: more connections than the receiver's 64 async calls in
+		// flight, so the coroutine form's calls wait for free ring slots
+		// (and every response is checked by its client).
+		return []int{128}
 	}
 	// 254: a Local's 256 coroutine slots less the idle coroutine's and
 	// one spare; 400: near the 1024 descriptors a process may hold (two
