@@ -138,8 +138,9 @@ func TestTimerSlackPrctl(t *testing.T) {
 }
 
 // TestAsyncSleepIgnoresSlack: an async call's kernel coroutine sleeps
-// exactly (its deadline is the call's result), whatever its process's
-// slack.
+// exactly (its deadline is the call's result) whatever its process's
+// slack — here while the process's only thread sleeps, so no placement
+// of the process could end it.
 func TestAsyncSleepIgnoresSlack(t *testing.T) {
 	table, _, env, start := uintrEnv(t)
 	p := start("a")
@@ -148,15 +149,17 @@ func TestAsyncSleepIgnoresSlack(t *testing.T) {
 	s.Next(0)
 	p.slack = 1e12
 	r, data := registered(t, p, env, 1)
-	p.Space.CopyOut(data, []byte{0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0x42, 0x0f, 0, 0, 0, 0, 0}) // 1 ms
+	p.Space.CopyOut(data+8, []byte{0x40, 0x42, 0x0f, 0}) // {0 s, 1 ms}
 	if got := sys(p, main, env, uabi.NR_COPS_ASYNC, uabi.SYS_NANOSLEEP, data, 0, 0, 1, 1); got != 0 {
 		t.Fatalf("async sleep = %d", int64(got))
 	}
-	s.Next(10)
-	env.now = 2e6
-	s.Next(2e6)
-	s.Next(2e6)
+	var q WaitQ
+	s.Block(main, &q, WaitFutex, 0, 0)
+	for _, now := range []int64{10, 2e6, 2e6} {
+		env.now = now
+		s.Next(now)
+	}
 	if r.Tail != 1 || p.nAsync != 0 {
-		t.Fatalf("2 ms after a 1 ms async sleep with slack: tail %d, in flight %d", r.Tail, p.nAsync)
+		t.Fatalf("1 ms after the deadline of an async sleep: %d completed, %d in flight", r.Tail, p.nAsync)
 	}
 }
