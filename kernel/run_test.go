@@ -8,7 +8,7 @@ import (
 // test kernel.
 var testProgs = []string{"user/hello", "user/gostress", "user/threads", "user/spin", "user/nilderef", "user/memhog",
 	"user/execer", "user/pipeping", "user/init", "user/sh", "user/sysfuzz", "user/timenow", "user/vdsosched", "user/coyield", "user/coprio", "user/vdsouintr",
-	"user/copsplace", "user/copsscribble", "user/uintrchk", "user/uintrring"}
+	"user/copsplace", "user/copsscribble", "user/uintrchk", "user/uintrring", "user/uintrlock"}
 
 // TestRepeatRuns runs the Go hello program 100 times in one boot: every
 // run must exit with 0 and the frame pool must be back to its start

@@ -25,7 +25,8 @@ package uintr
 //	64     8     Stray     process     records whose coroutine could not be woken (count)
 //	72     8     Drained   process     records drained so far (count)
 //	80     8     Wake      process     address of a 4-byte futex word the kernel sets to 0 and wakes after each handler run (0: none)
-//	88     40    -
+//	88     8     PCLog     process     address of a delivery log (0: none): where each interrupt landed (see below)
+//	96     32    -
 //	128    2048  Recs      kernel      [RingRecs]Record, record s at s%RingRecs
 //	2176   4096  Done      process     [sched.LocalCos]Done, by coroutine slot: its last completion
 //	6272   1920  -                     (pads to two pages)
@@ -42,6 +43,13 @@ package uintr
 //	Done, where the handler leaves a coroutine's result (16 bytes)
 //	0      8     Key
 //	8      8     Result
+//
+//	PCLog, a delivery log in the process's own memory (16 + 16·Cap bytes)
+//	0      8     Count     kernel      deliveries so far (entries beyond Cap are counted, not written)
+//	8      8     Cap       process     entries the log holds
+//	16+16i 8     PC        kernel      entry i: the user pc the delivery interrupted
+//	24+16i 4     Lock      kernel      entry i: the process's Local lock word at that moment (0: free)
+//	28+16i 4     TID       kernel      entry i: the thread the delivery diverted
 //
 // Trust: the kernel never trusts a byte here. Its own copies of the
 // pending bits, the tail and the count of records in flight are the
@@ -75,6 +83,7 @@ const (
 	OffHead     = 48
 	OffTail     = 56
 	OffWake     = 80
+	OffPCLog    = 88
 	OffRecs     = 128
 	OffDone     = OffRecs + RingRecs*RecordSize
 	recvUsed    = OffDone + localCos*DoneSize
@@ -140,7 +149,8 @@ type Receiver struct {
 	Stray    uint64
 	Drained  uint64
 	Wake     uint64
-	_        [40]byte
+	PCLog    uint64
+	_        [32]byte
 	Recs     [RingRecs]Record
 	Done     [localCos]Done
 	_        [RecvSize - recvUsed]byte

@@ -26,6 +26,7 @@ func TestLayout(t *testing.T) {
 		{"Stray", unsafe.Offsetof(r.Stray), 64},
 		{"Drained", unsafe.Offsetof(r.Drained), 72},
 		{"Wake", unsafe.Offsetof(r.Wake), OffWake},
+		{"PCLog", unsafe.Offsetof(r.PCLog), OffPCLog},
 		{"Recs", unsafe.Offsetof(r.Recs), OffRecs},
 		{"Done", unsafe.Offsetof(r.Done), OffDone},
 		{"Record size", unsafe.Sizeof(rec), RecordSize},

@@ -21,7 +21,7 @@
 //
 // Boot options key=value come before the mode: procmem=SIZE
 // (memlimits.go), kgdb=wait|run (the kernel-level gdb stub,
-// kernelstub.go).
+// kernelstub.go), tick=HZ (the timer tick rate, tick.go).
 package main
 
 import (

@@ -58,8 +58,12 @@ func (m *machine) bootOptions(args []string) ([]string, error) {
 			if err := m.startKernelStub(val); err != nil {
 				return nil, err
 			}
+		case "tick":
+			if err := setTick(val); err != nil {
+				return nil, err
+			}
 		default:
-			return nil, fmt.Errorf("unknown boot option %q (known: procmem=SIZE, kgdb=wait|run)", args[0])
+			return nil, fmt.Errorf("unknown boot option %q (known: procmem=SIZE, kgdb=wait|run, tick=HZ)", args[0])
 		}
 		args = args[1:]
 	}

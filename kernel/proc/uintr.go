@@ -520,6 +520,7 @@ func (p *Proc) DeliverUintr(t *Thread) {
 	}
 	if f.PC != t.TF.PC {
 		p.Delivered++
+		p.logDelivery(u.r, t)
 	}
 	t.TF.X, t.TF.PC = f.X, f.PC
 }
