@@ -43,6 +43,10 @@ func (x *Executor) sampleAll(now uint64, full bool) []Kill {
 		if x.gated[p] && x.run[p] == sched.Idle {
 			x.setLocalPrio(p, sched.Idle) // no thread to run it on
 			x.seen[p] = sched.NoSeq       // read it once it can run again
+			// Its last events (a coroutine blocking in an async call just
+			// before its thread went to sleep) go into the trace now, not
+			// when it can run again; a fault in them waits for that.
+			x.g.Collect(p, l, now)
 			continue
 		}
 		if full || atomic.LoadUint64(&l.Seq) != x.seen[p] {

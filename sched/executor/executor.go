@@ -318,8 +318,9 @@ func (x *Executor) SetThreadPrio(proc uint16, prio uint8) error {
 // (its best ready or running coroutine) when that is not Idle, else prio;
 // and Idle whenever prio is Idle — a process with no runnable thread has
 // nothing a hart could run, whatever its Local says. Such a process is
-// not sampled (nor its events collected) until it can run again; a
-// corruption of its Local is found then. No lock: the array is the
+// not sampled until it can run again (a corruption of its Local is found
+// then), but its new events are collected at each decision, so the
+// trace has them when they happened. No lock: the array is the
 // kernel's own, read by the next decision. For a process of threads only
 // it is SetThreadPrio.
 func (x *Executor) SetRunnable(proc uint16, prio uint8) error {

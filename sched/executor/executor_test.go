@@ -416,3 +416,33 @@ func TestPlacementIsOneEvent(t *testing.T) {
 	r.expect(r.decide(Tick), RunKernel, k) // then k: it yielded behind k
 	r.expect(r.decide(Wakeup), RunUser, 2)
 }
+
+// TestSleepingProcessEventsCollected: the events a process records just
+// before its last thread goes to sleep (a coroutine blocking in an async
+// call) reach the trace at the next decision, not when it can run again
+// — the process is not sampled meanwhile, but its new events are
+// collected.
+func TestSleepingProcessEventsCollected(t *testing.T) {
+	r := newRig(t, 2)
+	r.spawnUser(1, 4)
+	c2 := r.spawnUser(2, 3)
+	r.x.SetRunnable(1, 4)
+	r.x.SetRunnable(2, 4)
+	r.expect(r.decide(Wakeup), RunUser, 2)
+	evs := make([]sched.Event, 64)
+	for r.x.Drain(evs) == len(evs) {
+	}
+	r.user(2, func(l *sched.Local) { l.Block(sched.Ctx{Now: r.now}, c2, 77) })
+	r.x.SetRunnable(2, sched.Idle) // its thread sleeps
+	r.expect(r.decide(Trap), RunUser, 1)
+	n := r.x.Drain(evs)
+	found := false
+	for _, e := range evs[:n] {
+		if e.Proc == 2 && e.Co == c2 && e.To == sched.Blocked && e.Arg == 77 {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("process 2's block is not in the trace after the decision: %+v", evs[:n])
+	}
+}
