@@ -78,6 +78,17 @@ package uintr
 // an executor, its handler and the kernel on another hart, and by a
 // randomized stress; the step functions below are the code that runs.
 //
+// In the guest, kernel/uintr_lock_test.go runs this code as the cops
+// executor runs it, with the kernel's emulation delivering at a 10 kHz
+// tick: QEMU's gdb stub traces the lock window (778 distinct pcs from
+// the instruction after the TryLock to the release, the vDSO's Switch,
+// Fetch, Mark and Block included) and the kernel logs where each
+// delivery landed. Measured: 38,686 deliveries found the executor
+// holding the lock, at 377 of the 778 pcs (48%); 40,677 async calls,
+// each completed and drained once, none stray, no deadlock. Not every pc is
+// hit at that size (uintr/README.md says why and what a longer run
+// covers); the exhaustive search is what covers every interleaving.
+//
 // Every function here is nosplit and refers only to this list and
 // sched's hot path (hotPath in vdso_rules_test.go): they go into the
 // vDSO image beside the scheduler.

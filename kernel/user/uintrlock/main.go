@@ -12,7 +12,7 @@
 // executor's Fetch under the lock); WORKERS worker coroutines do a
 // varying amount of work (0–31 rounds of a loop: it moves the ticks'
 // phase against the loop) and then yield (the executor's Switch under
-// the lock) or, one time in 32, make an async sleep of 0 (it completes
+// the lock) or, one time in 8, make an async sleep of 0 (it completes
 // at its system call: the interrupt comes inside the submit's window
 // and the release drains it, R2).
 //
@@ -68,8 +68,11 @@ func main() {
 	n := flag.Int("n", 2000, "async reads to complete (one per tick at most)")
 	r := flag.Int("r", 2, "reader coroutines")
 	w := flag.Int("w", 3, "worker coroutines")
-	logCap := flag.Int("log", 1<<17, "delivery log entries")
+	logCap := flag.Int("log", 0, "delivery log entries (0: 32 per read)")
 	flag.Parse()
+	if *logCap <= 0 {
+		*logCap = 32*(*n) + 1024
+	}
 	if err := run(*n, *r, *w, *logCap); err != nil {
 		fmt.Printf("uintrlock: FAIL: %v\n", err)
 		os.Exit(1)
@@ -209,7 +212,7 @@ func run(reads, readers, workers int, logCap int) error {
 				x ^= x >> 7
 				x ^= x << 17
 				spin(x & 31)
-				if x&(31<<8) != 0 { // 31 in 32: yield (the executor's Switch under the lock)
+				if x&(7<<8) != 0 { // 7 in 8: yield (the executor's Switch under the lock)
 					c.Yield()
 					nYield.Add(1)
 					continue
