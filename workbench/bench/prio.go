@@ -40,8 +40,10 @@ const (
 //     10 ms 5.0×, 12 ms 3.2× (every priority served).
 //
 // 8 ms sat between starvation and an idle server, as the paper's figure
-// (13.6×, every priority served) does. On the kernel with the executor
-// the server is slower and 8 ms gives 28× (priority 7 nearly starved).
+// (13.6×, every priority served) does. With the synchronous coroutine
+// form on the kernel whose executor first made every decision, 8 ms gave
+// 28× (priority 7 nearly starved); with the async form on a later kernel
+// (main at 2451017) 6.1×, every priority served.
 const (
 	PrioThink = "8ms"
 	PrioWork  = 200
