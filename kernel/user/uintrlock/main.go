@@ -68,10 +68,10 @@ func main() {
 	n := flag.Int("n", 2000, "async reads to complete (one per tick at most)")
 	r := flag.Int("r", 2, "reader coroutines")
 	w := flag.Int("w", 3, "worker coroutines")
-	logCap := flag.Int("log", 0, "delivery log entries (0: 32 per read)")
+	logCap := flag.Int("log", 0, "delivery log entries (0: 16 per read)")
 	flag.Parse()
 	if *logCap <= 0 {
-		*logCap = 32*(*n) + 1024
+		*logCap = 16*(*n) + 1024
 	}
 	if err := run(*n, *r, *w, *logCap); err != nil {
 		fmt.Printf("uintrlock: FAIL: %v\n", err)
