@@ -50,7 +50,7 @@ func main() {
 	form := flag.String("form", "thread", "server form: "+strings.Join(formNames(), ", "))
 	conns := flag.Int("conns", 8, "connections")
 	clients := flag.Int("clients", 4, "client processes (at most one per connection)")
-	prios := flag.Int("prios", 1, "priorities 0 (best) … prios−1, spread evenly over the connections of every client (forms thread and coroutine)")
+	prios := flag.Int("prios", 1, "priorities 0 (best) … prios−1, spread evenly over the connections of every client (form thread and the coroutine forms)")
 	ms := flag.Int("ms", 200, "measuring window in guest milliseconds")
 	work := flag.Int("work", defaultWork, "rounds of request processing per request (see respond)")
 	think := flag.Duration("think", 0, "each connection's pause between a response and its next request (0: closed loop, back to back)")
