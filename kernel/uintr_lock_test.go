@@ -12,7 +12,6 @@ import (
 	"time"
 	"unsafe"
 
-	"copslab/boards"
 	"copslab/gdbstub/client"
 	"copslab/kernel/proc"
 	"copslab/sched"
@@ -112,17 +111,10 @@ type lockResult struct {
 func uintrLockWindow(t testing.TB, reads int) lockResult {
 	t.Helper()
 	kernel := kernelImage(t)
-	p, err := boards.Load("../boards/qemu-virt.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := freePort(t)
-	m := boot(t, append(p.QEMUArgs(kernel, boards.RunOptions{
-		Append:  fmt.Sprintf("tick=%d run -t 1200s uintrlock -n %d", lockTick, reads),
-		Debug:   true, // halted until the client has connected (a busy machine answers the handshake late)
-		GDBPort: port,
-	}), "-icount", "shift=0")...)
+	// halted until the client has connected (a busy machine answers the handshake late)
+	m, port := bootIcountStub(t, fmt.Sprintf("tick=%d run -t 1200s uintrlock -n %d", lockTick, reads))
 	var c *client.Client
+	var err error
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
 		if c, err = client.Dial("127.0.0.1:"+strconv.Itoa(port), client.Options{Timeout: time.Minute}); err == nil || time.Now().After(deadline) {
 			break

@@ -245,15 +245,10 @@ func allBlocked(m map[uint32]sched.State) bool {
 func traceRun(t *testing.T, bootargs string) ([]sched.Event, string) {
 	t.Helper()
 	kernel := kernelImage(t)
-	p, err := boards.Load("../boards/qemu-virt.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := freePort(t)
-	m := boot(t, p.QEMUArgs(kernel, boards.RunOptions{Append: bootargs, Debug: true, GDBPort: port,
-		Extra: []string{"-icount", "shift=0"}})...)
+	m, port := bootIcountStub(t, bootargs)
 	addr := net.JoinHostPort(boards.LoopbackHost, strconv.Itoa(port))
 	var k *live.Kernel
+	var err error
 	for deadline := time.Now().Add(guestWait); ; time.Sleep(100 * time.Millisecond) {
 		if k, err = live.Open(live.Options{Kernel: kernel, Attach: addr, Timeout: time.Minute}); err == nil {
 			break

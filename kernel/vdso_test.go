@@ -23,6 +23,19 @@ func bootIcount(t testing.TB, appendArgs string) *qemu.Machine {
 	return boot(t, append(p.QEMUArgs(kernel, boards.RunOptions{Append: appendArgs}), "-icount", "shift=0")...)
 }
 
+// bootIcountStub is bootIcount halted until a debugger attaches to
+// QEMU's gdb stub on the returned loopback port.
+func bootIcountStub(t testing.TB, appendArgs string) (*qemu.Machine, int) {
+	t.Helper()
+	p, err := boards.Load("../boards/qemu-virt.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := freePort(t)
+	return boot(t, p.QEMUArgs(kernelImage(t), boards.RunOptions{Append: appendArgs, Debug: true, GDBPort: port,
+		Extra: []string{"-icount", "shift=0"}})...), port
+}
+
 // runTimenow boots `run ARGS` (timenow) with -icount and returns the
 // system calls the kernel counted for the process and the program's
 // result line.
