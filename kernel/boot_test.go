@@ -97,8 +97,15 @@ func bootProfile(t *testing.T, appendArgs string) *qemu.Machine {
 
 func expect(t testing.TB, m *qemu.Machine, pattern string) []string {
 	t.Helper()
+	return expectWithin(t, m, pattern, guestWait)
+}
+
+// expectWithin is expect for a line that may take longer than guestWait
+// (a long run's result).
+func expectWithin(t testing.TB, m *qemu.Machine, pattern string, wait time.Duration) []string {
+	t.Helper()
 	re := regexp.MustCompile(pattern)
-	s, err := m.Expect(re, guestWait)
+	s, err := m.Expect(re, wait)
 	if err != nil {
 		t.Fatal(err)
 	}
