@@ -69,11 +69,20 @@ func (p *Proc) Syscall(t *Thread, env Env) {
 
 // handler is the function serving system call nr, or nil.
 func handler(nr uint64) func(*call) uint64 {
-	if nr < uint64(len(syscalls)) {
-		return syscalls[nr]
+	if nr < uint64(len(table)) {
+		return table[nr]
 	}
 	return nil
 }
+
+// table is syscalls as handler reads it, set in init. A call's work may
+// make system calls itself (an async call's first step, the
+// kernel-syscall coroutine's run), so the table's entries reach handler
+// and through it the table again: Go's initialisation order allows that
+// loop only through a variable without an initialiser.
+var table []func(*call) uint64
+
+func init() { table = syscalls[:] }
 
 // syscalls is the system-call table: one line per call served, in
 // number order within each group; a missing entry is ENOSYS. The work

@@ -309,7 +309,7 @@ func (c *call) async() uint64 {
 	p.Async++
 	traceSubmit(u.slot, uint32(c.a[5]), c.a[4])
 	kt.state = sched.Running // its first step, at once: it completes or waits
-	asyncIssue(p, kt, p.sched.Env)
+	p.runAsync(kt, p.sched.Env, true)
 	return 0
 }
 
@@ -407,7 +407,7 @@ func (s *Sched) asyncQueue() (uint32, bool) {
 	}
 	if s.asyncX != copsX {
 		id, err := copsX.Spawn(sched.KindKernelSyscall, 0, func(uint64, uint32) executor.Action {
-			asyncWork(s)
+			s.runKernel()
 			return executor.Block
 		})
 		if err != nil {
@@ -416,20 +416,6 @@ func (s *Sched) asyncQueue() (uint32, bool) {
 		s.asyncCo, s.asyncX = id, copsX
 	}
 	return s.asyncCo, true
-}
-
-// asyncWork is runKernel, bound at init: the system-call table reaches
-// asyncQueue (a wake readies a kernel coroutine), and the coroutine's
-// work runs system calls.
-var asyncWork func(*Sched)
-
-// asyncIssue is runAsync, bound the same way (async, in the table, runs
-// its call's first step).
-var asyncIssue func(p *Proc, kt *Thread, env Env)
-
-func init() {
-	asyncWork = (*Sched).runKernel
-	asyncIssue = func(p *Proc, kt *Thread, env Env) { p.runAsync(kt, env, true) }
 }
 
 // runKernel runs the kernel coroutines whose wait ended (the
