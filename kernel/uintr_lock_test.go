@@ -68,7 +68,7 @@ const lockMinHit = 0.15
 // TestUintrLockWindow: W traced; deliveries inside it at the 10 kHz
 // tick, every async call completed once, none stray, no deadlock.
 func TestUintrLockWindow(t *testing.T) {
-	res := uintrLockWindow(t, 4000)
+	res := uintrLockWindow(t, 4000, lockTraceBudget)
 	if got := float64(len(res.window)-len(res.missing)) / float64(len(res.window)); got < lockMinHit {
 		t.Errorf("deliveries hit %.0f%% of the lock window's pcs, want at least %.0f%%", 100*got, 100*lockMinHit)
 	}
@@ -82,7 +82,7 @@ func TestUintrLockWindow(t *testing.T) {
 //	go test ./kernel -run '^$' -bench UintrLockWindow -benchtime 1x
 func BenchmarkUintrLockWindow(b *testing.B) {
 	for range b.N {
-		res := uintrLockWindow(b, 150000)
+		res := uintrLockWindow(b, 150000, 0)
 		b.ReportMetric(float64(len(res.window)), "W-pcs")
 		b.ReportMetric(float64(len(res.window)-len(res.missing)), "pcs-hit")
 		b.ReportMetric(float64(len(res.missing)), "pcs-missed")
@@ -120,7 +120,10 @@ const (
 	lockWindowsMin  = 10
 )
 
-func uintrLockWindow(t testing.TB, reads int) lockResult {
+// uintrLockWindow traces W (stopping after budget once it has
+// lockWindowsMin windows; 0: every window), then runs reads async reads
+// at the 10 kHz tick.
+func uintrLockWindow(t testing.TB, reads int, budget time.Duration) lockResult {
 	t.Helper()
 	kernel := kernelImage(t)
 	// halted until the client has connected (a busy machine answers the handshake late)
@@ -149,9 +152,8 @@ func uintrLockWindow(t testing.TB, reads int) lockResult {
 	tr := &lockTracer{t: t, c: c, lockVA: proc.LocalVA + uint64(unsafe.Offsetof(sched.Local{}.Lock)), tag: uint64(sched.LockTag(0, true))}
 	res := lockResult{window: map[uint64]bool{}}
 	steps := 0
-	_, bench := t.(*testing.B)
 	for res.windows < lockWindowsTraced {
-		if !bench && res.windows >= lockWindowsMin && time.Since(start) > lockTraceBudget {
+		if budget > 0 && res.windows >= lockWindowsMin && time.Since(start) > budget {
 			t.Logf("stopped tracing after %d lock windows: %v spent stepping (a busy host)", res.windows, time.Since(start).Round(time.Second))
 			break
 		}
